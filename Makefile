@@ -1,0 +1,129 @@
+# Makefile — builds agdfc (bin/agdfc) and libagdf (lib/libagdf.a), runs the
+# tests, the demo and the benchmarks.  Generated lexer/parser sources and all
+# objects live in build/; nothing generated is ever written into the sources.
+#
+#   make            build the compiler and the runtime library
+#   make demo       build everything and run the ETL example
+#   make test       every test: unit (cmocka, also under ASan/UBSan), golden,
+#                   examples, conformance; ends with "N passed, N failed"
+#   make bench      the benchmark programs (not part of make test)
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Wpedantic -Werror
+B       := build
+# The compiler may use C11 + POSIX; the runtime and generated code are C99.
+CFLAGS_COMPILER := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -Icompiler -I$(B)
+CFLAGS_RUNTIME  := -std=c99 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -Iruntime
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+COMPILER_SRC := $(wildcard compiler/*.c)
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(B)/%.o) $(B)/grammar/lexer.o $(B)/grammar/parser.o
+COMPILER_LIB_OBJ := $(filter-out $(B)/compiler/main.o,$(COMPILER_OBJ))
+RUNTIME_SRC  := $(wildcard runtime/*.c)
+RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(B)/%.o)
+RUNTIME_SAN_OBJ := $(RUNTIME_SRC:%.c=$(B)/san/%.o)
+UNIT_SRC     := $(wildcard tests/unit/test_*.c)
+UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps demo test unit bench install clean
+.DELETE_ON_ERROR:
+
+all: deps bin/agdfc lib/libagdf.a
+
+deps: $(B)/.deps
+$(B)/.deps: scripts/deps.sh
+	@mkdir -p $(B)
+	@sh scripts/deps.sh
+	@touch $@
+
+# ---------------------------------------------------------------- compiler
+$(B)/grammar/parser.c $(B)/grammar/parser.h: grammar/parser.y $(B)/.deps
+	@mkdir -p $(B)/grammar
+	cp grammar/parser.y $(B)/grammar/parser.y
+	lemon -q -T/usr/share/lemon/lempar.c $(B)/grammar/parser.y
+
+$(B)/grammar/lexer.c: grammar/lexer.re $(B)/grammar/parser.h $(B)/.deps
+	@mkdir -p $(B)/grammar
+	re2c -W --no-generation-date --no-version -o $@ grammar/lexer.re
+
+# lemon's template trips some warnings we otherwise keep; it is not our code.
+$(B)/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h
+	$(CC) $(CFLAGS_COMPILER) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
+
+$(B)/grammar/lexer.o: $(B)/grammar/lexer.c compiler/agdfc.h
+	$(CC) $(CFLAGS_COMPILER) -Igrammar -I$(B)/grammar -c -o $@ $<
+
+$(B)/compiler/%.o: compiler/%.c compiler/agdfc.h $(B)/grammar/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMPILER) -I$(B)/grammar -Iruntime -c -o $@ $<
+
+bin/agdfc: $(COMPILER_OBJ)
+	@mkdir -p bin
+	$(CC) $(OPT) -o $@ $^
+
+# ---------------------------------------------------------------- runtime
+$(B)/runtime/%.o: runtime/%.c runtime/agdf.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_RUNTIME) -c -o $@ $<
+
+$(B)/san/runtime/%.o: runtime/%.c runtime/agdf.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_RUNTIME) $(SAN) -c -o $@ $<
+
+lib/libagdf.a: $(RUNTIME_OBJ)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+
+# ---------------------------------------------------------------- tests
+# Unit tests named test_rt_* exercise the runtime (C99, linked with the
+# sanitizer build of the runtime); the others exercise the compiler.  All of
+# them are built with ASan/UBSan.
+$(B)/tests/test_rt_%: tests/unit/test_rt_%.c $(RUNTIME_SAN_OBJ) runtime/agdf.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_RUNTIME) $(SAN) -Itests/unit -o $@ $< $(RUNTIME_SAN_OBJ) -lcmocka -lpthread
+
+$(B)/tests/test_%: tests/unit/test_%.c $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) compiler/agdfc.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMPILER) $(SAN) -I$(B)/grammar -Itests/unit -o $@ $< $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) -lcmocka
+
+$(B)/san/compiler/%.o: compiler/%.c compiler/agdfc.h $(B)/grammar/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMPILER) $(SAN) -I$(B)/grammar -Iruntime -c -o $@ $<
+
+$(B)/san/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMPILER) $(SAN) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
+
+$(B)/san/grammar/lexer.o: $(B)/grammar/lexer.c compiler/agdfc.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMPILER) $(SAN) -Igrammar -I$(B)/grammar -c -o $@ $<
+
+bin/agdfc-san: $(COMPILER_OBJ:$(B)/%=$(B)/san/%)
+	@mkdir -p bin
+	$(CC) $(OPT) $(SAN) -o $@ $^
+
+unit: $(UNIT_BIN)
+
+test: all unit bin/agdfc-san
+	@bash tests/run.sh
+
+# ---------------------------------------------------------------- demo, bench
+demo: all
+	@$(MAKE) --no-print-directory -C examples/etl run
+
+bench: all
+	@bash bench/run.sh
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -m 755 bin/agdfc $(DESTDIR)$(PREFIX)/bin/agdfc
+	install -m 644 lib/libagdf.a $(DESTDIR)$(PREFIX)/lib/libagdf.a
+	install -m 644 runtime/agdf.h $(DESTDIR)$(PREFIX)/include/agdf.h
+
+clean:
+	rm -rf $(B) bin lib

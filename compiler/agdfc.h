@@ -1,0 +1,247 @@
+/*
+** agdfc.h — the whole compiler's data model in one place.
+**
+** agdfc is a pipeline of phases, one file each: lex (grammar/lexer.re, prefix
+** lex_) turns bytes into tokens; parse (grammar/parser.y driven by
+** compiler/parse.c, prefix parse_) builds the Graph below; check
+** (compiler/check.c, prefix check_) resolves names, validates attributes and
+** types, finds cycles and fills the derived fields; emit (compiler/emit_*.c,
+** prefix emit_) writes C, a header, DOT, Mermaid or JSON.  Errors never get
+** printed from deep inside a phase: every phase reports into a DiagCtx
+** (compiler/diag.c, prefix diag_), and main.c prints them all, sorted, at the
+** end.  Memory comes from an Arena (compiler/util.c) that lives as long as the
+** compilation and is released in one call.
+*/
+#ifndef AGDFC_H
+#define AGDFC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define AGDFC_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- util.c */
+
+typedef struct ArenaBlock ArenaBlock;
+typedef struct Arena {
+    ArenaBlock *head;        /* newest block; older ones chained behind it */
+} Arena;
+
+void *arena_alloc(Arena *a, size_t n);          /* zeroed, 16-byte aligned */
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...);
+void arena_free(Arena *a);
+
+/* A growable array of fixed-size elements, allocated with malloc because it
+** moves as it grows; vec_free() releases it. */
+typedef struct Vec {
+    void *data;              /* elements */
+    size_t len;              /* elements in use */
+    size_t cap;              /* elements allocated */
+} Vec;
+
+void *vec_push(Vec *v, size_t elem);            /* returns the new zeroed slot */
+void vec_free(Vec *v);
+#define VEC_AT(v, T, i) (((T *)(v).data)[i])
+
+/* ---------------------------------------------------------------- source */
+
+typedef struct SrcPos {
+    uint32_t line;           /* 1-based */
+    uint32_t col;            /* 1-based, in bytes */
+} SrcPos;
+
+typedef struct Source {
+    const char *path;        /* as named on the command line */
+    const char *text;        /* the bytes, followed by a NUL sentinel */
+    size_t len;              /* bytes, excluding the sentinel */
+} Source;
+
+/* ---------------------------------------------------------------- diag.c */
+
+typedef enum DiagLevel { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
+
+typedef struct Diag {
+    SrcPos pos;              /* where the caret goes */
+    DiagLevel level;
+    uint32_t seq;            /* report order, the tie-breaker for sorting */
+    char *msg;               /* formatted message, no trailing newline */
+} Diag;
+
+typedef struct DiagCtx {
+    const Source *src;       /* the file the positions refer to */
+    Vec diags;               /* of Diag */
+    int nerrors;
+    int nwarnings;
+} DiagCtx;
+
+void diag_init(DiagCtx *dc, const Source *src);
+void diag_report(DiagCtx *dc, DiagLevel lv, SrcPos pos, const char *fmt, ...);
+void diag_vreport(DiagCtx *dc, DiagLevel lv, SrcPos pos, const char *fmt, va_list ap);
+#define diag_error(dc, pos, ...)   diag_report((dc), DIAG_ERROR, (pos), __VA_ARGS__)
+#define diag_warning(dc, pos, ...) diag_report((dc), DIAG_WARNING, (pos), __VA_ARGS__)
+/* Prints every diagnostic in source order (stable for equal positions):
+** "FILE:LINE:COL: error: MSG", the source line, and a caret under COL. */
+void diag_print(DiagCtx *dc, FILE *out);
+void diag_free(DiagCtx *dc);
+
+/* ---------------------------------------------------------------- lexer */
+
+typedef enum TokKind {
+    TK_EOF = 0,
+    /* The parser's token codes (build/parser.h, TK_ prefix via %token_prefix)
+    ** are used directly as TokKind values; lex_ returns them. */
+    TK__LEXER_LAST = 1000
+} TokKind;
+
+typedef struct Token {
+    int kind;                /* a TK_ code from build/parser.h */
+    SrcPos pos;              /* first byte */
+    const char *text;        /* into Source.text (not NUL-terminated) */
+    size_t len;              /* bytes of text */
+    int64_t ival;            /* value of an integer literal */
+} Token;
+
+typedef struct Lexer {
+    const Source *src;
+    DiagCtx *dc;
+    const char *cur;         /* next byte to read */
+    const char *line_start;  /* first byte of the current line */
+    uint32_t line;           /* line of cur */
+    int prev[2];             /* kinds of the last two tokens (for start args) */
+} Lexer;
+
+void lex_init(Lexer *lx, const Source *src, DiagCtx *dc);
+Token lex_next(Lexer *lx);                      /* TK_EOF at the end, forever */
+const char *lex_token_name(int kind);           /* "'->'", "identifier", ... */
+
+/* ---------------------------------------------------------------- graph */
+
+/* An attribute as written: `name = value`.  Checked (known name, right kind,
+** range) in check.c, so the parser accepts any name and value. */
+typedef enum AttrKind { ATTR_INT, ATTR_BOOL, ATTR_IDENT } AttrKind;
+typedef struct Attr {
+    const char *name;
+    SrcPos pos;              /* of the name */
+    AttrKind kind;
+    int64_t ival;            /* ATTR_INT value, or ATTR_BOOL 0/1 */
+    const char *sval;        /* ATTR_IDENT spelling */
+    SrcPos vpos;             /* of the value */
+} Attr;
+
+/* A C type as written, normalised: words joined by one space ("const char *",
+** "unsigned long"), so two spellings of one type compare equal with strcmp. */
+typedef struct CType {
+    const char *text;
+    SrcPos pos;
+} CType;
+
+typedef struct Param {
+    CType type;
+    const char *name;
+    SrcPos pos;              /* of the name */
+} Param;
+
+typedef struct Node {
+    const char *name;
+    SrcPos pos;              /* of the name in `node NAME` */
+    int id;                  /* index in Graph.nodes, declaration order */
+    Param *params;           /* parameters, in order */
+    int nparams;
+    CType *outs;             /* output types; nouts == 0: yields no value */
+    int nouts;
+    bool out_tuple;          /* written as a parenthesised list */
+    Attr *attrs;             /* as written; check.c fills the fields below */
+    int nattrs;
+    const char *state;       /* C text between the state braces, or NULL */
+    SrcPos state_pos;        /* of the first byte of that text */
+    const char *body;        /* C text between the body braces, or NULL */
+    SrcPos body_pos;         /* of the first byte of that text */
+    /* Filled by check.c. */
+    int64_t max_tasks;       /* default 1 */
+    int64_t queue_size;      /* default 10000 */
+    int halt_on_exception;   /* -1: not set on the node; 0 or 1 */
+    int *succ;               /* destination node ids, edge declaration order, no duplicates */
+    int nsucc;
+    int npred;               /* distinct source nodes */
+    bool is_start;           /* started by default or by a start statement */
+    bool reachable;          /* can run, given the start nodes */
+} Node;
+
+/* One `A -> B` step of a chain; a chain of n names gives n-1 edges. */
+typedef struct Edge {
+    const char *from, *to;   /* names as written */
+    SrcPos from_pos, to_pos;
+    int from_id, to_id;      /* resolved by check.c; -1 when unknown */
+} Edge;
+
+/* A C expression, kept verbatim, with the position of its first byte. */
+typedef struct CExpr {
+    const char *text;
+    SrcPos pos;
+} CExpr;
+
+typedef struct StartItem {
+    const char *name;
+    SrcPos pos;              /* of the name */
+    int node_id;             /* resolved by check.c; -1 when unknown */
+    CExpr *args;
+    int nargs;
+} StartItem;
+
+typedef struct Verbatim {
+    const char *text;        /* between %{ and %} (or %header{ and %}) */
+    SrcPos pos;              /* of the first byte of text */
+    bool header;             /* %header{ ... %}: copied into the .h */
+} Verbatim;
+
+typedef struct Graph {
+    const char *name;        /* from `graph NAME`, else the file's basename */
+    SrcPos pos;
+    bool declared;           /* a `graph` statement was seen */
+    Attr *attrs;             /* graph attributes as written */
+    int nattrs;
+    bool halt_on_exception;  /* filled by check.c; default false */
+    int64_t max_exceptions;  /* filled by check.c; default 1000 */
+    Vec verbatims;           /* of Verbatim, in source order */
+    Vec nodes;               /* of Node, declaration order; Node.id indexes it */
+    Vec edges;               /* of Edge, declaration order */
+    Vec starts;              /* of StartItem, in order */
+    /* Filled by check.c. */
+    int *start_nodes;        /* default start nodes (no start statements) */
+    int nstart_nodes;
+    int *topo;               /* node ids in a topological order */
+} Graph;
+
+#define GRAPH_NODE(g, i)  (&VEC_AT((g)->nodes, Node, (i)))
+#define GRAPH_EDGE(g, i)  (&VEC_AT((g)->edges, Edge, (i)))
+#define GRAPH_START(g, i) (&VEC_AT((g)->starts, StartItem, (i)))
+#define GRAPH_NNODES(g)   ((int)(g)->nodes.len)
+
+/* ---------------------------------------------------------------- phases */
+
+/* Lexes and parses src into a new Graph allocated in a.  Syntax errors go to
+** dc; the parser recovers and keeps going, so the Graph may be partial. */
+Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a);
+
+/* Validates g and fills its derived fields.  Returns false on any error. */
+bool check_graph(Graph *g, DiagCtx *dc, Arena *a);
+
+typedef struct EmitOpts {
+    bool line_directives;    /* #line into the .agdf (default on) */
+    bool with_main;          /* --main */
+    const char *header_name; /* how the .c includes the header ("etl.h") */
+    const char *src_path;    /* the .agdf path for #line and messages */
+} EmitOpts;
+
+void emit_dot(const Graph *g, FILE *out);
+void emit_mermaid(const Graph *g, FILE *out);
+void emit_json(const Graph *g, const Source *src, FILE *out);
+void emit_c(const Graph *g, const EmitOpts *o, FILE *out);
+void emit_h(const Graph *g, const EmitOpts *o, FILE *out);
+
+#endif /* AGDFC_H */
