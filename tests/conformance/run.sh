@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# tests/conformance/run.sh — holds the generated programs to the reference
+# library's behaviour.  Each case_NN.agdf is a random race-free graph that was
+# also run on the Python library async-graph-data-flow; case_NN.expected is
+# what it printed and case_NN.stats its final statistics (NAME IN OUT ERR).
+# For every case this builds `agdfc --main` output with gcc (and clang when
+# installed) under -std=c99 -Wall -Wextra -Wpedantic -Werror, runs it with
+# `--stats --virtual-time`, and checks: stdout identical, statistics equal,
+# exit status 1 exactly when some node raised (0 otherwise).  Each case is
+# also built and run under ASan/UBSan (runtime compiled from runtime/*.c with
+# the same flags) and a few under valgrind.  One "PASS name" / "FAIL name"
+# line per check, details indented under a FAIL.  Needs bin/agdfc and
+# lib/libagdf.a (`make`).
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+AGDFC="$ROOT/bin/agdfc"
+LIB="$ROOT/lib/libagdf.a"
+STRICT="-std=c99 -Wall -Wextra -Wpedantic -Werror"
+SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+VALGRIND_CASES="case_00 case_05 case_09"
+RUN_TIMEOUT=20
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/agdf-conf.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+fail() {                    # $1: test name; stdin: details
+    echo "FAIL $1"
+    sed 's/^/    /' | head -n 40
+}
+
+if [ ! -x "$AGDFC" ] || [ ! -f "$LIB" ]; then
+    echo "bin/agdfc or lib/libagdf.a missing (run make)" | fail "conformance/build"
+    exit 1
+fi
+
+compilers="gcc"
+command -v clang >/dev/null 2>&1 && compilers="gcc clang"
+command -v gcc >/dev/null 2>&1 || compilers="${compilers/gcc/cc}"
+
+# The stats lines of a --stats run, as "NAME IN OUT ERR".
+stats_of() {
+    sed -n 's/^INFO:agdf: \(.*\) - in=\([0-9]*\), out=\([0-9]*\), err=\([0-9]*\)$/\1 \2 \3 \4/p' "$1"
+}
+
+# check NAME CASE BIN [WRAPPER...]: runs BIN and compares with the case's data.
+check() {
+    local name=$1 c=$2 bin=$3
+    shift 3
+    local out="$T/$c.$$.out" err="$T/$c.$$.err" rc want_rc msg=""
+    (cd "$T" && timeout "$RUN_TIMEOUT" "$@" "$bin" --stats --virtual-time >"$out" 2>"$err")
+    rc=$?
+    if awk '$4 > 0 { e = 1 } END { exit !e }' "$HERE/$c.stats"; then want_rc=1; else want_rc=0; fi
+    if ! diff -u "$HERE/$c.expected" "$out" >"$T/diff" 2>&1; then
+        msg+="stdout differs from $c.expected:"$'\n'"$(head -n 30 "$T/diff")"$'\n'
+    fi
+    if ! diff -u "$HERE/$c.stats" <(stats_of "$err") >"$T/diff" 2>&1; then
+        msg+="statistics differ from $c.stats:"$'\n'"$(cat "$T/diff")"$'\n'
+    fi
+    if [ "$rc" -ne "$want_rc" ]; then
+        msg+="exit status $rc, expected $want_rc"$'\n'"stderr:"$'\n'"$(head -n 20 "$err")"$'\n'
+    fi
+    if [ -n "$msg" ]; then printf '%s' "$msg" | fail "$name"; else echo "PASS $name"; fi
+    rm -f "$out" "$err"
+}
+
+# The sanitizer build of the runtime, compiled once.
+san_lib=""
+mkdir -p "$T/san"
+if (cd "$T/san" && for f in "$ROOT"/runtime/*.c; do
+        gcc $STRICT -D_POSIX_C_SOURCE=200809L -O1 -g $SAN -I"$ROOT/runtime" -c "$f" || exit 1
+    done && ar rcs libagdf-san.a ./*.o) >"$T/san.log" 2>&1; then
+    san_lib="$T/san/libagdf-san.a"
+else
+    fail "conformance/runtime-asan-build" <"$T/san.log"
+fi
+
+for src in "$HERE"/case_*.agdf; do
+    c=$(basename "$src" .agdf)
+    if ! "$AGDFC" --main "$src" -o "$T/$c.c" >"$T/$c.agdfc.log" 2>&1; then
+        fail "$c agdfc" <"$T/$c.agdfc.log"
+        continue
+    fi
+    for cc in $compilers; do
+        if $cc $STRICT -O2 -I"$ROOT/runtime" -I"$T" "$T/$c.c" "$LIB" -lpthread -o "$T/$c.$cc" >"$T/$c.$cc.log" 2>&1; then
+            check "$c $cc" "$c" "$T/$c.$cc"
+        else
+            fail "$c $cc" <"$T/$c.$cc.log"
+        fi
+    done
+    if [ -n "$san_lib" ]; then
+        if gcc $STRICT -O1 -g $SAN -I"$ROOT/runtime" -I"$T" "$T/$c.c" "$san_lib" -lpthread -o "$T/$c.san" >"$T/$c.san.log" 2>&1; then
+            ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                check "$c asan+ubsan" "$c" "$T/$c.san"
+        else
+            fail "$c asan+ubsan" <"$T/$c.san.log"
+        fi
+    fi
+done
+
+if command -v valgrind >/dev/null 2>&1; then
+    for c in $VALGRIND_CASES; do
+        [ -x "$T/$c.gcc" ] || continue
+        check "$c valgrind" "$c" "$T/$c.gcc" valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+    done
+else
+    echo "PASS valgrind (skipped: not installed)"
+fi
