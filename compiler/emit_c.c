@@ -1,7 +1,631 @@
 /*
-** emit_c.c — the C back end (work in progress: replaced by the lead).
+** emit_c.c — the C back end: a checked Graph becomes NAME.c and NAME.h.
+**
+** The header holds everything a user's C file needs: the %header{ } blocks,
+** one item struct per distinct type list (an edge's source output list equals
+** its destination's parameter list, so both ends share one struct and a yield
+** is a plain copy), one task struct per node (runtime part, input item,
+** pending output item, `state` fields), the graph struct with all of its
+** storage sized at compile time, and the API (NAME_init, NAME_run, NAME_step,
+** NAME_start_X, prototypes of nodes implemented in C files).  The .c file holds
+** the %{ } blocks, each node body wrapped as a stackless coroutine function,
+** the constant node tables the runtime reads, the API, and with --main a
+** main().  Every piece of user C text is preceded by a #line into the .agdf
+** file and followed by a #line back into the generated file, so C compiler
+** messages point at the right place either way.  Output depends only on the
+** Graph: same input, same bytes.
 */
 #include "agdfc.h"
 
-void emit_c(const Graph *g, const EmitOpts *o, FILE *out) { (void)g; (void)o; (void)out; }
-void emit_h(const Graph *g, const EmitOpts *o, FILE *out) { (void)g; (void)o; (void)out; }
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- output */
+
+/* A FILE wrapper that counts lines, so #line can point back into itself. */
+typedef struct CWriter {
+    FILE *f;
+    unsigned line;           /* line number of the next line written */
+    const char *name;        /* the generated file's name for #line */
+    bool lines;              /* emit #line directives */
+    const char *src_path;    /* the .agdf path for #line */
+} CWriter;
+
+static void cw_puts(CWriter *w, const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if (*p == '\n')
+            w->line++;
+    fputs(s, w->f);
+}
+
+static void cw_printf(CWriter *w, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        cw_puts(w, small);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    cw_puts(w, big);
+    free(big);
+}
+
+/* Writes s as the inside of a C string literal. */
+static void cw_cstring(CWriter *w, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(w->f, "\\%c", *p);
+        else if (*p < 0x20 || *p >= 0x7f)
+            fprintf(w->f, "\\%03o", *p);
+        else
+            fputc(*p, w->f);
+    }
+}
+
+/* #line into the .agdf before user text that starts at pos.line. */
+static void cw_line_src(CWriter *w, SrcPos pos)
+{
+    if (!w->lines)
+        return;
+    cw_printf(w, "#line %u \"", pos.line);
+    cw_cstring(w, w->src_path);
+    cw_puts(w, "\"\n");
+}
+
+/* #line back into the generated file itself. */
+static void cw_line_back(CWriter *w)
+{
+    if (!w->lines)
+        return;
+    cw_printf(w, "#line %u \"", w->line + 1);
+    cw_cstring(w, w->name);
+    cw_puts(w, "\"\n");
+}
+
+/* User C text, bracketed by #line directives; always ends with a newline. */
+static void cw_user_text(CWriter *w, const char *text, SrcPos pos)
+{
+    cw_line_src(w, pos);
+    cw_puts(w, text);
+    size_t n = strlen(text);
+    if (n == 0 || text[n - 1] != '\n')
+        cw_puts(w, "\n");
+    cw_line_back(w);
+}
+
+/* ---------------------------------------------------------------- items */
+
+/* Item structs: one per distinct type list, numbered in order of first use
+** (node declaration order, parameters before outputs), so the numbering is
+** deterministic.  Lookup is by the list's joined text. */
+typedef struct ItemTable {
+    Vec keys;                /* of char *: "int|double" */
+    Vec lists;               /* of const CType *: first use, for the fields */
+    Vec counts;              /* of int: number of types */
+    int *in_item;            /* per node: item of its parameters, -1 none */
+    int *out_item;           /* per node: item of its outputs, -1 none */
+} ItemTable;
+
+static char *join_types(const CType *types, const Param *params, int n)
+{
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(types ? types[i].text : params[i].type.text) + 1;
+    char *s = malloc(len);
+    if (!s)
+        abort();
+    s[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strcat(s, "|");
+        strcat(s, types ? types[i].text : params[i].type.text);
+    }
+    return s;
+}
+
+/* Returns the index of the item for a type list, adding it if new. */
+static int item_intern(ItemTable *it, const CType *types, const Param *params, int n)
+{
+    if (n == 0)
+        return -1;
+    char *key = join_types(types, params, n);
+    for (size_t i = 0; i < it->keys.len; i++) {
+        if (strcmp(VEC_AT(it->keys, char *, i), key) == 0) {
+            free(key);
+            return (int)i;
+        }
+    }
+    *(char **)vec_push(&it->keys, sizeof(char *)) = key;
+    CType *fields = calloc((size_t)n, sizeof *fields);
+    if (!fields)
+        abort();
+    for (int i = 0; i < n; i++)
+        fields[i] = types ? types[i] : params[i].type;
+    *(CType **)vec_push(&it->lists, sizeof(CType *)) = fields;
+    *(int *)vec_push(&it->counts, sizeof(int)) = n;
+    return (int)it->keys.len - 1;
+}
+
+static void items_build(ItemTable *it, const Graph *g)
+{
+    int n = GRAPH_NNODES(g);
+    memset(it, 0, sizeof *it);
+    it->in_item = calloc((size_t)n + 1, sizeof(int));
+    it->out_item = calloc((size_t)n + 1, sizeof(int));
+    if (!it->in_item || !it->out_item)
+        abort();
+    for (int i = 0; i < n; i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        it->in_item[i] = item_intern(it, NULL, nd->params, nd->nparams);
+        it->out_item[i] = item_intern(it, nd->outs, NULL, nd->nouts);
+    }
+}
+
+static void items_free(ItemTable *it)
+{
+    for (size_t i = 0; i < it->keys.len; i++) {
+        free(VEC_AT(it->keys, char *, i));
+        free(VEC_AT(it->lists, CType *, i));
+    }
+    vec_free(&it->keys);
+    vec_free(&it->lists);
+    vec_free(&it->counts);
+    free(it->in_item);
+    free(it->out_item);
+}
+
+/* ---------------------------------------------------------------- header */
+
+static int64_t graph_total_tasks(const Graph *g)
+{
+    int64_t t = 0;
+    for (int i = 0; i < GRAPH_NNODES(g); i++)
+        t += GRAPH_NODE(g, i)->max_tasks;
+    return t;
+}
+
+static void emit_h_items(CWriter *w, const Graph *g, const ItemTable *it)
+{
+    if (it->keys.len)
+        cw_puts(w, "/* Items: one struct per distinct type list; v0, v1, ... in order. */\n");
+    for (size_t i = 0; i < it->keys.len; i++) {
+        const CType *f = VEC_AT(it->lists, CType *, i);
+        int n = VEC_AT(it->counts, int, i);
+        cw_printf(w, "typedef struct %s__item%zu {", g->name, i);
+        for (int k = 0; k < n; k++)
+            cw_printf(w, " %s v%d;", f[k].text, k);
+        cw_printf(w, " } %s__item%zu;\n", g->name, i);
+    }
+    if (it->keys.len)
+        cw_puts(w, "\n");
+}
+
+static void cw_item_type(CWriter *w, const Graph *g, int item)
+{
+    if (item < 0)
+        cw_puts(w, "char");
+    else
+        cw_printf(w, "%s__item%d", g->name, item);
+}
+
+static void emit_h_task(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
+{
+    cw_printf(w, "/* Node %s: one per task (max_tasks = %lld). */\n", nd->name,
+              (long long)nd->max_tasks);
+    cw_printf(w, "typedef struct %s_%s_task {\n", g->name, nd->name);
+    cw_puts(w, "    agdf_task agdf;          /* runtime part; must be first */\n");
+    cw_puts(w, "    ");
+    cw_item_type(w, g, it->in_item[nd->id]);
+    cw_puts(w, " agdf_in;   /* the invocation's input item */\n    ");
+    cw_item_type(w, g, it->out_item[nd->id]);
+    cw_puts(w, " agdf_out;  /* the item being yielded */\n");
+    if (nd->state)
+        cw_user_text(w, nd->state, nd->state_pos);
+    cw_printf(w, "} %s_%s_task;\n", g->name, nd->name);
+    /* The output constructor, for AGDF_OUT_MAKE in C files. */
+    if (it->out_item[nd->id] < 0)
+        cw_printf(w, "#define %s_%s_OUT() 0\n", g->name, nd->name);
+    else
+        cw_printf(w, "#define %s_%s_OUT(...) ((%s__item%d){__VA_ARGS__})\n", g->name,
+                  nd->name, g->name, it->out_item[nd->id]);
+    cw_puts(w, "\n");
+}
+
+static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
+{
+    const char *G = g->name;
+    cw_printf(w, "/* The whole graph: every byte it uses, sized at compile time. */\n");
+    cw_printf(w, "struct %s {\n", G);
+    cw_puts(w, "    agdf_graph agdf;                          /* scheduler state */\n");
+    cw_printf(w, "    agdf_node agdf_nodes[%s_NNODES];\n", G);
+    cw_printf(w, "    agdf_task *agdf_timers[%s_NTASKS];\n", G);
+    cw_printf(w, "    agdf_fdslot agdf_fds[%s_NTASKS];\n", G);
+    cw_puts(w, "    struct {\n");
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        cw_printf(w, "        struct {\n            %s_%s_task tasks[%lld];\n", G, nd->name,
+                  (long long)nd->max_tasks);
+        if (it->in_item[i] >= 0)
+            cw_printf(w, "            %s__item%d queue[%lld];\n", G, it->in_item[i],
+                      (long long)nd->queue_size);
+        cw_printf(w, "            agdf_error errors[%lld];\n", (long long)g->max_exceptions);
+        cw_printf(w, "        } %s;\n", nd->name);
+    }
+    cw_puts(w, "    } n;                                      /* per node storage */\n};\n\n");
+}
+
+/* The parameter list of a node as a C prototype fragment: ", int a, word b". */
+static void cw_params(CWriter *w, const Node *nd)
+{
+    for (int k = 0; k < nd->nparams; k++)
+        cw_printf(w, ", %s %s", nd->params[k].type.text, nd->params[k].name);
+}
+
+static void emit_h_api(CWriter *w, const Graph *g)
+{
+    const char *G = g->name;
+    cw_printf(w, "/* Resets the graph (counters, queues, tasks, errors); call before each run. */\n"
+                 "void %s_init(%s *g);\n", G, G);
+    cw_printf(w, "/* Runs to completion.  Queues the default start items first when no\n"
+                 "** %s_start_* call was made since %s_init.  AGDF_OK, AGDF_ERRORS (some node\n"
+                 "** raised) or AGDF_HALTED. */\n"
+                 "agdf_status %s_run(%s *g);\n", G, G, G, G);
+    cw_printf(w, "/* Runs at most budget task resumptions without blocking, for programs\n"
+                 "** that own their main loop: AGDF_STEP_READY, AGDF_STEP_WAIT (*wait_ms: time\n"
+                 "** to the next deadline, -1 when only fds or offloads are pending) or\n"
+                 "** AGDF_STEP_DONE (see agdf_result). */\n"
+                 "int %s_step(%s *g, unsigned budget, long long *wait_ms);\n", G, G);
+    cw_printf(w, "/* The runtime object, for agdf_node_stats, agdf_error_at and options. */\n"
+                 "agdf_graph *%s_graph(%s *g);\n\n", G, G);
+    cw_puts(w, "/* Start items: typed, one function per node; 0, or -1 when its queue is full. */\n");
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        cw_printf(w, "int %s_start_%s(%s *g", G, nd->name, G);
+        cw_params(w, nd);
+        cw_puts(w, ");\n");
+    }
+    cw_puts(w, "\n");
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        if (nd->body)
+            continue;
+        cw_printf(w, "/* Node %s has no body: implement it in a C file as a coroutine,\n"
+                     "**   #define AGDF_OUT_MAKE %s_%s_OUT\n"
+                     "**   int %s_%s(%s_%s_task *self%s...)\n"
+                     "**   { AGDF_BEGIN(self); ... AGDF_YIELD(...); ... AGDF_END(self); }\n"
+                     "** It is called for each item and again at each resume, with the\n"
+                     "** parameters re-read from the saved item. */\n",
+                  nd->name, G, nd->name, G, nd->name, G, nd->name, nd->nparams ? ", " : "");
+        cw_printf(w, "int %s_%s(%s_%s_task *self", G, nd->name, G, nd->name);
+        cw_params(w, nd);
+        cw_puts(w, ");\n\n");
+    }
+}
+
+static void emit_verbatims(CWriter *w, const Graph *g, bool header)
+{
+    for (size_t i = 0; i < g->verbatims.len; i++) {
+        const Verbatim *v = &VEC_AT(g->verbatims, Verbatim, i);
+        if (v->header == header)
+            cw_user_text(w, v->text, v->pos);
+    }
+}
+
+static void cw_open(CWriter *w, FILE *out, const EmitOpts *o, const char *name)
+{
+    w->f = out;
+    w->line = 1;
+    w->name = name;
+    w->lines = o->line_directives;
+    w->src_path = o->src_path ? o->src_path : "input.agdf";
+}
+
+static void cw_banner(CWriter *w, const Graph *g, const EmitOpts *o)
+{
+    cw_printf(w, "/* Generated by agdfc %s from ", AGDFC_VERSION);
+    cw_cstring(w, o->src_path ? o->src_path : "input.agdf");
+    cw_printf(w, " (graph %s).  Do not edit. */\n", g->name);
+}
+
+/* The header's file name without directories, and the .c beside it. */
+static char *c_name_of(const char *header)
+{
+    size_t n = strlen(header);
+    char *s = malloc(n + 3);
+    if (!s)
+        abort();
+    memcpy(s, header, n + 1);
+    if (n >= 2 && strcmp(s + n - 2, ".h") == 0)
+        s[n - 1] = 'c';
+    else
+        strcat(s, ".c");
+    return s;
+}
+
+static void emit_guard_name(CWriter *w, const Graph *g)
+{
+    cw_puts(w, "AGDF_GENERATED_");
+    for (const char *p = g->name; *p; p++)
+        fputc(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, w->f);
+    cw_puts(w, "_H");
+}
+
+void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
+{
+    CWriter w;
+    const char *G = g->name;
+    ItemTable it;
+    cw_open(&w, out, o, o->header_name ? o->header_name : "graph.h");
+    items_build(&it, g);
+    cw_banner(&w, g, o);
+    cw_puts(&w, "#ifndef ");
+    emit_guard_name(&w, g);
+    cw_puts(&w, "\n#define ");
+    emit_guard_name(&w, g);
+    cw_puts(&w, "\n\n#include \"agdf.h\"\n\n");
+    emit_verbatims(&w, g, true);
+    cw_printf(&w, "typedef struct %s %s;\n\n", G, G);
+    cw_puts(&w, "/* Node ids, in declaration order. */\nenum {\n");
+    for (int i = 0; i < GRAPH_NNODES(g); i++)
+        cw_printf(&w, "    %s_NODE_%s = %d,\n", G, GRAPH_NODE(g, i)->name, i);
+    cw_printf(&w, "    %s_NNODES = %d,\n", G, GRAPH_NNODES(g));
+    cw_printf(&w, "    %s_NTASKS = %lld\n};\n\n", G, (long long)graph_total_tasks(g));
+    emit_h_items(&w, g, &it);
+    for (int i = 0; i < GRAPH_NNODES(g); i++)
+        emit_h_task(&w, g, &it, GRAPH_NODE(g, i));
+    emit_h_graph_struct(&w, g, &it);
+    emit_h_api(&w, g);
+    cw_puts(&w, "#endif\n");
+    items_free(&it);
+}
+
+/* ---------------------------------------------------------------- .c */
+
+static void emit_c_param_copies(CWriter *w, const Node *nd)
+{
+    for (int k = 0; k < nd->nparams; k++)
+        cw_printf(w, "    %s %s = self->agdf_in.v%d;\n", nd->params[k].type.text,
+                  nd->params[k].name, k);
+    for (int k = 0; k < nd->nparams; k++)
+        cw_printf(w, "    (void)%s;\n", nd->params[k].name);
+}
+
+static void emit_c_body(CWriter *w, const Graph *g, const Node *nd)
+{
+    const char *G = g->name;
+    cw_printf(w, "static int %s__%s_body(agdf_task *agdf_t)\n{\n", G, nd->name);
+    cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
+              nd->name);
+    if (!nd->body) {
+        cw_printf(w, "    return %s_%s(self", G, nd->name);
+        for (int k = 0; k < nd->nparams; k++)
+            cw_printf(w, ", self->agdf_in.v%d", k);
+        cw_puts(w, ");\n}\n\n");
+        return;
+    }
+    emit_c_param_copies(w, nd);
+    cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n", G, nd->name);
+    cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
+    cw_user_text(w, nd->body, nd->body_pos);
+    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n}\n\n");
+}
+
+static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
+{
+    const char *G = g->name;
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        if (nd->nsucc == 0)
+            continue;
+        cw_printf(w, "static const uint32_t %s__dst_%s[] = {", G, nd->name);
+        for (int k = 0; k < nd->nsucc; k++)
+            cw_printf(w, "%s %s_NODE_%s", k ? "," : "", G, GRAPH_NODE(g, nd->succ[k])->name);
+        cw_puts(w, " };\n");
+    }
+    cw_printf(w, "\nstatic const agdf_node_def %s__nodes[%s_NNODES] = {\n", G, G);
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        cw_printf(w, "    { \"%s\", %s__%s_body, %lld, sizeof(%s_%s_task),\n", nd->name, G,
+                  nd->name, (long long)nd->max_tasks, G, nd->name);
+        cw_printf(w, "      offsetof(%s_%s_task, agdf_in), offsetof(%s_%s_task, agdf_out),\n",
+                  G, nd->name, G, nd->name);
+        if (it->in_item[i] >= 0)
+            cw_printf(w, "      sizeof(%s__item%d), ", G, it->in_item[i]);
+        else
+            cw_puts(w, "      0, ");
+        cw_printf(w, "%lld, %d, ", (long long)nd->queue_size, nd->halt_on_exception);
+        if (nd->nsucc)
+            cw_printf(w, "%s__dst_%s, %d },\n", G, nd->name, nd->nsucc);
+        else
+            cw_puts(w, "NULL, 0 },\n");
+    }
+    cw_puts(w, "};\n\n");
+    cw_printf(w, "static const agdf_graph_def %s__def = {\n    \"%s\", %s_NNODES, %s__nodes, %d, %lld\n};\n\n",
+              G, G, G, G, g->halt_on_exception ? 1 : 0, (long long)g->max_exceptions);
+}
+
+static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
+{
+    const char *G = g->name;
+    cw_printf(w, "void %s_init(%s *g)\n{\n", G, G);
+    cw_printf(w, "    agdf_node_mem mem[%s_NNODES];\n", G);
+    cw_puts(w, "    agdf_graph_mem gm;\n");
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        cw_printf(w, "    mem[%s_NODE_%s].tasks = g->n.%s.tasks;\n", G, nd->name, nd->name);
+        if (it->in_item[i] >= 0)
+            cw_printf(w, "    mem[%s_NODE_%s].queue = g->n.%s.queue;\n", G, nd->name, nd->name);
+        else
+            cw_printf(w, "    mem[%s_NODE_%s].queue = NULL;\n", G, nd->name);
+        cw_printf(w, "    mem[%s_NODE_%s].errors = g->n.%s.errors;\n", G, nd->name, nd->name);
+    }
+    cw_puts(w, "    gm.nodes = g->agdf_nodes;\n    gm.node_mem = mem;\n");
+    cw_puts(w, "    gm.timers = g->agdf_timers;\n    gm.fds = g->agdf_fds;\n");
+    cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n}\n\n", G);
+}
+
+static void emit_c_starts(CWriter *w, const Graph *g, const ItemTable *it)
+{
+    const char *G = g->name;
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        cw_printf(w, "int %s_start_%s(%s *g", G, nd->name, G);
+        cw_params(w, nd);
+        cw_puts(w, ")\n{\n");
+        if (it->in_item[i] < 0) {
+            cw_printf(w, "    return agdf_start(&g->agdf, %s_NODE_%s, NULL);\n}\n\n", G, nd->name);
+            continue;
+        }
+        cw_printf(w, "    %s__item%d item;\n", G, it->in_item[i]);
+        for (int k = 0; k < nd->nparams; k++)
+            cw_printf(w, "    item.v%d = %s;\n", k, nd->params[k].name);
+        cw_printf(w, "    return agdf_start(&g->agdf, %s_NODE_%s, &item);\n}\n\n", G, nd->name);
+    }
+    /* The graph's own start items: `start` statements, or default start nodes. */
+    cw_printf(w, "static void %s__default_starts(%s *g)\n{\n", G, G);
+    if (g->starts.len == 0) {
+        for (int k = 0; k < g->nstart_nodes; k++)
+            cw_printf(w, "    (void)%s_start_%s(g);\n", G, GRAPH_NODE(g, g->start_nodes[k])->name);
+    }
+    for (size_t s = 0; s < g->starts.len; s++) {
+        const StartItem *st = GRAPH_START(g, s);
+        cw_line_src(w, st->pos);
+        cw_printf(w, "    (void)%s_start_%s(g", G, st->name);
+        for (int a = 0; a < st->nargs; a++)
+            cw_printf(w, ", %s", st->args[a].text);
+        cw_puts(w, ");\n");
+        cw_line_back(w);
+    }
+    cw_puts(w, "    (void)g;\n}\n\n");
+}
+
+static void emit_c_api(CWriter *w, const Graph *g)
+{
+    const char *G = g->name;
+    cw_printf(w, "agdf_status %s_run(%s *g)\n{\n", G, G);
+    cw_printf(w, "    if (agdf_started(&g->agdf) == 0)\n        %s__default_starts(g);\n", G);
+    cw_puts(w, "    return agdf_run(&g->agdf);\n}\n\n");
+    cw_printf(w, "int %s_step(%s *g, unsigned budget, long long *wait_ms)\n{\n", G, G);
+    cw_puts(w, "    int64_t ms = -1;\n    int r;\n");
+    cw_printf(w, "    if (agdf_started(&g->agdf) == 0 && agdf_result(&g->agdf) == AGDF_OK)\n"
+                 "        %s__default_starts(g);\n", G);
+    cw_puts(w, "    r = agdf_step(&g->agdf, budget, &ms);\n");
+    cw_puts(w, "    if (wait_ms)\n        *wait_ms = (long long)ms;\n    return r;\n}\n\n");
+    cw_printf(w, "agdf_graph *%s_graph(%s *g)\n{\n    return &g->agdf;\n}\n\n", G, G);
+}
+
+/* main() for --main: flags, run, report; exit codes documented in --help. */
+static void emit_c_main(CWriter *w, const Graph *g)
+{
+    const char *G = g->name;
+    cw_printf(w, "static %s agdf_main_graph;\n\n", G);
+    cw_puts(w,
+        "static void agdf_main_usage(FILE *f, const char *argv0)\n{\n"
+        "    fprintf(f, \"usage: %s [options]\\n\"\n");
+    cw_printf(w, "        \"Runs the graph %s.\\n\\n\"\n", G);
+    cw_puts(w,
+        "        \"  --stats               final data-flow statistics to stderr\\n\"\n"
+        "        \"  --log-interval=SECS   log data-flow statistics every SECS seconds\\n\"\n"
+        "        \"  --log-nodes=A,B       only log these nodes\\n\"\n"
+        "        \"  --virtual-time        sleeps complete at once, in deadline order\\n\"\n"
+        "        \"  --help                this text\\n\\n\"\n"
+        "        \"exit status: 0 no node raised, 1 some node raised, 2 usage error,\\n\"\n"
+        "        \"3 halted by halt_on_exception\\n\", argv0);\n}\n\n");
+    cw_puts(w,
+        "/* Splits a comma-separated node list in place; 0, or -1 on an unknown node. */\n"
+        "static int agdf_main_nodes(char *list, const char **names, int max)\n{\n"
+        "    int n = 0;\n"
+        "    char *p = list;\n"
+        "    while (p && *p) {\n"
+        "        char *comma = strchr(p, ',');\n"
+        "        if (comma)\n            *comma = '\\0';\n"
+        "        if (*p) {\n"
+        "            if (n == max || agdf_node_index(&agdf_main_graph.agdf, p) < 0) {\n"
+        "                fprintf(stderr, \"unknown node in --log-nodes: %s\\n\", p);\n"
+        "                return -1;\n"
+        "            }\n"
+        "            names[n++] = p;\n"
+        "        }\n"
+        "        p = comma ? comma + 1 : NULL;\n"
+        "    }\n"
+        "    names[n] = NULL;\n"
+        "    return 0;\n}\n\n");
+    cw_printf(w, "int main(int argc, char **argv)\n{\n    %s *g = &agdf_main_graph;\n", G);
+    cw_printf(w, "    static const char *nodes[%s_NNODES + 1];\n", G);
+    cw_puts(w,
+        "    int stats = 0, virt = 0, filtered = 0, i;\n"
+        "    double interval = 0;\n"
+        "    agdf_status st;\n");
+    cw_printf(w, "    %s_init(g);\n", G);
+    cw_puts(w,
+        "    for (i = 1; i < argc; i++) {\n"
+        "        const char *a = argv[i];\n"
+        "        char *end;\n"
+        "        if (strcmp(a, \"--stats\") == 0) {\n            stats = 1;\n"
+        "        } else if (strcmp(a, \"--virtual-time\") == 0) {\n            virt = 1;\n"
+        "        } else if (strncmp(a, \"--log-interval=\", 15) == 0) {\n"
+        "            interval = strtod(a + 15, &end);\n"
+        "            if (end == a + 15 || *end || !(interval > 0) || interval > 1e9) {\n"
+        "                fprintf(stderr, \"%s: bad --log-interval: %s\\n\", argv[0], a + 15);\n"
+        "                return 2;\n"
+        "            }\n"
+        "        } else if (strncmp(a, \"--log-nodes=\", 12) == 0) {\n"
+        "            filtered = 1;\n");
+    cw_printf(w, "            if (agdf_main_nodes(argv[i] + 12, nodes, %s_NNODES) != 0)\n"
+                 "                return 2;\n", G);
+    cw_puts(w,
+        "        } else if (strcmp(a, \"--help\") == 0 || strcmp(a, \"-h\") == 0) {\n"
+        "            agdf_main_usage(stdout, argv[0]);\n            return 0;\n"
+        "        } else {\n"
+        "            fprintf(stderr, \"%s: unknown option: %s\\n\", argv[0], a);\n"
+        "            agdf_main_usage(stderr, argv[0]);\n            return 2;\n"
+        "        }\n    }\n"
+        "    if (virt)\n        agdf_set_virtual_time(&g->agdf, 1);\n"
+        "    if (interval > 0 || filtered)\n"
+        "        agdf_set_data_flow_logging(&g->agdf, interval > 0 ? (uint32_t)(interval * 1000 + 0.5) : 0,\n"
+        "                                   filtered ? nodes : NULL, NULL);\n");
+    cw_printf(w, "    st = %s_run(g);\n", G);
+    cw_puts(w,
+        "    fflush(stdout);\n"
+        "    if (stats)\n        agdf_log_stats(&g->agdf);\n"
+        "    return st == AGDF_OK ? 0 : st == AGDF_ERRORS ? 1 : 3;\n}\n");
+}
+
+void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
+{
+    CWriter w;
+    ItemTable it;
+    const char *hname = o->header_name ? o->header_name : "graph.h";
+    char *cname = c_name_of(hname);
+    cw_open(&w, out, o, cname);
+    items_build(&it, g);
+    cw_banner(&w, g, o);
+    cw_printf(&w, "#include \"%s\"\n\n#include <stddef.h>\n", hname);
+    if (o->with_main)
+        cw_puts(&w, "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n");
+    cw_puts(&w, "\n");
+    emit_verbatims(&w, g, false);
+    for (int i = 0; i < GRAPH_NNODES(g); i++)
+        emit_c_body(&w, g, GRAPH_NODE(g, i));
+    emit_c_tables(&w, g, &it);
+    emit_c_init(&w, g, &it);
+    emit_c_starts(&w, g, &it);
+    emit_c_api(&w, g);
+    if (o->with_main)
+        emit_c_main(&w, g);
+    items_free(&it);
+    free(cname);
+}
