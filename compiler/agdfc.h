@@ -48,6 +48,25 @@ void *vec_push(Vec *v, size_t elem);            /* returns the new zeroed slot *
 void vec_free(Vec *v);
 #define VEC_AT(v, T, i) (((T *)(v).data)[i])
 
+/* A map from NUL-terminated strings (not copied: they must outlive the map,
+** e.g. arena strings) to ints; open addressing, grows at 3/4 load. */
+typedef struct StrMap {
+    const char **keys;       /* NULL: empty slot */
+    int *vals;
+    size_t cap;              /* slots, a power of two */
+    size_t len;              /* keys present */
+} StrMap;
+
+void strmap_init(StrMap *m, size_t hint);       /* hint: expected keys */
+bool strmap_put(StrMap *m, const char *key, int val);  /* false: already there */
+int strmap_get(const StrMap *m, const char *key);      /* -1 when absent */
+void strmap_free(StrMap *m);
+
+/* malloc/realloc that exit(2) with a message when memory runs out. */
+void *util_xmalloc(size_t n);
+void *util_xrealloc(void *p, size_t n);
+void util_oom(void);
+
 /* ---------------------------------------------------------------- source */
 
 typedef struct SrcPos {
@@ -70,6 +89,7 @@ typedef struct Diag {
     DiagLevel level;
     uint32_t seq;            /* report order, the tie-breaker for sorting */
     char *msg;               /* formatted message, no trailing newline */
+    SrcPos key;              /* sort position: pos, or for a note its error's pos */
 } Diag;
 
 typedef struct DiagCtx {
@@ -88,6 +108,9 @@ void diag_vreport(DiagCtx *dc, DiagLevel lv, SrcPos pos, const char *fmt, va_lis
 ** "FILE:LINE:COL: error: MSG", the source line, and a caret under COL. */
 void diag_print(DiagCtx *dc, FILE *out);
 void diag_free(DiagCtx *dc);
+/* Notes (DIAG_NOTE) attach to the error or warning reported just before them:
+** they sort with it and print right after it. */
+#define diag_note(dc, pos, ...)    diag_report((dc), DIAG_NOTE, (pos), __VA_ARGS__)
 
 /* ---------------------------------------------------------------- lexer */
 
@@ -113,6 +136,8 @@ typedef struct Lexer {
     const char *line_start;  /* first byte of the current line */
     uint32_t line;           /* line of cur */
     int prev[2];             /* kinds of the last two tokens (for start args) */
+    const char *end;         /* one past the last byte of the source */
+    SrcPos last_end;         /* just after the last token returned (for EOF errors) */
 } Lexer;
 
 void lex_init(Lexer *lx, const Source *src, DiagCtx *dc);
@@ -177,6 +202,7 @@ typedef struct Edge {
     const char *from, *to;   /* names as written */
     SrcPos from_pos, to_pos;
     int from_id, to_id;      /* resolved by check.c; -1 when unknown */
+    bool duplicate;          /* check.c: an earlier edge joins the same two nodes */
 } Edge;
 
 /* A C expression, kept verbatim, with the position of its first byte. */

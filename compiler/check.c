@@ -1,0 +1,644 @@
+/*
+** check.c — the semantic checks of agdfc, and the derived fields of the
+** Graph that the back end relies on (attribute values with their defaults,
+** successor lists, start nodes, a topological order).
+**
+** Every check reports into the DiagCtx and goes on, so that one run lists
+** every mistake.  When the parser already reported errors the Graph may be
+** missing statements, so only the checks local to one declaration run
+** (names, parameters, attributes, bodies); the graph-wide ones (edges,
+** types, cycles, starts, reachability) would mostly report the parser's
+** errors a second time.  Every algorithm is linear and iterative: a graph's
+** depth never becomes the C stack's depth.
+*/
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agdfc.h"
+#include "parse.h"
+
+#define CHECK_INT_MAX    INT32_MAX                   /* max_tasks, queue_size, ... */
+#define QUEUE_WARN_BYTES (64LL * 1024 * 1024)
+#define QUEUE_WARN_ITEMS 10000000LL
+#define TASKS_WARN       1000000LL
+
+typedef struct Checker {
+    Graph *g;
+    DiagCtx *dc;
+    Arena *a;
+    StrMap names;            /* node name -> id of its first declaration */
+    bool *redefined;         /* node i repeats an earlier name: not in the graph */
+    int *succ_edge;          /* edge index of Node.succ[k] is succ_edge[succ_base[u] + k] */
+    int *succ_base;          /* per node: where its entries start in succ_edge */
+} Checker;
+
+/* ---------------------------------------------------------------- names */
+
+bool check_is_c_keyword(const char *s) {
+    static const char *const kw[] = {
+        "auto", "break", "case", "char", "const", "continue", "default", "do",
+        "double", "else", "enum", "extern", "float", "for", "goto", "if",
+        "inline", "int", "long", "register", "restrict", "return", "short",
+        "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+        "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof",
+        "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
+        "_Static_assert", "_Thread_local",
+        /* C23 keywords and <stdbool.h> macros: the generated code includes it */
+        "bool", "true", "false", "alignas", "alignof", "constexpr", "nullptr",
+        "static_assert", "thread_local", "typeof", "typeof_unqual",
+    };
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (strcmp(s, kw[i]) == 0) return true;
+    return false;
+}
+
+static bool check_is_ident(const char *s) {
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_')) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'
+              || (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+static bool check_has_prefix(const char *s, const char *p) {
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+static bool check_agdf_prefix(const char *s) {
+    return (s[0] == 'a' || s[0] == 'A') && (s[1] == 'g' || s[1] == 'G')
+        && (s[2] == 'd' || s[2] == 'D') && (s[3] == 'f' || s[3] == 'F');
+}
+
+static void check_graph_name(Checker *c) {
+    Graph *g = c->g;
+    const char *n = g->name;
+    if (!g->declared) {
+        if (!check_is_ident(n) || check_is_c_keyword(n) || check_agdf_prefix(n)
+            || n[0] == '_' || strcmp(n, "main") == 0) {
+            SrcPos none = { 0, 0 };
+            diag_error(c->dc, none,
+                       "graph name '%s' (from the file name) is not usable as a C identifier; "
+                       "name the graph with a 'graph NAME;' statement", n);
+        }
+        return;
+    }
+    if (check_is_c_keyword(n))
+        diag_error(c->dc, g->pos, "graph name '%s' is a C keyword", n);
+    else if (check_agdf_prefix(n))
+        diag_error(c->dc, g->pos, "graph name '%s' is reserved: names starting with 'agdf' "
+                   "belong to the runtime", n);
+    else if (n[0] == '_')
+        diag_error(c->dc, g->pos, "graph name '%s' starts with '_' (reserved)", n);
+    else if (strcmp(n, "main") == 0)
+        diag_error(c->dc, g->pos, "graph name 'main' would collide with main()");
+}
+
+/* The back end names everything of node N in graph G "G_N..." or "G__N...":
+** the function G_N, G_N_task, G_N_OUT, G_start_N, G_NODE_N, G__N_body, and
+** graph-wide G_init, G_run, G_step, G_graph, G_NNODES, G_NTASKS.  A node
+** name must not make one of those spell another. */
+static const char *check_generated_clash(Checker *c, const char *n) {
+    static const char *const api[] = { "init", "run", "step", "graph", "NNODES", "NTASKS" };
+    for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
+        if (strcmp(n, api[i]) == 0) return api[i];
+    static const char *const pre[] = { "start_", "NODE_" };
+    for (size_t i = 0; i < 2; i++)
+        if (check_has_prefix(n, pre[i]) && strmap_get(&c->names, n + strlen(pre[i])) >= 0)
+            return pre[i];
+    static const char *const suf[] = { "_task", "_OUT" };
+    size_t len = strlen(n);
+    for (size_t i = 0; i < 2; i++) {
+        size_t k = strlen(suf[i]);
+        if (len > k && strcmp(n + len - k, suf[i]) == 0) {
+            char *base = arena_strndup(c->a, n, len - k);
+            if (strmap_get(&c->names, base) >= 0) return suf[i];
+        }
+    }
+    return NULL;
+}
+
+static void check_node_name(Checker *c, const Node *n) {
+    const char *s = n->name, *G = c->g->name;
+    const char *clash;
+    if (check_is_c_keyword(s))
+        diag_error(c->dc, n->pos, "node name '%s' is a C keyword", s);
+    else if (check_agdf_prefix(s))
+        diag_error(c->dc, n->pos, "node name '%s' is reserved: names starting with 'agdf' "
+                   "belong to the runtime", s);
+    else if (s[0] == '_')
+        diag_error(c->dc, n->pos, "node name '%s' starts with '_': the generated code "
+                   "reserves '%s__*' names", s, G);
+    else if (strcmp(s, G) == 0)
+        diag_error(c->dc, n->pos, "node name '%s' is the graph's name", s);
+    else if ((clash = check_generated_clash(c, s)) != NULL)
+        diag_error(c->dc, n->pos, "node name '%s' collides with a generated name: "
+                   "'%s_%s' is already used by the generated code", s, G, s);
+}
+
+static void check_params(Checker *c, const Node *n) {
+    for (int i = 0; i < n->nparams; i++) {
+        const Param *p = &n->params[i];
+        if (strcmp(p->name, "self") == 0)
+            diag_error(c->dc, p->pos, "parameter name 'self' is reserved: in a body, "
+                       "'self' points to the task's state");
+        else if (check_is_c_keyword(p->name))
+            diag_error(c->dc, p->pos, "parameter name '%s' is a C keyword", p->name);
+        else if (check_agdf_prefix(p->name))
+            diag_error(c->dc, p->pos, "parameter name '%s' is reserved: names starting "
+                       "with 'agdf' belong to the runtime", p->name);
+        for (int k = 0; k < i; k++)
+            if (strcmp(n->params[k].name, p->name) == 0) {
+                diag_error(c->dc, p->pos, "duplicate parameter '%s' in node '%s'",
+                           p->name, n->name);
+                diag_note(c->dc, n->params[k].pos, "'%s' first declared here", p->name);
+                break;
+            }
+    }
+}
+
+/* ---------------------------------------------------------------- attributes */
+
+typedef struct AttrSpec {
+    const char *name;
+    AttrKind kind;           /* ATTR_INT or ATTR_BOOL */
+    int64_t min, max;        /* for ATTR_INT */
+} AttrSpec;
+
+static const AttrSpec node_attrs[] = {
+    { "max_tasks", ATTR_INT, 1, CHECK_INT_MAX },
+    { "queue_size", ATTR_INT, 1, CHECK_INT_MAX },
+    { "halt_on_exception", ATTR_BOOL, 0, 1 },
+};
+static const AttrSpec graph_attrs[] = {
+    { "halt_on_exception", ATTR_BOOL, 0, 1 },
+    { "max_exceptions", ATTR_INT, 1, CHECK_INT_MAX },
+};
+
+static const char *check_attr_value_text(const Attr *a) {
+    return a->sval ? a->sval : "?";
+}
+
+/* Checks one attribute list against specs; stores each valid value in
+** vals[spec index] and sets given[spec index].  `what` names the owner for
+** messages ("node 'load'", "graph"). */
+static void check_attrs(Checker *c, const Attr *attrs, int nattrs, const AttrSpec *specs,
+                        int nspecs, const char *what, int64_t *vals, const Attr **given) {
+    for (int i = 0; i < nattrs; i++) {
+        const Attr *a = &attrs[i];
+        int s = 0;
+        while (s < nspecs && strcmp(specs[s].name, a->name) != 0) s++;
+        if (s == nspecs) {
+            char known[160] = "";
+            for (int k = 0; k < nspecs; k++)
+                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
+                         k == 0 ? "" : k == nspecs - 1 ? " or " : ", ", specs[k].name);
+            diag_error(c->dc, a->pos, "unknown attribute '%s' for %s (expected %s)",
+                       a->name, what, known);
+            continue;
+        }
+        if (given[s]) {
+            diag_error(c->dc, a->pos, "attribute '%s' given twice", a->name);
+            diag_note(c->dc, given[s]->pos, "first given here");
+            continue;
+        }
+        given[s] = a;
+        const AttrSpec *sp = &specs[s];
+        if (sp->kind == ATTR_BOOL && a->kind != ATTR_BOOL) {
+            diag_error(c->dc, a->vpos, "attribute '%s' takes true or false, not '%s'",
+                       a->name, check_attr_value_text(a));
+        } else if (sp->kind == ATTR_INT && a->kind != ATTR_INT) {
+            diag_error(c->dc, a->vpos, "attribute '%s' takes an integer, not '%s'",
+                       a->name, check_attr_value_text(a));
+        } else if (sp->kind == ATTR_INT && (a->ival < sp->min || a->ival > sp->max)) {
+            diag_error(c->dc, a->vpos, "%s must be between %lld and %lld, not %s",
+                       a->name, (long long)sp->min, (long long)sp->max,
+                       check_attr_value_text(a));
+        } else {
+            vals[s] = a->ival;
+        }
+    }
+}
+
+static void check_graph_attrs(Checker *c) {
+    Graph *g = c->g;
+    int64_t vals[2] = { 0, 1000 };
+    const Attr *given[2] = { NULL, NULL };
+    check_attrs(c, g->attrs, g->nattrs, graph_attrs, 2, "graph", vals, given);
+    g->halt_on_exception = vals[0] != 0;
+    g->max_exceptions = vals[1];
+}
+
+/* A rough size of one queued item, for the storage warning only: the
+** compiler does not know typedefs, so unknown types count as 16 bytes. */
+static int64_t check_guess_size(const Node *n) {
+    int64_t total = 0;
+    for (int i = 0; i < n->nparams; i++) {
+        const char *t = n->params[i].type.text;
+        if (strchr(t, '*')) total += 8;
+        else if (strstr(t, "char")) total += 1;
+        else if (strstr(t, "short")) total += 2;
+        else if (strstr(t, "long") || strstr(t, "double") || strstr(t, "64")) total += 8;
+        else if (strstr(t, "int") || strstr(t, "float") || strstr(t, "32")) total += 4;
+        else total += 16;
+    }
+    return total > 0 ? total : 1;
+}
+
+static void check_node_attrs(Checker *c, Node *n) {
+    int64_t vals[3] = { 1, 10000, -1 };
+    const Attr *given[3] = { NULL, NULL, NULL };
+    const char *what = arena_printf(c->a, "node '%s'", n->name);
+    check_attrs(c, n->attrs, n->nattrs, node_attrs, 3, what, vals, given);
+    n->max_tasks = vals[0];
+    n->queue_size = vals[1];
+    n->halt_on_exception = given[2] && vals[2] >= 0 ? (int)vals[2] : -1;
+
+    int64_t item = check_guess_size(n);
+    SrcPos qpos = given[1] ? given[1]->vpos : n->pos;
+    if (n->queue_size > QUEUE_WARN_ITEMS || n->queue_size * item > QUEUE_WARN_BYTES)
+        diag_warning(c->dc, qpos, "the queue of node '%s' needs about %lld MiB of static "
+                     "storage (queue_size = %lld, about %lld bytes per item)", n->name,
+                     (long long)((n->queue_size * item + (1 << 20) - 1) >> 20),
+                     (long long)n->queue_size, (long long)item);
+    if (n->max_tasks > TASKS_WARN)
+        diag_warning(c->dc, given[0] ? given[0]->vpos : n->pos, "node '%s' has %lld tasks, "
+                     "each with static storage", n->name, (long long)n->max_tasks);
+}
+
+/* ---------------------------------------------------------------- bodies */
+
+static bool check_is_suspending(const char *s, size_t n) {
+    static const char *const exact[] = { "AGDF_YIELD", "AGDF_SLEEP", "AGDF_PASS", "AGDF_AWAIT" };
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strlen(exact[i]) == n && memcmp(s, exact[i], n) == 0) return true;
+    return (n > 10 && memcmp(s, "AGDF_WAIT_", 10) == 0)
+        || (n >= 12 && memcmp(s, "AGDF_OFFLOAD", 12) == 0);
+}
+
+static bool check_ident_char(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'
+        || (ch >= '0' && ch <= '9');
+}
+
+/* Warns when a suspending macro appears inside the braces of a `switch` in
+** a body: the coroutine resumes by jumping to a case label of its own
+** switch, which a user switch around the suspension point breaks.  Strings,
+** character literals and comments are skipped. */
+static void check_body_switch(Checker *c, const Node *n) {
+    const char *s = n->body;
+    if (!s || !strstr(s, "switch")) return;
+    int depth = 0, open[64], nopen = 0;
+    bool pending = false;
+    SrcPos pos = n->body_pos;
+    for (size_t i = 0; s[i];) {
+        char ch = s[i];
+        size_t len = 1;
+        if (ch == '"' || ch == '\'') {
+            while (s[i + len] && s[i + len] != ch && s[i + len] != '\n')
+                len += s[i + len] == '\\' && s[i + len + 1] ? 2 : 1;
+            if (s[i + len] == ch) len++;
+        } else if (ch == '/' && s[i + 1] == '/') {
+            while (s[i + len] && s[i + len] != '\n') len++;
+        } else if (ch == '/' && s[i + 1] == '*') {
+            len = 2;
+            while (s[i + len] && !(s[i + len] == '*' && s[i + len + 1] == '/')) len++;
+            if (s[i + len]) len += 2;
+        } else if (check_ident_char(ch)) {
+            while (check_ident_char(s[i + len])) len++;
+            if (len == 6 && memcmp(s + i, "switch", 6) == 0) pending = true;
+            else if (nopen > 0 && check_is_suspending(s + i, len)) {
+                diag_warning(c->dc, pos, "'%.*s' inside a switch statement: a suspension "
+                             "inside a switch breaks the coroutine's resume (use if/else)",
+                             (int)len, s + i);
+                return;
+            }
+        } else if (ch == '{') {
+            depth++;
+            if (pending && nopen < 64) open[nopen++] = depth;
+            pending = false;
+        } else if (ch == '}') {
+            if (nopen > 0 && open[nopen - 1] == depth) nopen--;
+            depth--;
+        }
+        pos = parse_pos_at(pos, s + i, len);
+        i += len;
+    }
+}
+
+/* ---------------------------------------------------------------- nodes */
+
+static void check_nodes(Checker *c) {
+    Graph *g = c->g;
+    int nn = GRAPH_NNODES(g);
+    strmap_init(&c->names, (size_t)nn);
+    c->redefined = arena_alloc(c->a, (size_t)nn + 1);
+    for (int i = 0; i < nn; i++) {
+        Node *n = GRAPH_NODE(g, i);
+        if (!strmap_put(&c->names, n->name, i)) {
+            const Node *first = GRAPH_NODE(g, strmap_get(&c->names, n->name));
+            diag_error(c->dc, n->pos, "redefinition of node '%s'", n->name);
+            diag_note(c->dc, first->pos, "'%s' first defined here", n->name);
+            c->redefined[i] = true;
+        }
+    }
+    for (int i = 0; i < nn; i++) {
+        Node *n = GRAPH_NODE(g, i);
+        if (!c->redefined[i]) check_node_name(c, n);
+        check_params(c, n);
+        check_node_attrs(c, n);
+        check_body_switch(c, n);
+    }
+}
+
+/* ---------------------------------------------------------------- edges */
+
+/* "int", "(int, double)" or "no value": how messages show a type list. */
+static const char *check_types_text(Checker *c, const char *const *t, int n) {
+    if (n == 0) return "no value";
+    if (n == 1) return arena_printf(c->a, "'%s'", t[0]);
+    const char *s = arena_printf(c->a, "'(%s", t[0]);
+    for (int i = 1; i < n; i++) s = arena_printf(c->a, "%s, %s", s, t[i]);
+    return arena_printf(c->a, "%s)'", s);
+}
+
+/* A destination without parameters takes anything; otherwise the source's
+** output types must equal the destination's parameter types. */
+static void check_edge_types(Checker *c, const Edge *e, const Node *src, const Node *dst) {
+    if (dst->nparams == 0) return;
+    bool same = src->nouts == dst->nparams;
+    for (int i = 0; same && i < src->nouts; i++)
+        same = strcmp(src->outs[i].text, dst->params[i].type.text) == 0;
+    if (same) return;
+    const char **so = arena_alloc(c->a, sizeof(char *) * (size_t)(src->nouts + 1));
+    const char **dp = arena_alloc(c->a, sizeof(char *) * (size_t)(dst->nparams + 1));
+    for (int i = 0; i < src->nouts; i++) so[i] = src->outs[i].text;
+    for (int i = 0; i < dst->nparams; i++) dp[i] = dst->params[i].type.text;
+    diag_error(c->dc, e->to_pos, "type mismatch on edge '%s -> %s': '%s' yields %s but "
+               "'%s' takes %s", src->name, dst->name, src->name,
+               check_types_text(c, so, src->nouts), dst->name,
+               check_types_text(c, dp, dst->nparams));
+}
+
+static int check_resolve(Checker *c, const char *name, SrcPos pos, const char *where) {
+    int id = strmap_get(&c->names, name);
+    if (id < 0) diag_error(c->dc, pos, "unknown node '%s' in %s", name, where);
+    return id;
+}
+
+/* Resolves names, reports self-edges and repeated edges, and builds each
+** node's successor list (distinct, in edge order) with a bucket sort of the
+** edges by source, so the whole pass is O(nodes + edges). */
+static void check_edges(Checker *c) {
+    Graph *g = c->g;
+    int nn = GRAPH_NNODES(g);
+    size_t ne = g->edges.len;
+    int *count = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    for (size_t i = 0; i < ne; i++) {
+        Edge *e = GRAPH_EDGE(g, i);
+        e->from_id = check_resolve(c, e->from, e->from_pos, "edge");
+        e->to_id = check_resolve(c, e->to, e->to_pos, "edge");
+        if (e->from_id >= 0 && e->from_id == e->to_id) {
+            diag_error(c->dc, e->to_pos, "edge from node '%s' to itself", e->from);
+            e->from_id = e->to_id = -1;               /* leave it out of the graph */
+        }
+        if (e->from_id >= 0 && e->to_id >= 0) count[e->from_id]++;
+    }
+    int *start = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    for (int u = 0; u < nn; u++) start[u + 1] = start[u] + count[u];
+    int *order = arena_alloc(c->a, sizeof(int) * (ne + 1));
+    int *fill = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    for (size_t i = 0; i < ne; i++) {
+        const Edge *e = GRAPH_EDGE(g, i);
+        if (e->from_id >= 0 && e->to_id >= 0)
+            order[start[e->from_id] + fill[e->from_id]++] = (int)i;
+    }
+    int *seen = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));   /* source id + 1 */
+    int *seen_edge = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    c->succ_edge = arena_alloc(c->a, sizeof(int) * (ne + 1));
+    for (int u = 0; u < nn; u++) {
+        Node *n = GRAPH_NODE(g, u);
+        n->succ = arena_alloc(c->a, sizeof(int) * (size_t)(count[u] + 1));
+        for (int k = start[u]; k < start[u + 1]; k++) {
+            Edge *e = GRAPH_EDGE(g, order[k]);
+            int v = e->to_id;
+            if (seen[v] == u + 1) {
+                const Edge *first = GRAPH_EDGE(g, seen_edge[v]);
+                e->duplicate = true;
+                diag_warning(c->dc, e->from_pos, "duplicate edge '%s -> %s'", e->from, e->to);
+                diag_note(c->dc, first->from_pos, "first declared here");
+                continue;
+            }
+            seen[v] = u + 1;
+            seen_edge[v] = order[k];
+            c->succ_edge[start[u] + n->nsucc] = order[k];
+            n->succ[n->nsucc++] = v;
+            GRAPH_NODE(g, v)->npred++;
+            check_edge_types(c, e, n, GRAPH_NODE(g, v));
+        }
+    }
+    c->succ_base = start;
+}
+
+/* ---------------------------------------------------------------- cycles */
+
+static int check_edge_of(const Checker *c, int u, int v) {
+    const Node *n = GRAPH_NODE(c->g, u);
+    for (int k = 0; k < n->nsucc; k++)
+        if (n->succ[k] == v) return c->succ_edge[c->succ_base[u] + k];
+    return -1;
+}
+
+static bool check_pos_before(SrcPos a, SrcPos b) {
+    return a.line < b.line || (a.line == b.line && a.col < b.col);
+}
+
+/* Reports the cycle cyc[0] -> cyc[1] -> ... -> cyc[k-1] -> cyc[0], rotated
+** so that it ends with the edge declared last: the one that closed it. */
+static void check_report_cycle(Checker *c, const int *cyc, int k) {
+    int close = 0;
+    SrcPos best = { 0, 0 };
+    const Edge *closing = NULL;
+    for (int i = 0; i < k; i++) {
+        int ei = check_edge_of(c, cyc[i], cyc[(i + 1) % k]);
+        const Edge *e = GRAPH_EDGE(c->g, ei);
+        if (!closing || check_pos_before(best, e->from_pos)) {
+            closing = e;
+            best = e->from_pos;
+            close = (i + 1) % k;
+        }
+    }
+    size_t len = 32;
+    for (int i = 0; i < k; i++) len += strlen(GRAPH_NODE(c->g, cyc[i])->name) + 4;
+    char *path = arena_alloc(c->a, len), *o = path;
+    for (int i = 0; i <= k; i++) {
+        const char *name = GRAPH_NODE(c->g, cyc[(close + i) % k])->name;
+        o += sprintf(o, "%s%s", i ? " -> " : "", name);
+    }
+    diag_error(c->dc, closing->to_pos, "cycle in graph: %s", path);
+}
+
+/* Walks predecessors back from pending node s until one repeats: every
+** pending node has a pending predecessor, so this finds a cycle. */
+static int check_find_cycle(Checker *c, int s, const int *pbase, const int *preds,
+                            const unsigned char *state, int *stamp, int walk, int *path,
+                            int *cyc) {
+    int len = 0, v = s;
+    while (stamp[v] != walk) {
+        stamp[v] = walk;
+        path[len++] = v;
+        int next = -1;
+        for (int k = pbase[v]; k < pbase[v + 1] && next < 0; k++)
+            if (state[preds[k]] == 0) next = preds[k];
+        v = next;
+    }
+    int from = 0;
+    while (path[from] != v) from++;
+    int k = 0;                                 /* forward order: v, path[len-1], ... */
+    cyc[k++] = v;
+    for (int i = len - 1; i > from; i--) cyc[k++] = path[i];
+    (void)c;
+    return k;
+}
+
+/* Kahn's algorithm gives the topological order; when it stalls, the nodes
+** left all lie on or behind cycles: one cycle is reported, its nodes are
+** taken out, and the algorithm goes on, so each separate cycle is reported
+** once. */
+static void check_cycles(Checker *c) {
+    Graph *g = c->g;
+    int nn = GRAPH_NNODES(g);
+    int *indeg = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    int *queue = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    unsigned char *state = arena_alloc(c->a, (size_t)nn + 1);   /* 0 pending, 1 done */
+    g->topo = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    int head = 0, tail = 0, nt = 0, scan = 0;
+    int *pbase = NULL, *preds = NULL, *stamp = NULL, *path = NULL, *cyc = NULL, walk = 0;
+    for (int i = 0; i < nn; i++) {
+        indeg[i] = GRAPH_NODE(g, i)->npred;
+        if (c->redefined[i]) { state[i] = 1; g->topo[nt++] = i; }
+        else if (indeg[i] == 0) { state[i] = 1; queue[tail++] = i; }
+    }
+    for (;;) {
+        while (head < tail) {
+            int u = queue[head++];
+            g->topo[nt++] = u;
+            const Node *n = GRAPH_NODE(g, u);
+            for (int k = 0; k < n->nsucc; k++)
+                if (--indeg[n->succ[k]] == 0 && state[n->succ[k]] == 0) {
+                    state[n->succ[k]] = 1;
+                    queue[tail++] = n->succ[k];
+                }
+        }
+        while (scan < nn && state[scan] != 0) scan++;
+        if (scan == nn) break;
+        if (!pbase) {                                   /* predecessor lists, once */
+            pbase = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 2));
+            for (int u = 0; u < nn; u++) pbase[u + 1] = pbase[u] + GRAPH_NODE(g, u)->npred;
+            int *fill = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+            preds = arena_alloc(c->a, sizeof(int) * (size_t)(pbase[nn] + 1));
+            for (int u = 0; u < nn; u++) {
+                const Node *n = GRAPH_NODE(g, u);
+                for (int k = 0; k < n->nsucc; k++)
+                    preds[pbase[n->succ[k]] + fill[n->succ[k]]++] = u;
+            }
+            stamp = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+            path = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+            cyc = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+        }
+        int k = check_find_cycle(c, scan, pbase, preds, state, stamp, ++walk, path, cyc);
+        check_report_cycle(c, cyc, k);
+        for (int i = 0; i < k; i++) {                  /* take the cycle out */
+            state[cyc[i]] = 1;
+            queue[tail++] = cyc[i];
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- starts */
+
+static void check_start_items(Checker *c) {
+    Graph *g = c->g;
+    int nn = GRAPH_NNODES(g);
+    int64_t *count = arena_alloc(c->a, sizeof(int64_t) * (size_t)(nn + 1));
+    for (size_t i = 0; i < g->starts.len; i++) {
+        StartItem *si = GRAPH_START(g, i);
+        si->node_id = check_resolve(c, si->name, si->pos, "start statement");
+        if (si->node_id < 0) continue;
+        Node *n = GRAPH_NODE(g, si->node_id);
+        n->is_start = true;
+        if (si->nargs != n->nparams)
+            diag_error(c->dc, si->pos, "wrong number of arguments to start '%s': "
+                       "it takes %d, %d given", n->name, n->nparams, si->nargs);
+        if (++count[si->node_id] == n->queue_size + 1)
+            diag_error(c->dc, si->pos, "too many start items for node '%s': more than "
+                       "its queue_size (%lld)", n->name, (long long)n->queue_size);
+    }
+}
+
+/* Without start statements, every node without an incoming edge starts,
+** once, with no arguments. */
+static void check_default_starts(Checker *c) {
+    Graph *g = c->g;
+    int nn = GRAPH_NNODES(g);
+    g->start_nodes = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    for (int i = 0; i < nn; i++) {
+        Node *n = GRAPH_NODE(g, i);
+        if (c->redefined[i] || n->npred > 0) continue;
+        g->start_nodes[g->nstart_nodes++] = i;
+        n->is_start = true;
+        if (n->nparams > 0)
+            diag_error(c->dc, n->pos, "node '%s' takes parameters but would be started "
+                       "with none (it has no incoming edge); add an edge into it or "
+                       "a 'start %s(...);' statement", n->name, n->name);
+    }
+}
+
+static void check_reachable(Checker *c) {
+    Graph *g = c->g;
+    int nn = GRAPH_NNODES(g);
+    int *queue = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    int head = 0, tail = 0;
+    for (int i = 0; i < nn; i++) {
+        Node *n = GRAPH_NODE(g, i);
+        if (n->is_start && !c->redefined[i]) { n->reachable = true; queue[tail++] = i; }
+    }
+    while (head < tail) {
+        const Node *n = GRAPH_NODE(g, queue[head++]);
+        for (int k = 0; k < n->nsucc; k++) {
+            Node *d = GRAPH_NODE(g, n->succ[k]);
+            if (!d->reachable) { d->reachable = true; queue[tail++] = d->id; }
+        }
+    }
+    for (int i = 0; i < nn; i++) {
+        const Node *n = GRAPH_NODE(g, i);
+        if (!n->reachable && !c->redefined[i])
+            diag_warning(c->dc, n->pos, "node '%s' can never run: no start node reaches it",
+                         n->name);
+    }
+}
+
+/* ---------------------------------------------------------------- entry */
+
+bool check_graph(Graph *g, DiagCtx *dc, Arena *a) {
+    Checker c;
+    memset(&c, 0, sizeof c);
+    c.g = g;
+    c.dc = dc;
+    c.a = a;
+    bool parsed_ok = dc->nerrors == 0;
+    g->start_nodes = arena_alloc(a, sizeof(int));
+    check_graph_attrs(&c);
+    check_graph_name(&c);
+    check_nodes(&c);
+    if (parsed_ok) {
+        check_edges(&c);
+        check_cycles(&c);
+        if (g->starts.len > 0) check_start_items(&c);
+        else check_default_starts(&c);
+        check_reachable(&c);
+    }
+    strmap_free(&c.names);
+    return dc->nerrors == 0;
+}

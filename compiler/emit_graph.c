@@ -1,0 +1,241 @@
+/*
+** emit_graph.c — writes a checked Graph as a picture (Graphviz DOT, Mermaid
+** flowchart) or as JSON for other tools.  All three are deterministic: nodes
+** in declaration order, edges in declaration order (a repeated edge once),
+** numbers in decimal, no timestamps, so the output can be diffed and kept
+** as a golden file.  The JSON carries the whole checked graph: names, types,
+** attributes with their defaults filled in, bodies, source positions, start
+** items, default start nodes and a topological order.
+*/
+#include <string.h>
+
+#include "agdfc.h"
+
+/* ---------------------------------------------------------------- JSON */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static int utf8_len(const unsigned char *s, size_t n) {
+    int len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (s[0] >= 0xF5 || len == 0 || (size_t)len > n) return 0;
+    for (int i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    if (len == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;      /* overlong */
+    if (len == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;     /* surrogate */
+    if (len == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;
+    if (len == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;
+    return len;
+}
+
+/* A JSON string: the escapes JSON requires, control bytes as \u00XX, valid
+** UTF-8 as is, any invalid byte as U+FFFD (JSON text must be UTF-8). */
+static void json_str(FILE *out, const char *s) {
+    if (!s) { fputs("null", out); return; }
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    fputc('"', out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        switch (c) {
+        case '"': fputs("\\\"", out); continue;
+        case '\\': fputs("\\\\", out); continue;
+        case '\n': fputs("\\n", out); continue;
+        case '\t': fputs("\\t", out); continue;
+        case '\r': fputs("\\r", out); continue;
+        case '\b': fputs("\\b", out); continue;
+        case '\f': fputs("\\f", out); continue;
+        default: break;
+        }
+        if (c < 0x20 || c == 0x7F) { fprintf(out, "\\u%04x", c); continue; }
+        if (c < 0x80) { fputc(c, out); continue; }
+        int len = utf8_len(p + i, n - i);
+        if (len == 0) { fputs("\\ufffd", out); continue; }
+        fwrite(p + i, 1, (size_t)len, out);
+        i += (size_t)len - 1;
+    }
+    fputc('"', out);
+}
+
+static void json_pos(FILE *out, const char *prefix, SrcPos p) {
+    fprintf(out, "\"%sline\": %u, \"%scol\": %u", prefix, (unsigned)p.line, prefix,
+            (unsigned)p.col);
+}
+
+static void json_params(FILE *out, const Node *n) {
+    fputs("\"params\": [", out);
+    for (int i = 0; i < n->nparams; i++) {
+        const Param *p = &n->params[i];
+        fputs(i ? ", {\"type\": " : "{\"type\": ", out);
+        json_str(out, p->type.text);
+        fputs(", \"name\": ", out);
+        json_str(out, p->name);
+        fputs(", ", out);
+        json_pos(out, "", p->pos);
+        fputc('}', out);
+    }
+    fputs("],\n", out);
+}
+
+static void json_node(FILE *out, const Graph *g, const Node *n) {
+    fputs("    {\"name\": ", out);
+    json_str(out, n->name);
+    fprintf(out, ", \"id\": %d, ", n->id);
+    json_pos(out, "", n->pos);
+    fputs(",\n     ", out);
+    json_params(out, n);
+    fputs("     \"outputs\": [", out);
+    for (int i = 0; i < n->nouts; i++) {
+        if (i) fputs(", ", out);
+        json_str(out, n->outs[i].text);
+    }
+    fprintf(out, "], \"output_tuple\": %s,\n", n->out_tuple ? "true" : "false");
+    bool halt = n->halt_on_exception >= 0 ? n->halt_on_exception : g->halt_on_exception;
+    fprintf(out, "     \"max_tasks\": %lld, \"queue_size\": %lld, \"halt_on_exception\": %s,\n",
+            (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false");
+    fputs("     \"attrs_set\": [", out);
+    for (int i = 0; i < n->nattrs; i++) {
+        if (i) fputs(", ", out);
+        json_str(out, n->attrs[i].name);
+    }
+    fputs("],\n", out);
+    fprintf(out, "     \"is_start\": %s, \"reachable\": %s, \"npred\": %d, \"successors\": [",
+            n->is_start ? "true" : "false", n->reachable ? "true" : "false", n->npred);
+    for (int i = 0; i < n->nsucc; i++) {
+        if (i) fputs(", ", out);
+        json_str(out, GRAPH_NODE(g, n->succ[i])->name);
+    }
+    fputs("],\n     \"has_state\": ", out);
+    fputs(n->state ? "true" : "false", out);
+    fputs(", \"state\": ", out);
+    json_str(out, n->state);
+    if (n->state) { fputs(", ", out); json_pos(out, "state_", n->state_pos); }
+    fputs(",\n     \"has_body\": ", out);
+    fputs(n->body ? "true" : "false", out);
+    fputs(", \"body\": ", out);
+    json_str(out, n->body);
+    if (n->body) { fputs(", ", out); json_pos(out, "body_", n->body_pos); }
+    fputs("}", out);
+}
+
+static void json_edges(FILE *out, const Graph *g) {
+    fputs("  \"edges\": [", out);
+    for (size_t i = 0; i < g->edges.len; i++) {
+        const Edge *e = GRAPH_EDGE(g, i);
+        fputs(i ? ",\n    {\"from\": " : "\n    {\"from\": ", out);
+        json_str(out, e->from);
+        fputs(", \"to\": ", out);
+        json_str(out, e->to);
+        fputs(", ", out);
+        json_pos(out, "", e->from_pos);
+        fputs(", ", out);
+        json_pos(out, "to_", e->to_pos);
+        fprintf(out, ", \"duplicate\": %s}", e->duplicate ? "true" : "false");
+    }
+    fputs(g->edges.len ? "\n  ],\n" : "],\n", out);
+}
+
+static void json_starts(FILE *out, const Graph *g) {
+    fputs("  \"starts\": [", out);
+    for (size_t i = 0; i < g->starts.len; i++) {
+        const StartItem *s = GRAPH_START(g, i);
+        fputs(i ? ",\n    {\"node\": " : "\n    {\"node\": ", out);
+        json_str(out, s->name);
+        fputs(", ", out);
+        json_pos(out, "", s->pos);
+        fputs(", \"args\": [", out);
+        for (int k = 0; k < s->nargs; k++) {
+            fputs(k ? ", {\"text\": " : "{\"text\": ", out);
+            json_str(out, s->args[k].text);
+            fputs(", ", out);
+            json_pos(out, "", s->args[k].pos);
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fputs(g->starts.len ? "\n  ],\n" : "],\n", out);
+}
+
+static void json_id_list(FILE *out, const Graph *g, const char *key, const int *ids, int n) {
+    fprintf(out, "  \"%s\": [", key);
+    for (int i = 0; i < n; i++) {
+        if (i) fputs(", ", out);
+        json_str(out, GRAPH_NODE(g, ids[i])->name);
+    }
+    fputs("]", out);
+}
+
+void emit_json(const Graph *g, const Source *src, FILE *out) {
+    fputs("{\n  \"agdfc\": \"" AGDFC_VERSION "\",\n  \"source\": ", out);
+    json_str(out, src ? src->path : NULL);
+    fputs(",\n  \"graph\": {\"name\": ", out);
+    json_str(out, g->name);
+    fprintf(out, ", \"declared\": %s", g->declared ? "true" : "false");
+    if (g->declared) { fputs(", ", out); json_pos(out, "", g->pos); }
+    fprintf(out, ", \"halt_on_exception\": %s, \"max_exceptions\": %lld},\n",
+            g->halt_on_exception ? "true" : "false", (long long)g->max_exceptions);
+    fputs("  \"verbatims\": [", out);
+    for (size_t i = 0; i < g->verbatims.len; i++) {
+        const Verbatim *v = &VEC_AT(g->verbatims, Verbatim, i);
+        fprintf(out, "%s\n    {\"header\": %s, ", i ? "," : "", v->header ? "true" : "false");
+        json_pos(out, "", v->pos);
+        fputs(", \"text\": ", out);
+        json_str(out, v->text);
+        fputc('}', out);
+    }
+    fputs(g->verbatims.len ? "\n  ],\n" : "],\n", out);
+    fputs("  \"nodes\": [", out);
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        fputs(i ? ",\n" : "\n", out);
+        json_node(out, g, GRAPH_NODE(g, i));
+    }
+    fputs(GRAPH_NNODES(g) ? "\n  ],\n" : "],\n", out);
+    json_edges(out, g);
+    json_starts(out, g);
+    json_id_list(out, g, "default_start_nodes", g->start_nodes, g->nstart_nodes);
+    fputs(",\n", out);
+    json_id_list(out, g, "topological_order", g->topo, g->topo ? GRAPH_NNODES(g) : 0);
+    fputs("\n}\n", out);
+}
+
+/* ---------------------------------------------------------------- DOT */
+
+/* Names are C identifiers and types C type names, but a DOT string still
+** needs its quotes and backslashes escaped. */
+static void dot_str_body(FILE *out, const char *s) {
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+void emit_dot(const Graph *g, FILE *out) {
+    fputs("digraph \"", out);
+    dot_str_body(out, g->name);
+    fputs("\" {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n", out);
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *n = GRAPH_NODE(g, i);
+        fprintf(out, "    \"%s\" [label=\"%s\\nmax_tasks=%lld queue_size=%lld\"%s];\n",
+                n->name, n->name, (long long)n->max_tasks, (long long)n->queue_size,
+                n->is_start ? ", style=bold" : "");
+    }
+    for (size_t i = 0; i < g->edges.len; i++) {
+        const Edge *e = GRAPH_EDGE(g, i);
+        if (!e->duplicate) fprintf(out, "    \"%s\" -> \"%s\";\n", e->from, e->to);
+    }
+    fputs("}\n", out);
+}
+
+/* ---------------------------------------------------------------- Mermaid */
+
+/* Node ids get a prefix: Mermaid reserves some words ("end", "graph"). */
+void emit_mermaid(const Graph *g, FILE *out) {
+    fputs("flowchart LR\n", out);
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *n = GRAPH_NODE(g, i);
+        fprintf(out, "    n_%s[\"%s<br/>max_tasks=%lld queue_size=%lld\"]\n", n->name,
+                n->name, (long long)n->max_tasks, (long long)n->queue_size);
+    }
+    for (size_t i = 0; i < g->edges.len; i++) {
+        const Edge *e = GRAPH_EDGE(g, i);
+        if (!e->duplicate) fprintf(out, "    n_%s --> n_%s\n", e->from, e->to);
+    }
+}

@@ -1,0 +1,293 @@
+/*
+** main.c — the agdfc command line.  Reads one .agdf file (or standard input
+** for "-"), runs the phases (parse, check, emit), prints every diagnostic in
+** source order on standard error, and writes the requested output.  Output
+** files are written to a temporary file in the same directory and renamed
+** into place only when everything succeeded, so a failed compilation never
+** leaves a half-written file and never touches an existing one.
+**
+** Exit status: 0 success (warnings allowed), 1 errors in the input,
+** 2 usage or I/O errors.
+*/
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agdfc.h"
+
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+typedef enum EmitKind { EMIT_C, EMIT_H, EMIT_DOT, EMIT_MERMAID, EMIT_JSON } EmitKind;
+
+typedef struct Options {
+    const char *input;       /* path, or "-" for standard input */
+    const char *output;      /* -o, or NULL */
+    EmitKind emit;
+    bool line_directives;
+    bool with_main;
+} Options;
+
+static const char usage_text[] =
+    "usage: agdfc [options] FILE.agdf\n"
+    "Compiles an agdf graph to C (FILE.c and FILE.h), or draws it.\n"
+    "\n"
+    "  -o FILE            output file (\"-\": standard output); for C, the header\n"
+    "                     is written beside it with the extension .h\n"
+    "  --emit=KIND        c (default): C source and header; h: header only;\n"
+    "                     dot, mermaid: a picture of the graph; json: the checked\n"
+    "                     graph for other tools (dot/mermaid/json go to standard\n"
+    "                     output unless -o is given)\n"
+    "  --no-line          no #line directives in the generated C\n"
+    "  --main             add a main() to the generated C\n"
+    "  --version          print the version and exit\n"
+    "  --help             print this help and exit\n"
+    "\n"
+    "FILE may be \"-\" for standard input.  Without -o, C goes to NAME.c and\n"
+    "NAME.h in the current directory (NAME: the file's basename).\n"
+    "Exit status: 0 ok, 1 errors in the input, 2 usage or I/O error.\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+    fputs("agdfc: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'agdfc --help' for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static bool parse_emit_kind(const char *s, EmitKind *k) {
+    static const struct { const char *name; EmitKind kind; } kinds[] = {
+        {"c", EMIT_C}, {"h", EMIT_H}, {"dot", EMIT_DOT},
+        {"mermaid", EMIT_MERMAID}, {"json", EMIT_JSON},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(s, kinds[i].name) == 0) { *k = kinds[i].kind; return true; }
+    return false;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, Options *o) {
+    memset(o, 0, sizeof *o);
+    o->line_directives = true;
+    bool only_files = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (o->input) return usage_error("more than one input file: '%s'", a);
+            o->input = a;
+        } else if (strcmp(a, "--") == 0) {
+            only_files = true;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("agdfc %s\n", AGDFC_VERSION);
+            return 0;
+        } else if (strcmp(a, "-o") == 0) {
+            if (++i >= argc) return usage_error("%s needs a file name", "-o");
+            o->output = argv[i];
+        } else if (strncmp(a, "-o", 2) == 0) {
+            o->output = a + 2;
+        } else if (strncmp(a, "--emit=", 7) == 0 || strcmp(a, "--emit") == 0) {
+            const char *k = a[6] == '=' ? a + 7 : (++i < argc ? argv[i] : NULL);
+            if (!k) return usage_error("%s needs a kind: c, h, dot, mermaid or json", "--emit");
+            if (!parse_emit_kind(k, &o->emit))
+                return usage_error("unknown --emit kind '%s' (c, h, dot, mermaid or json)", k);
+        } else if (strcmp(a, "--no-line") == 0) {
+            o->line_directives = false;
+        } else if (strcmp(a, "--main") == 0) {
+            o->with_main = true;
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+    }
+    if (!o->input) return usage_error("%s", "no input file");
+    return -1;
+}
+
+/* Reads the whole input, NUL-terminated (the lexer's sentinel). */
+static bool read_source(const char *path, Source *src) {
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "agdfc: cannot open '%s': %s\n", path, strerror(errno));
+        return false;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = util_xmalloc(cap);
+    for (;;) {
+        if (cap - len < 2) buf = util_xrealloc(buf, cap *= 2);
+        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0) break;
+    }
+    bool ok = !ferror(f);
+    if (!ok) fprintf(stderr, "agdfc: cannot read '%s': %s\n", path, strerror(errno));
+    if (!is_stdin) fclose(f);
+    if (!ok) { free(buf); return false; }
+    buf[len] = '\0';
+    src->path = is_stdin ? "<stdin>" : path;
+    src->text = buf;
+    src->len = len;
+    return true;
+}
+
+/* ---------------------------------------------------------------- output */
+
+/* An output being written: to stdout, straight to a special file such as
+** /dev/null, or to a temporary file renamed onto `path` by out_commit. */
+typedef struct Output {
+    const char *path;        /* final name, NULL for standard output */
+    char *tmp;               /* temporary name, NULL when writing directly */
+    FILE *f;
+} Output;
+
+static bool out_open(Output *o, const char *path) {
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) { o->f = stdout; return true; }
+    o->path = path;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        o->f = fopen(path, "wb");               /* /dev/null, a pipe, ... */
+    } else {
+        size_t n = strlen(path);
+        o->tmp = util_xmalloc(n + 16);
+        snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+        int fd = mkstemp(o->tmp);
+        o->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+        if (fd >= 0 && !o->f) close(fd);
+    }
+    if (!o->f) {
+        fprintf(stderr, "agdfc: cannot write '%s': %s\n", path, strerror(errno));
+        if (o->tmp) { unlink(o->tmp); free(o->tmp); o->tmp = NULL; }
+        return false;
+    }
+    return true;
+}
+
+/* Flushes and closes; on failure removes the temporary file. */
+static bool out_close(Output *o) {
+    bool ok = !ferror(o->f);
+    if (o->f == stdout) ok = fflush(stdout) == 0 && ok;
+    else ok = fclose(o->f) == 0 && ok;
+    o->f = NULL;
+    if (!ok) {
+        fprintf(stderr, "agdfc: error writing '%s': %s\n",
+                o->path ? o->path : "<stdout>", strerror(errno));
+        if (o->tmp) unlink(o->tmp);
+    }
+    return ok;
+}
+
+/* mkstemp makes the file 0600; an output file gets the usual 0666 & ~umask. */
+static bool out_commit(Output *o) {
+    bool ok = true;
+    if (o->tmp) {
+        mode_t mask = umask(0);
+        umask(mask);
+        chmod(o->tmp, 0666 & ~mask);
+        if (rename(o->tmp, o->path) != 0) {
+            fprintf(stderr, "agdfc: cannot write '%s': %s\n", o->path, strerror(errno));
+            unlink(o->tmp);
+            ok = false;
+        }
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    return ok;
+}
+
+static void out_abandon(Output *o) {
+    if (o->tmp) { unlink(o->tmp); free(o->tmp); o->tmp = NULL; }
+}
+
+/* "dir/etl.agdf" -> "etl" (the default output base for C). */
+static char *base_name(const char *path, const char *ext) {
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    const char *dot = strrchr(b, '.');
+    size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+    char *s = util_xmalloc(n + strlen(ext) + 1);
+    memcpy(s, b, n);
+    strcpy(s + n, ext);
+    return s;
+}
+
+/* "out/etl.c" -> "out/etl.h". */
+static char *header_path(const char *cpath) {
+    const char *slash = strrchr(cpath, '/');
+    const char *dot = strrchr(cpath, '.');
+    size_t n = dot && (!slash || dot > slash + 1) ? (size_t)(dot - cpath) : strlen(cpath);
+    char *s = util_xmalloc(n + 3);
+    memcpy(s, cpath, n);
+    strcpy(s + n, ".h");
+    return s;
+}
+
+static int write_c(const Graph *g, const Options *opt, const Source *src) {
+    const char *in = strcmp(opt->input, "-") == 0 ? g->name : opt->input;
+    char *cpath = opt->output ? NULL : base_name(in, opt->emit == EMIT_H ? ".h" : ".c");
+    const char *target = opt->output ? opt->output : cpath;
+    bool to_stdout = strcmp(target, "-") == 0;
+    char *hpath = opt->emit == EMIT_C && !to_stdout ? header_path(target) : NULL;
+    char *hname = hpath ? base_name(hpath, ".h")
+                        : base_name(opt->emit == EMIT_H && !to_stdout ? target : in, ".h");
+    EmitOpts eo = { opt->line_directives, opt->with_main, hname, src->path };
+    Output oc, oh;
+    bool ok = out_open(&oc, target);
+    if (ok) {
+        if (opt->emit == EMIT_H) emit_h(g, &eo, oc.f);
+        else emit_c(g, &eo, oc.f);
+        ok = out_close(&oc);
+    }
+    if (ok && hpath) {
+        ok = out_open(&oh, hpath);
+        if (ok) {
+            emit_h(g, &eo, oh.f);
+            ok = out_close(&oh);
+            ok = ok && out_commit(&oh);
+        }
+    }
+    if (ok) ok = out_commit(&oc);
+    else out_abandon(&oc);
+    free(cpath);
+    free(hpath);
+    free(hname);
+    return ok ? 0 : EXIT_USAGE;
+}
+
+static int write_graph(const Graph *g, const Options *opt, const Source *src) {
+    Output o;
+    if (!out_open(&o, opt->output)) return EXIT_USAGE;
+    switch (opt->emit) {
+    case EMIT_DOT: emit_dot(g, o.f); break;
+    case EMIT_MERMAID: emit_mermaid(g, o.f); break;
+    default: emit_json(g, src, o.f); break;
+    }
+    bool ok = out_close(&o) && out_commit(&o);
+    return ok ? 0 : EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+    Options opt;
+    int rc = parse_args(argc, argv, &opt);
+    if (rc >= 0) return rc;
+    Source src;
+    if (!read_source(opt.input, &src)) return EXIT_USAGE;
+
+    Arena arena = { NULL };
+    DiagCtx dc;
+    diag_init(&dc, &src);
+    Graph *g = parse_source(&src, &dc, &arena);
+    check_graph(g, &dc, &arena);
+    fflush(stdout);
+    diag_print(&dc, stderr);
+    if (dc.nerrors > 0) rc = EXIT_INPUT;
+    else if (opt.emit == EMIT_C || opt.emit == EMIT_H) rc = write_c(g, &opt, &src);
+    else rc = write_graph(g, &opt, &src);
+
+    diag_free(&dc);
+    arena_free(&arena);
+    free((char *)src.text);
+    return rc;
+}

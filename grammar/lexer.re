@@ -1,0 +1,306 @@
+/*
+** lexer.re — the agdf lexer (re2c).  Turns the bytes of a .agdf file into
+** the parser's tokens, each with its line and column.  The language is a
+** thin shell around C, so besides the usual identifiers, integers and
+** punctuation the lexer swallows whole C fragments as single tokens: a
+** `{ ... }` body or state block (braces matched, braces inside string and
+** character literals and comments skipped), a `%{ ... %}` or
+** `%header{ ... %}` verbatim block, and the parenthesised argument list
+** after `start NAME`.  Malformed input (an unterminated comment, literal,
+** body or block; NUL or stray bytes) is reported to the DiagCtx at the
+** position where the construct opened, and lexing goes on: the lexer never
+** fails and never reads past the end of the source.
+*/
+#include <string.h>
+
+#include "agdfc.h"
+#include "parser.h"
+
+/*!re2c
+    re2c:define:YYCTYPE = "unsigned char";
+    re2c:yyfill:enable = 0;
+    re2c:eof = 0;
+*/
+
+typedef const unsigned char *Ptr;
+
+static SrcPos lex_pos(const Lexer *lx, const char *p) {
+    SrcPos pos = { lx->line, (uint32_t)(p - lx->line_start) + 1 };
+    return pos;
+}
+
+/* p points at a '\n' just consumed. */
+static void lex_newline(Lexer *lx, const char *p) {
+    lx->line++;
+    lx->line_start = p + 1;
+}
+
+/* Skips a block comment whose "/" "*" was just consumed. */
+static void lex_block_comment(Lexer *lx, SrcPos open) {
+    Ptr YYCURSOR = (Ptr)lx->cur, YYLIMIT = (Ptr)lx->end, YYMARKER;
+    (void)YYMARKER;
+    for (;;) {
+        /*!re2c
+            "*" "/" { lx->cur = (const char *)YYCURSOR; return; }
+            "\n"    { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
+            $       { diag_error(lx->dc, open, "unterminated comment");
+                      lx->cur = lx->end; return; }
+            *       { continue; }
+        */
+    }
+}
+
+/* Skips a C string or character literal whose opening quote q was just
+** consumed.  A literal ends at its quote; a raw newline ends it too (C does
+** not allow one), with an error, so that one stray quote does not swallow
+** the rest of the file. */
+static void lex_c_literal(Lexer *lx, char q, SrcPos open) {
+    Ptr YYCURSOR = (Ptr)lx->cur, YYLIMIT = (Ptr)lx->end, YYMARKER;
+    (void)YYMARKER;
+    for (;;) {
+        Ptr tok = YYCURSOR;
+        /*!re2c
+            "\\" "\r"? "\n" { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
+            "\\" [^\n]      { continue; }
+            ["']            { if (*tok == (unsigned char)q) { lx->cur = (const char *)YYCURSOR; return; }
+                              continue; }
+            "\n"            { lx->cur = (const char *)tok;
+                              diag_error(lx->dc, open, "missing terminating %c character", q);
+                              return; }
+            $               { lx->cur = lx->end;
+                              diag_error(lx->dc, open, "missing terminating %c character", q);
+                              return; }
+            *               { continue; }
+        */
+    }
+}
+
+/* Scans C text up to the bracket that closes the one just consumed: '}' for
+** a body or state block (only braces count), ')' for start arguments (all
+** of () [] {} count).  Returns one past the text; lx->cur ends after the
+** closing bracket.  At the end of the file the error names what opened. */
+static const char *lex_balanced(Lexer *lx, char open_ch, SrcPos open, const char *what) {
+    Ptr YYCURSOR = (Ptr)lx->cur, YYLIMIT = (Ptr)lx->end, YYMARKER;
+    (void)YYMARKER;
+    int depth = 1;
+    bool args = open_ch == '(';
+    for (;;) {
+        Ptr tok = YYCURSOR;
+        /*!re2c
+            "{"         { depth++; continue; }
+            "(" | "["   { depth += args; continue; }
+            ")" | "]" | "}" {
+                          if (!args && *tok != '}') continue;
+                          if (--depth > 0) continue;
+                          lx->cur = (const char *)YYCURSOR;
+                          return (const char *)tok; }
+            ["']        { lx->cur = (const char *)YYCURSOR;
+                          lex_c_literal(lx, (char)*tok, lex_pos(lx, (const char *)tok));
+                          YYCURSOR = (Ptr)lx->cur; continue; }
+            "//" [^\n]* { continue; }
+            "/" "*"     { lx->cur = (const char *)YYCURSOR;
+                          lex_block_comment(lx, lex_pos(lx, (const char *)tok));
+                          YYCURSOR = (Ptr)lx->cur; continue; }
+            "\n"        { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
+            $           { diag_error(lx->dc, open, "unterminated %s: missing '%c'", what,
+                                     args ? ')' : '}');
+                          lx->cur = lx->end; return lx->end; }
+            *           { continue; }
+        */
+    }
+}
+
+/* Scans a verbatim block up to its "%}". */
+static const char *lex_verbatim(Lexer *lx, SrcPos open) {
+    Ptr YYCURSOR = (Ptr)lx->cur, YYLIMIT = (Ptr)lx->end, YYMARKER;
+    (void)YYMARKER;
+    for (;;) {
+        Ptr tok = YYCURSOR;
+        /*!re2c
+            "%}"  { lx->cur = (const char *)YYCURSOR; return (const char *)tok; }
+            "\n"  { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
+            $     { diag_error(lx->dc, open, "unterminated verbatim block: missing '%%}'");
+                    lx->cur = lx->end; return lx->end; }
+            *     { continue; }
+        */
+    }
+}
+
+/* Integers: decimal or 0x hex, optionally negative (attribute values are
+** range-checked later, so "-1" must reach the checker as a number). */
+static Token lex_integer(Lexer *lx, Token t) {
+    const char *p = t.text, *e = t.text + t.len;
+    bool neg = *p == '-';
+    p += neg;
+    int base = 10;
+    if (e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) { base = 16; p += 2; }
+    uint64_t v = 0;
+    bool big = false;
+    for (; p < e; p++) {
+        int d = *p >= '0' && *p <= '9' ? *p - '0'
+              : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+              : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : 99;
+        if (d >= base) {
+            diag_error(lx->dc, t.pos, "invalid integer constant '%.*s'", (int)t.len, t.text);
+            t.ival = 0;
+            return t;
+        }
+        if (v > (UINT64_C(1) << 62)) big = true;
+        else v = v * (uint64_t)base + (uint64_t)d;
+    }
+    if (big || v > (uint64_t)INT64_MAX) {
+        diag_error(lx->dc, t.pos, "integer constant '%.*s' is too large", (int)t.len, t.text);
+        v = (uint64_t)INT64_MAX;
+    }
+    t.ival = neg ? -(int64_t)v : (int64_t)v;
+    return t;
+}
+
+static int lex_keyword(const char *s, size_t n) {
+    static const struct { const char *w; int kind; } kw[] = {
+        {"graph", TK_GRAPH}, {"node", TK_NODE}, {"state", TK_STATE},
+        {"start", TK_START}, {"true", TK_TRUE}, {"false", TK_FALSE},
+    };
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (strlen(kw[i].w) == n && memcmp(kw[i].w, s, n) == 0) return kw[i].kind;
+    return TK_ID;
+}
+
+static bool lex_is_name(int kind) {
+    return kind == TK_ID || kind == TK_GRAPH || kind == TK_NODE || kind == TK_STATE
+        || kind == TK_START || kind == TK_TRUE || kind == TK_FALSE;
+}
+
+/* Reports a run of bytes that cannot start a token, once per run. */
+static void lex_stray(Lexer *lx, const char *p, size_t n) {
+    SrcPos pos = lex_pos(lx, p);
+    unsigned char c = (unsigned char)*p;
+    if (c == 0)
+        diag_error(lx->dc, pos, "NUL byte in input");
+    else if (c >= 0x80)
+        diag_error(lx->dc, pos, "stray byte 0x%02X in input%s", c,
+                   n > 1 ? " (non-ASCII text outside C code)" : "");
+    else if (c < 0x20 || c == 0x7F)
+        diag_error(lx->dc, pos, "stray control byte 0x%02X in input", c);
+    else if (c == '}')
+        diag_error(lx->dc, pos, "unmatched '}'");
+    else
+        diag_error(lx->dc, pos, "stray '%c' in input", c);
+}
+
+/* A token that swallowed C text: pos is its opening bracket, text the inside. */
+static Token lex_c_text(int kind, SrcPos pos, const char *open, size_t open_len,
+                        const char *end) {
+    Token t = { kind, pos, open + open_len, 0, 0 };
+    t.len = (size_t)(end - t.text);
+    return t;
+}
+
+static Token lex_scan(Lexer *lx) {
+    Ptr YYCURSOR = (Ptr)lx->cur, YYLIMIT = (Ptr)lx->end, YYMARKER;
+    (void)YYMARKER;
+    for (;;) {
+        Ptr tok = YYCURSOR;
+        const char *s = (const char *)tok;
+        SrcPos pos = lex_pos(lx, s);
+        Token t = { 0, pos, s, 0, 0 };
+#define LEX_TOKEN(k) do { lx->cur = (const char *)YYCURSOR; t.kind = (k); \
+                          t.len = (size_t)(YYCURSOR - tok); return t; } while (0)
+        /*!re2c
+            [ \t\r\v\f]+    { continue; }
+            "\n"            { lex_newline(lx, s); continue; }
+            "//" [^\n]*     { continue; }
+            "/" "*"         { lx->cur = (const char *)YYCURSOR;
+                              lex_block_comment(lx, pos);
+                              YYCURSOR = (Ptr)lx->cur; continue; }
+            [a-zA-Z_][a-zA-Z_0-9]* {
+                              LEX_TOKEN(lex_keyword(s, (size_t)(YYCURSOR - tok))); }
+            "-"? [0-9][a-zA-Z_0-9]* {
+                              lx->cur = (const char *)YYCURSOR;
+                              t.kind = TK_INT; t.len = (size_t)(YYCURSOR - tok);
+                              return lex_integer(lx, t); }
+            "->"            { LEX_TOKEN(TK_ARROW); }
+            ")"             { LEX_TOKEN(TK_RPAREN); }
+            "["             { LEX_TOKEN(TK_LBRACKET); }
+            "]"             { LEX_TOKEN(TK_RBRACKET); }
+            ","             { LEX_TOKEN(TK_COMMA); }
+            ";"             { LEX_TOKEN(TK_SEMI); }
+            "="             { LEX_TOKEN(TK_EQ); }
+            "*"             { LEX_TOKEN(TK_STAR); }
+            "("             {
+                if (!(lx->prev[1] == TK_START && lex_is_name(lx->prev[0])))
+                    LEX_TOKEN(TK_LPAREN);
+                lx->cur = (const char *)YYCURSOR;
+                const char *end = lex_balanced(lx, '(', pos, "argument list");
+                return lex_c_text(TK_CARGS, pos, s, 1, end);
+            }
+            "{"             {
+                lx->cur = (const char *)YYCURSOR;
+                const char *end = lex_balanced(lx, '{', pos, "C block");
+                return lex_c_text(TK_BODY, pos, s, 1, end);
+            }
+            "%{" | "%header{" {
+                lx->cur = (const char *)YYCURSOR;
+                const char *end = lex_verbatim(lx, pos);
+                return lex_c_text(tok[1] == 'h' ? TK_HVERBATIM : TK_VERBATIM,
+                                  pos, s, (size_t)(YYCURSOR - tok), end);
+            }
+            [\x80-\xff]+    { lex_stray(lx, s, (size_t)(YYCURSOR - tok)); continue; }
+            [\x00]+         { lex_stray(lx, s, (size_t)(YYCURSOR - tok)); continue; }
+            *               { lex_stray(lx, s, 1); continue; }
+            $               { lx->cur = lx->end; t.kind = TK_EOF; t.pos = lx->last_end;
+                              t.text = lx->end; return t; }
+        */
+#undef LEX_TOKEN
+    }
+}
+
+void lex_init(Lexer *lx, const Source *src, DiagCtx *dc) {
+    memset(lx, 0, sizeof *lx);
+    lx->src = src;
+    lx->dc = dc;
+    lx->cur = src->text;
+    lx->end = src->text + src->len;
+    lx->line_start = src->text;
+    lx->line = 1;
+    lx->last_end.line = 1;
+    lx->last_end.col = 1;
+}
+
+Token lex_next(Lexer *lx) {
+    Token t = lex_scan(lx);
+    if (t.kind != TK_EOF) {
+        lx->last_end = lex_pos(lx, lx->cur);
+        lx->prev[1] = lx->prev[0];
+        lx->prev[0] = t.kind;
+    }
+    return t;
+}
+
+const char *lex_token_name(int kind) {
+    switch (kind) {
+    case TK_EOF: return "end of file";
+    case TK_GRAPH: return "'graph'";
+    case TK_NODE: return "'node'";
+    case TK_STATE: return "'state'";
+    case TK_START: return "'start'";
+    case TK_TRUE: return "'true'";
+    case TK_FALSE: return "'false'";
+    case TK_ID: return "identifier";
+    case TK_INT: return "integer";
+    case TK_ARROW: return "'->'";
+    case TK_LPAREN: return "'('";
+    case TK_RPAREN: return "')'";
+    case TK_LBRACKET: return "'['";
+    case TK_RBRACKET: return "']'";
+    case TK_COMMA: return "','";
+    case TK_SEMI: return "';'";
+    case TK_EQ: return "'='";
+    case TK_STAR: return "'*'";
+    case TK_BODY: return "'{'";
+    case TK_VERBATIM: return "'%{'";
+    case TK_HVERBATIM: return "'%header{'";
+    case TK_CARGS: return "'('";
+    }
+    return "token";
+}
