@@ -50,13 +50,13 @@ $(B)/grammar/lexer.c: grammar/lexer.re $(B)/grammar/parser.h $(B)/.deps
 	re2c -W --no-generation-date --no-version -o $@ grammar/lexer.re
 
 # lemon's template trips some warnings we otherwise keep; it is not our code.
-$(B)/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h
+$(B)/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h compiler/parse.h
 	$(CC) $(CFLAGS_COMPILER) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
 
 $(B)/grammar/lexer.o: $(B)/grammar/lexer.c compiler/agdfc.h
 	$(CC) $(CFLAGS_COMPILER) -Igrammar -I$(B)/grammar -c -o $@ $<
 
-$(B)/compiler/%.o: compiler/%.c compiler/agdfc.h $(B)/grammar/parser.h
+$(B)/compiler/%.o: compiler/%.c compiler/agdfc.h compiler/parse.h $(B)/grammar/parser.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMPILER) -I$(B)/grammar -Iruntime -c -o $@ $<
 
@@ -90,11 +90,11 @@ $(B)/tests/test_%: tests/unit/test_%.c $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) com
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMPILER) $(SAN) -I$(B)/grammar -Itests/unit -o $@ $< $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) -lcmocka
 
-$(B)/san/compiler/%.o: compiler/%.c compiler/agdfc.h $(B)/grammar/parser.h
+$(B)/san/compiler/%.o: compiler/%.c compiler/agdfc.h compiler/parse.h $(B)/grammar/parser.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMPILER) $(SAN) -I$(B)/grammar -Iruntime -c -o $@ $<
 
-$(B)/san/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h
+$(B)/san/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h compiler/parse.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMPILER) $(SAN) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
 

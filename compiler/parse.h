@@ -44,6 +44,7 @@ typedef struct ParseCtx {
     int nsyntax;             /* syntax errors reported so far */
     bool error_now;          /* set by %syntax_error, cleared by the driver */
     SrcPos graph_first;      /* where `graph` was first declared */
+    SrcPos prev_end;         /* just after the token before the current one */
 } ParseCtx;
 
 PList parse_list_empty(void);

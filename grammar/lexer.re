@@ -167,7 +167,7 @@ static int lex_keyword(const char *s, size_t n) {
 }
 
 static bool lex_is_name(int kind) {
-    return kind == TK_ID || kind == TK_GRAPH || kind == TK_NODE || kind == TK_STATE
+    return kind == TK_ID || kind == TK_KWID || kind == TK_GRAPH || kind == TK_NODE || kind == TK_STATE
         || kind == TK_START || kind == TK_TRUE || kind == TK_FALSE;
 }
 
@@ -287,6 +287,7 @@ const char *lex_token_name(int kind) {
     case TK_TRUE: return "'true'";
     case TK_FALSE: return "'false'";
     case TK_ID: return "identifier";
+    case TK_KWID: return "identifier";
     case TK_INT: return "integer";
     case TK_ARROW: return "'->'";
     case TK_LPAREN: return "'('";

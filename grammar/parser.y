@@ -17,8 +17,8 @@
 ** error, not the following statement too.
 **
 ** The language keywords stay usable as C identifiers (parameter names and
-** types, attribute names): %fallback turns a keyword into ID wherever the
-** keyword itself cannot appear.
+** types, attribute names): %fallback turns a keyword into KWID wherever the
+** keyword itself cannot appear, and names and parameter words accept KWID.
 */
 
 %name Parse
@@ -37,8 +37,8 @@
 static void parse_syntax_error(void *parser, int major, const Token *t);
 }
 
-%token GRAPH NODE STATE START TRUE FALSE ID.
-%fallback ID GRAPH NODE STATE START TRUE FALSE.
+%token GRAPH NODE STATE START TRUE FALSE KWID ID.
+%fallback KWID GRAPH NODE STATE START TRUE FALSE.
 %token INT ARROW LPAREN RPAREN LBRACKET RBRACKET COMMA SEMI EQ STAR.
 %token BODY VERBATIM HVERBATIM CARGS.
 
@@ -64,7 +64,7 @@ stmt ::= error SEMI.
 stmt ::= error BODY.
 
 /* ---------------------------------------------------------------- graph */
-graph_decl ::= GRAPH ID(N) attrs(A) SEMI. { parse_set_graph(ctx, &N, A); }
+graph_decl ::= GRAPH name(N) attrs(A) SEMI. { parse_set_graph(ctx, &N, A); }
 
 %type attrs {PList}
 attrs(R) ::= .                                  { R = parse_list_empty(); }
@@ -76,13 +76,18 @@ attr_list(R) ::= attr(A).                       { R = parse_list_one(ctx, A); }
 attr_list(R) ::= attr_list(L) COMMA attr(A).    { R = parse_list_add(ctx, L, A); }
 
 %type attr {PCell *}
-attr(R) ::= ID(N) EQ INT(V).                    { R = parse_attr(ctx, &N, &V); }
-attr(R) ::= ID(N) EQ TRUE(V).                   { R = parse_attr(ctx, &N, &V); }
-attr(R) ::= ID(N) EQ FALSE(V).                  { R = parse_attr(ctx, &N, &V); }
-attr(R) ::= ID(N) EQ ID(V).                     { R = parse_attr(ctx, &N, &V); }
+attr(R) ::= name(N) EQ INT(V).                  { R = parse_attr(ctx, &N, &V); }
+attr(R) ::= name(N) EQ TRUE(V).                 { R = parse_attr(ctx, &N, &V); }
+attr(R) ::= name(N) EQ FALSE(V).                { R = parse_attr(ctx, &N, &V); }
+attr(R) ::= name(N) EQ ID(V).                   { R = parse_attr(ctx, &N, &V); }
+
+/* A name: an identifier, or a keyword where the keyword cannot appear. */
+%type name {Token}
+name(R) ::= ID(T).                              { R = T; }
+name(R) ::= KWID(T).                            { R = T; }
 
 /* ---------------------------------------------------------------- node */
-node_decl ::= NODE ID(N) LPAREN params(P) RPAREN outs(O) attrs(A) state(S) node_end(B). {
+node_decl ::= NODE name(N) LPAREN params(P) RPAREN outs(O) attrs(A) state(S) node_end(B). {
     parse_add_node(ctx, &N, P, O.list, O.tuple, A, S.kind ? &S : NULL,
                    B.kind == TK_BODY ? &B : NULL);
 }
@@ -104,11 +109,23 @@ words(R) ::= words(L) word(W).                  { R = parse_list_add(ctx, L, W);
 
 %type word {PCell *}
 word(R) ::= ID(T).                              { R = parse_word(ctx, &T); }
+word(R) ::= KWID(T).                            { R = parse_word(ctx, &T); }
 word(R) ::= STAR(T).                            { R = parse_word(ctx, &T); }
+
+/* A single output type may not use a keyword as a word: `-> int state {`
+** must end the type at `state` (lemon consults %fallback before a state's
+** default reduction, so a KWID word here would swallow the keyword). */
+%type owords {PList}
+owords(R) ::= oword(W).                         { R = parse_list_one(ctx, W); }
+owords(R) ::= owords(L) oword(W).               { R = parse_list_add(ctx, L, W); }
+
+%type oword {PCell *}
+oword(R) ::= ID(T).                             { R = parse_word(ctx, &T); }
+oword(R) ::= STAR(T).                           { R = parse_word(ctx, &T); }
 
 %type outs {POuts}
 outs(R) ::= .                                   { R.list = parse_list_empty(); R.tuple = false; }
-outs(R) ::= ARROW words(W).                     { R.list = parse_list_one(ctx, parse_type(ctx, W));
+outs(R) ::= ARROW owords(W).                    { R.list = parse_list_one(ctx, parse_type(ctx, W));
                                                   R.tuple = false; }
 outs(R) ::= ARROW LPAREN type_list(L) RPAREN.   { R.list = L; R.tuple = true; }
 
@@ -126,12 +143,12 @@ node_end(R) ::= SEMI(S).                        { R = S; }
 
 /* ---------------------------------------------------------------- edges */
 %type chain {Token}
-chain(R) ::= ID(A) ARROW ID(B).                 { parse_add_edge(ctx, &A, &B); R = B; }
-chain(R) ::= chain(A) ARROW ID(B).              { parse_add_edge(ctx, &A, &B); R = B; }
+chain(R) ::= name(A) ARROW name(B).             { parse_add_edge(ctx, &A, &B); R = B; }
+chain(R) ::= chain(A) ARROW name(B).            { parse_add_edge(ctx, &A, &B); R = B; }
 
 /* ---------------------------------------------------------------- start */
-start_stmt ::= START ID(N) CARGS(A) SEMI.       { parse_add_start(ctx, &N, &A); }
-start_stmt ::= START ID(N) SEMI.                { parse_add_start(ctx, &N, NULL); }
+start_stmt ::= START name(N) CARGS(A) SEMI.     { parse_add_start(ctx, &N, &A); }
+start_stmt ::= START name(N) SEMI.              { parse_add_start(ctx, &N, NULL); }
 
 %code {
 /* Replays the automaton from the current stack for lookahead tok, without
@@ -183,7 +200,7 @@ static void parse_syntax_error(void *parser, int major, const Token *t) {
     int exp[YYNTOKEN];
     int n = 0;
     for (int k = 0; k < YYNTOKEN; k++) {
-        if (k == YYERRORSYMBOL || k >= YYNTOKEN) continue;
+        if (k == YYERRORSYMBOL || k >= YYNTOKEN || k == TK_KWID) continue;
         if (parse_accepts(p, k, k == TK_ID || k == 0)) exp[n++] = k;
     }
     char buf[512];
@@ -196,8 +213,14 @@ static void parse_syntax_error(void *parser, int major, const Token *t) {
                                     i == 0 ? "" : i == n - 1 ? " or " : ", ",
                                     lex_token_name(exp[i]));
     }
-    diag_error(c->dc, t->pos, "syntax error: unexpected %s%s",
-               parse_describe(c, major, t), buf);
+    bool semi = false;
+    for (int i = 0; i < n; i++) semi |= exp[i] == TK_SEMI;
+    if (semi && t->pos.line > c->prev_end.line)     /* a missing ';' at a line end */
+        diag_error(c->dc, c->prev_end, "syntax error: expected ';' before %s",
+                   parse_describe(c, major, t));
+    else
+        diag_error(c->dc, t->pos, "syntax error: unexpected %s%s",
+                   parse_describe(c, major, t), buf);
     c->nsyntax++;
     c->error_now = true;
 }
@@ -250,6 +273,7 @@ Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a) {
     yyParser parser;
     ParseInit(&parser, &ctx);
     for (;;) {
+        ctx.prev_end = lx.last_end;
         Token t = lex_next(&lx);
         parse_feed(&parser, &t);
         if (t.kind == TK_EOF) break;
