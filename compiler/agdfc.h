@@ -253,6 +253,8 @@ typedef struct Graph {
 /* Lexes and parses src into a new Graph allocated in a.  Syntax errors go to
 ** dc; the parser recovers and keeps going, so the Graph may be partial. */
 Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a);
+/* Frees the Graph's Vecs (the rest lives in the arena). */
+void parse_graph_free(Graph *g);
 
 /* Validates g and fills its derived fields.  Returns false on any error. */
 bool check_graph(Graph *g, DiagCtx *dc, Arena *a);

@@ -287,6 +287,7 @@ int main(int argc, char **argv) {
     else rc = write_graph(g, &opt, &src);
 
     diag_free(&dc);
+    parse_graph_free(g);
     arena_free(&arena);
     free((char *)src.text);
     return rc;

@@ -338,3 +338,11 @@ const char *parse_default_name(Arena *a, const char *path) {
     size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
     return arena_strndup(a, base, n);
 }
+
+void parse_graph_free(Graph *g) {
+    if (!g) return;
+    vec_free(&g->verbatims);
+    vec_free(&g->nodes);
+    vec_free(&g->edges);
+    vec_free(&g->starts);
+}
