@@ -65,11 +65,14 @@ bin/agdfc: $(COMPILER_OBJ)
 	$(CC) $(OPT) -o $@ $^
 
 # ---------------------------------------------------------------- runtime
-$(B)/runtime/%.o: runtime/%.c runtime/agdf.h
+# Static pattern rules: the objects are explicit targets, so make prefers the
+# test_rt_% rule below (whose prerequisites they are) to the test_% one.
+RUNTIME_HDR := $(wildcard runtime/*.h)
+$(RUNTIME_OBJ): $(B)/runtime/%.o: runtime/%.c $(RUNTIME_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_RUNTIME) -c -o $@ $<
 
-$(B)/san/runtime/%.o: runtime/%.c runtime/agdf.h
+$(RUNTIME_SAN_OBJ): $(B)/san/runtime/%.o: runtime/%.c $(RUNTIME_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_RUNTIME) $(SAN) -c -o $@ $<
 
@@ -82,7 +85,7 @@ lib/libagdf.a: $(RUNTIME_OBJ)
 # Unit tests named test_rt_* exercise the runtime (C99, linked with the
 # sanitizer build of the runtime); the others exercise the compiler.  All of
 # them are built with ASan/UBSan.
-$(B)/tests/test_rt_%: tests/unit/test_rt_%.c $(RUNTIME_SAN_OBJ) runtime/agdf.h
+$(B)/tests/test_rt_%: tests/unit/test_rt_%.c $(RUNTIME_SAN_OBJ) $(RUNTIME_HDR) $(wildcard tests/unit/test_rt_*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_RUNTIME) $(SAN) -Itests/unit -o $@ $< $(RUNTIME_SAN_OBJ) -lcmocka -lpthread
 

@@ -1,0 +1,637 @@
+/*
+** agdf.c — the scheduler core of libagdf: graph set-up over caller storage,
+** bounded FIFO queues with FIFO lines of waiting consumers and producers, the
+** ready queue, the timer heap, fd waiting with poll(), and the run loop that
+** applies DESIGN.md §2's six rules.  Every scheduling decision is O(1) (the
+** heap is O(log timers)): nothing here scans nodes or tasks except agdf_init, a
+** halt and the end of a run.  No stdio and no allocation: text goes through
+** agdf_log.c, threads live in agdf_offload.c.
+*/
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "agdf_internal.h"
+
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+
+#define NS_PER_MS 1000000LL
+
+/* ---------------------------------------------------------------- clock */
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t agdf__clock(agdf_graph *g)
+{
+    if (!g->virtual_time)
+        g->now = mono_ns() - g->epoch;
+    return g->now;
+}
+
+int64_t agdf_now_ms(const agdf_graph *g)
+{
+    int64_t now = g->virtual_time ? g->now : mono_ns() - g->epoch;
+    return now / NS_PER_MS;
+}
+
+/* ---------------------------------------------------------------- lists */
+
+void agdf__ready_push(agdf_graph *g, agdf_task *t)
+{
+    t->next = NULL;
+    t->wait = AGDF__W_READY;
+    if (g->ready_tail)
+        g->ready_tail->next = t;
+    else
+        g->ready = t;
+    g->ready_tail = t;
+    g->nready++;
+}
+
+static agdf_task *ready_pop(agdf_graph *g)
+{
+    agdf_task *t = g->ready;
+    g->ready = t->next;
+    if (!g->ready)
+        g->ready_tail = NULL;
+    g->nready--;
+    t->wait = AGDF__W_NONE;
+    return t;
+}
+
+static void line_push(agdf_task **head, agdf_task **tail, agdf_task *t)
+{
+    t->next = NULL;
+    if (*tail)
+        (*tail)->next = t;
+    else
+        *head = t;
+    *tail = t;
+}
+
+/* Rule 4: the first task of a line goes to the back of the ready queue. */
+static void line_wake(agdf_graph *g, agdf_task **head, agdf_task **tail)
+{
+    agdf_task *t = *head;
+    *head = t->next;
+    if (!*head)
+        *tail = NULL;
+    agdf__ready_push(g, t);
+}
+
+/* ---------------------------------------------------------------- queues */
+
+/* Takes the oldest item into t's agdf_in; 0 (and t joins the line) if empty. */
+static int queue_take(agdf_node *n, agdf_task *t)
+{
+    if (n->count == 0) {
+        t->wait = AGDF__W_TAKE;
+        line_push(&n->takers, &n->takers_tail, t);
+        return 0;
+    }
+    memcpy((unsigned char *)t + n->def->in_offset, n->buf + (size_t)n->head * n->isz, n->isz);
+    if (++n->head == n->cap)
+        n->head = 0;
+    n->count--;
+    if (n->putters)
+        line_wake(n->graph, &n->putters, &n->putters_tail);
+    return 1;
+}
+
+/* Appends a copy of item; 0 if the queue is full. */
+static int queue_put(agdf_node *n, const void *item)
+{
+    uint32_t slot;
+
+    if (n->count == n->cap)
+        return 0;
+    slot = n->head + n->count;
+    if (slot >= n->cap)
+        slot -= n->cap;
+    memcpy(n->buf + (size_t)slot * n->isz, item, n->isz);
+    n->count++;
+    if (n->takers)
+        line_wake(n->graph, &n->takers, &n->takers_tail);
+    return 1;
+}
+
+/* ---------------------------------------------------------------- yield */
+
+int agdf__yield_more(agdf_task *t)
+{
+    agdf_node *n = t->node;
+    const agdf_node_def *def = n->def;
+    agdf_node *nodes = n->graph->nodes;
+    const void *item = (unsigned char *)t + def->out_offset;
+
+    while (t->cursor < def->ndst) {
+        agdf_node *d = &nodes[def->dst[t->cursor]];
+        if (!queue_put(d, item)) {
+            t->wait = AGDF__W_PUT;
+            line_push(&d->putters, &d->putters_tail, t);
+            return 1;
+        }
+        t->cursor++;
+    }
+    return 0;
+}
+
+/* Rule 5: count out and every destination's in first, then put in edge order. */
+int agdf__yield(agdf_task *t)
+{
+    agdf_node *n = t->node;
+    const agdf_node_def *def = n->def;
+    agdf_node *nodes = n->graph->nodes;
+    uint32_t i;
+
+    n->stats.out++;
+    for (i = 0; i < def->ndst; i++)
+        nodes[def->dst[i]].stats.in++;
+    t->cursor = 0;
+    return agdf__yield_more(t);
+}
+
+/* ---------------------------------------------------------------- timers */
+
+static int timer_before(const agdf_task *a, const agdf_task *b)
+{
+    if (a->w.timer.deadline != b->w.timer.deadline)
+        return a->w.timer.deadline < b->w.timer.deadline;
+    return a->w.timer.seq < b->w.timer.seq;
+}
+
+static void heap_push(agdf_graph *g, agdf_task *t)
+{
+    agdf_task **h = g->heap;
+    uint32_t i = g->nheap++;
+
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (!timer_before(t, h[p]))
+            break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = t;
+}
+
+static agdf_task *heap_pop(agdf_graph *g)
+{
+    agdf_task **h = g->heap;
+    agdf_task *top = h[0];
+    agdf_task *last = h[--g->nheap];
+    uint32_t n = g->nheap, i = 0;
+
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && timer_before(h[c + 1], h[c]))
+            c++;
+        if (!timer_before(h[c], last))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (n > 0)
+        h[i] = last;
+    return top;
+}
+
+/* Moves every timer due at `now` to the ready queue, in (deadline, seq) order. */
+static void timers_fire(agdf_graph *g, int64_t now)
+{
+    while (g->nheap > 0 && g->heap[0]->w.timer.deadline <= now)
+        agdf__ready_push(g, heap_pop(g));
+}
+
+/* ---------------------------------------------------------------- waits used by the macros */
+
+void agdf__pass(agdf_task *t)
+{
+    agdf__ready_push(t->node->graph, t);
+}
+
+void agdf__sleep(agdf_task *t, int64_t ms)
+{
+    agdf_graph *g = t->node->graph;
+
+    if (ms <= 0) {
+        agdf__ready_push(g, t);
+        return;
+    }
+    t->wait = AGDF__W_TIMER;
+    t->w.timer.deadline = agdf__clock(g) + ms * NS_PER_MS;
+    t->w.timer.seq = g->timer_seq++;
+    heap_push(g, t);
+}
+
+void agdf__wait_fd(agdf_task *t, int fd, int events)
+{
+    agdf_graph *g = t->node->graph;
+
+    t->wait = AGDF__W_FD;
+    t->w.fd = fd;
+    t->events = (uint16_t)events;
+    line_push(&g->fdwait, &g->fdwait_tail, t);
+    g->nfdwait++;
+}
+
+/* ---------------------------------------------------------------- fds */
+
+/* Fills the poll scratch: fd waiters in wait order, then the offload pipe. */
+static nfds_t poll_fill(agdf_graph *g, int *pipe_slot)
+{
+    struct pollfd *p = (struct pollfd *)(void *)g->fds;
+    nfds_t k = 0;
+    agdf_task *t;
+    int pfd = g->noffload ? agdf__offload_fd(g) : -1;
+
+    for (t = g->fdwait; t; t = t->next, k++) {
+        p[k].fd = t->w.fd;
+        p[k].events = (short)(((t->events & AGDF__RD) ? POLLIN : 0) |
+                              ((t->events & AGDF__WR) ? POLLOUT : 0));
+        p[k].revents = 0;
+    }
+    *pipe_slot = -1;
+    if (pfd >= 0) {
+        p[k].fd = pfd;
+        p[k].events = POLLIN;
+        p[k].revents = 0;
+        *pipe_slot = (int)k++;
+    }
+    return k;
+}
+
+/* Wakes, in wait order, every fd waiter whose slot reported an event. */
+static void poll_dispatch(agdf_graph *g)
+{
+    struct pollfd *p = (struct pollfd *)(void *)g->fds;
+    agdf_task *t = g->fdwait, *prev = NULL, *next;
+    nfds_t k = 0;
+
+    for (; t; t = next, k++) {
+        next = t->next;
+        if (!p[k].revents) {
+            prev = t;
+            continue;
+        }
+        if (prev)
+            prev->next = next;
+        else
+            g->fdwait = next;
+        if (g->fdwait_tail == t)
+            g->fdwait_tail = prev;
+        g->nfdwait--;
+        agdf__ready_push(g, t);
+    }
+}
+
+/* One poll() over the fd waiters and the offload pipe; timeout in ms, -1 = none. */
+static void poll_events(agdf_graph *g, int timeout_ms)
+{
+    int pipe_slot;
+    nfds_t n = poll_fill(g, &pipe_slot);
+    struct pollfd *p = (struct pollfd *)(void *)g->fds;
+
+    if (poll(n ? p : NULL, n, timeout_ms) <= 0)
+        return;
+    poll_dispatch(g);
+    if (pipe_slot >= 0 && p[pipe_slot].revents)
+        agdf__offload_collect(g);
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+static unsigned char no_items[1];
+
+static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
+{
+    const agdf_graph_def *def = g->def;
+    const agdf_node_def *nd = &def->nodes[i];
+    agdf_node *n = &g->nodes[i];
+
+    memset(n, 0, sizeof *n);
+    n->def = nd;
+    n->graph = g;
+    n->tasks = (unsigned char *)m->tasks;
+    n->buf = m->queue ? (unsigned char *)m->queue : no_items;  /* memcpy of 0 bytes */
+    n->isz = nd->item_size;
+    n->cap = nd->queue_size;
+    n->halt = (uint32_t)(nd->halt_on_exception >= 0 ? nd->halt_on_exception != 0
+                                                    : def->halt_on_exception != 0);
+    n->errors = m->errors;
+    if (n->tasks && nd->ntasks)
+        memset(n->tasks, 0, (size_t)nd->ntasks * nd->task_size);
+}
+
+/* Rule 1: every task ready, in node declaration order, then task index. */
+static void tasks_init(agdf_graph *g, agdf_node *n)
+{
+    uint32_t k;
+
+    for (k = 0; k < n->def->ntasks; k++) {
+        agdf_task *t = (agdf_task *)(void *)(n->tasks + (size_t)k * n->def->task_size);
+        t->node = n;
+        t->index = k;
+        agdf__ready_push(g, t);
+    }
+    g->ntasks += n->def->ntasks;
+}
+
+void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem)
+{
+    uint32_t i;
+
+    memset(g, 0, sizeof *g);
+    g->def = def;
+    g->nodes = mem->nodes;
+    g->nnodes = def->nnodes;
+    g->heap = mem->timers;
+    g->fds = mem->fds;
+    g->log = agdf_log_default;
+    g->epoch = mono_ns();
+    for (i = 0; i < def->nnodes; i++)
+        node_init(g, i, &mem->node_mem[i]);
+    for (i = 0; i < def->nnodes; i++)
+        tasks_init(g, &g->nodes[i]);
+}
+
+int agdf_start(agdf_graph *g, uint32_t node, const void *item)
+{
+    static const unsigned char none[1];
+
+    if (node >= g->nnodes || g->finished || (!item && g->nodes[node].isz))
+        return -1;
+    if (!queue_put(&g->nodes[node], item ? item : none))
+        return -1;
+    g->started++;
+    return 0;
+}
+
+uint32_t agdf_started(const agdf_graph *g)
+{
+    return g->started;
+}
+
+/* ---------------------------------------------------------------- options */
+
+void agdf_set_virtual_time(agdf_graph *g, int on)
+{
+    int64_t now = agdf__clock(g);
+
+    g->virtual_time = on != 0;
+    g->now = g->running ? now : 0;
+    if (!g->virtual_time)
+        g->epoch = mono_ns() - now;     /* real clock continues from here */
+}
+
+void agdf_set_logger(agdf_graph *g, agdf_log_fn fn, void *ud)
+{
+    g->log = fn;
+    g->log_ud = ud;
+}
+
+void agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
+                                const char *const *nodes, const char *format)
+{
+    g->log_interval = (int64_t)interval_ms * NS_PER_MS;
+    g->log_next = agdf__clock(g) + g->log_interval;
+    g->log_nodes = nodes;
+    g->log_format = format;
+}
+
+/* ---------------------------------------------------------------- running */
+
+/* One resumption: resume t, then (rule 2) keep taking items until it must wait. */
+static void run_task(agdf_graph *g, agdf_task *t)
+{
+    agdf_node *n = t->node;
+    agdf_body_fn body = n->def->body;
+
+    if (t->busy && body(t) == AGDF_SUSPENDED)
+        return;
+    t->busy = 0;
+    while (!g->halted && queue_take(n, t)) {
+        t->busy = 1;
+        t->lc = 0;
+        if (body(t) == AGDF_SUSPENDED)
+            return;
+        t->busy = 0;
+    }
+}
+
+static int pending(const agdf_graph *g)
+{
+    return g->nheap || g->nfdwait || g->noffload;
+}
+
+/* Queued items that will never run are counted, never dropped silently. */
+static void discard_queues(agdf_graph *g)
+{
+    uint32_t i;
+
+    for (i = 0; i < g->nnodes; i++) {
+        agdf_node *n = &g->nodes[i];
+        n->stats.dropped += n->count;
+        n->count = 0;
+    }
+}
+
+static void finish(agdf_graph *g)
+{
+    g->finished = 1;
+    g->running = 0;
+    agdf__offload_stop(g);
+    discard_queues(g);
+}
+
+/* Between batches: completed offloads, ready fds, due timers, a due log. */
+static void collect(agdf_graph *g)
+{
+    if (g->nfdwait || g->noffload)
+        poll_events(g, 0);
+    if (g->virtual_time) {
+        timers_fire(g, g->now);
+        return;
+    }
+    if (g->nheap || g->log_interval) {
+        int64_t now = agdf__clock(g);
+        timers_fire(g, now);
+        if (g->log_interval && now >= g->log_next) {
+            agdf__log_flow(g);
+            g->log_next = now + g->log_interval;
+        }
+    }
+}
+
+/* Virtual time, nothing ready: advance the clock to the next event. */
+static void virtual_advance(agdf_graph *g)
+{
+    int64_t next = g->heap[0]->w.timer.deadline;
+
+    if (g->log_interval && g->log_next < next) {
+        g->now = g->log_next;
+        agdf__log_flow(g);
+        g->log_next += g->log_interval;
+        return;
+    }
+    g->now = next;
+    timers_fire(g, next);
+}
+
+/* Nothing ready and something pending: ns until the next deadline, -1 if none. */
+static int64_t idle_wait(agdf_graph *g)
+{
+    int64_t now = agdf__clock(g), next = -1;
+
+    if (g->log_interval && now >= g->log_next) {
+        agdf__log_flow(g);
+        g->log_next = (g->virtual_time ? g->log_next : now) + g->log_interval;
+    }
+    if (g->nheap)
+        next = g->heap[0]->w.timer.deadline;
+    if (g->log_interval && g->nheap && g->log_next < next)
+        next = g->log_next;
+    return next < 0 ? -1 : (next > now ? next - now : 0);
+}
+
+static int64_t ns_to_ms_up(int64_t ns)
+{
+    return ns < 0 ? -1 : (ns + NS_PER_MS - 1) / NS_PER_MS;
+}
+
+int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
+{
+    int64_t dummy;
+
+    if (!wait_ms)
+        wait_ms = &dummy;
+    *wait_ms = 0;
+    if (g->finished)
+        return AGDF_STEP_DONE;
+    if (!g->running) {
+        g->running = 1;
+        g->log_next = agdf__clock(g) + g->log_interval;
+    }
+    while (budget > 0) {
+        if (g->batch == 0) {
+            collect(g);
+            if (g->nready == 0) {
+                if (!pending(g)) {
+                    finish(g);
+                    return AGDF_STEP_DONE;
+                }
+                if (g->virtual_time && g->nheap) {
+                    idle_wait(g);
+                    virtual_advance(g);
+                    continue;
+                }
+                *wait_ms = ns_to_ms_up(idle_wait(g));
+                if (*wait_ms != 0)
+                    return AGDF_STEP_WAIT;
+                continue;           /* a deadline is due: collect it */
+            }
+            g->batch = g->nready;
+        }
+        g->batch--;
+        budget--;
+        run_task(g, ready_pop(g));
+        if (g->halted) {
+            finish(g);
+            return AGDF_STEP_DONE;
+        }
+    }
+    return AGDF_STEP_READY;
+}
+
+void agdf_wait(agdf_graph *g, int64_t timeout_ms)
+{
+    int ms = timeout_ms < 0 ? -1 : timeout_ms > 0x7fffffff ? 0x7fffffff : (int)timeout_ms;
+
+    if (g->nfdwait || g->noffload) {
+        poll_events(g, ms);
+        return;
+    }
+    if (ms > 0)
+        poll(NULL, 0, ms);
+}
+
+agdf_status agdf_run(agdf_graph *g)
+{
+    int64_t ms;
+    int r;
+
+    while ((r = agdf_step(g, UINT32_MAX, &ms)) != AGDF_STEP_DONE) {
+        if (r == AGDF_STEP_WAIT)
+            agdf_wait(g, ms);
+    }
+    return agdf_result(g);
+}
+
+agdf_status agdf_result(const agdf_graph *g)
+{
+    if (g->halted)
+        return AGDF_HALTED;
+    return g->total_err ? AGDF_ERRORS : AGDF_OK;
+}
+
+/* ---------------------------------------------------------------- halting (from agdf__raise) */
+
+void agdf__halt(agdf_graph *g, const agdf_node *n)
+{
+    g->halted = 1;
+    agdf__log_halt(g, n);
+}
+
+/* ---------------------------------------------------------------- inspection */
+
+const agdf_stats *agdf_node_stats(const agdf_graph *g, uint32_t node)
+{
+    return node < g->nnodes ? &g->nodes[node].stats : NULL;
+}
+
+uint32_t agdf_error_count(const agdf_graph *g, uint32_t node)
+{
+    return node < g->nnodes ? g->nodes[node].nerrors : 0;
+}
+
+const agdf_error *agdf_error_at(const agdf_graph *g, uint32_t node, uint32_t i)
+{
+    const agdf_node *n;
+    uint32_t cap, slot;
+
+    if (node >= g->nnodes || i >= g->nodes[node].nerrors)
+        return NULL;
+    n = &g->nodes[node];
+    cap = g->def->max_exceptions;
+    slot = (n->err_next + cap - n->nerrors + i) % cap;
+    return &n->errors[slot];
+}
+
+uint32_t agdf_node_count(const agdf_graph *g)
+{
+    return g->nnodes;
+}
+
+const char *agdf_node_name(const agdf_graph *g, uint32_t node)
+{
+    return node < g->nnodes ? g->nodes[node].def->name : NULL;
+}
+
+int agdf_node_index(const agdf_graph *g, const char *name)
+{
+    uint32_t i;
+
+    for (i = 0; name && i < g->nnodes; i++) {
+        if (strcmp(g->nodes[i].def->name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}

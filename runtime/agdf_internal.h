@@ -1,0 +1,36 @@
+/*
+** agdf_internal.h — what the runtime's own files share and nobody else may use:
+** the task wait states, the ready queue, the graph clock and the hooks between
+** the scheduler core (agdf.c), the error and logging code (agdf_log.c, the only
+** part that formats text) and the offload pool (agdf_offload.c, the only part
+** that uses threads).  Not installed.
+*/
+#ifndef AGDF_INTERNAL_H
+#define AGDF_INTERNAL_H
+
+#include "agdf.h"
+
+enum {
+    AGDF__W_NONE,       /* running, or idle before its first resumption */
+    AGDF__W_READY,      /* in the ready queue */
+    AGDF__W_TAKE,       /* in a queue's line of consumers */
+    AGDF__W_PUT,        /* in a queue's line of producers */
+    AGDF__W_TIMER,      /* in the timer heap */
+    AGDF__W_FD,         /* in the fd wait list */
+    AGDF__W_OFFLOAD     /* with the offload pool */
+};
+
+void agdf__ready_push(agdf_graph *g, agdf_task *t);
+int64_t agdf__clock(agdf_graph *g);            /* graph clock now, ns (reads the real clock) */
+void agdf__halt(agdf_graph *g, const agdf_node *n);  /* stop processing; logs why */
+
+/* agdf_log.c */
+void agdf__log_flow(agdf_graph *g);            /* one periodic data-flow report */
+void agdf__log_halt(agdf_graph *g, const agdf_node *n);
+
+/* agdf_offload.c (no-ops with AGDF_NO_OFFLOAD) */
+int agdf__offload_fd(agdf_graph *g);           /* read end of the wake pipe, -1 if none */
+void agdf__offload_collect(agdf_graph *g);     /* finished calls: tasks back to ready */
+void agdf__offload_stop(agdf_graph *g);        /* end of run: drop queued jobs, join */
+
+#endif /* AGDF_INTERNAL_H */

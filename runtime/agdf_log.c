@@ -1,0 +1,209 @@
+/*
+** agdf_log.c — everything in libagdf that makes text: recording a raised error
+** (formatted with vsnprintf, the only stdio call outside the default logger),
+** the error and halt log lines, the periodic data-flow report and the final
+** statistics, and the default logger, which writes to stderr.  Lines are built
+** in a bounded buffer on the stack with a small formatter (no printf) and handed
+** to the graph's log function.
+*/
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "agdf_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LINE_MAX_ 512
+#define DEFAULT_FORMAT "INFO:agdf: {node} - in={in}, out={out}, err={err}"
+
+/* A bounded string being built; excess is cut (never overflows). */
+typedef struct buf {
+    char s[LINE_MAX_];           /* text, NUL-terminated */
+    size_t n;                    /* length */
+} buf;
+
+static void put_str(buf *b, const char *s)
+{
+    while (s && *s && b->n + 1 < sizeof b->s)
+        b->s[b->n++] = *s++;
+    b->s[b->n] = '\0';
+}
+
+static void put_u64(buf *b, uint64_t v)
+{
+    char tmp[24];
+    int i = (int)sizeof tmp - 1;
+
+    tmp[i] = '\0';
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    put_str(b, tmp + i);
+}
+
+static void put_int(buf *b, int v)
+{
+    if (v < 0) {
+        put_str(b, "-");
+        put_u64(b, (uint64_t)0 - (uint64_t)v);
+    } else {
+        put_u64(b, (uint64_t)v);
+    }
+}
+
+static void emit(agdf_graph *g, int level, buf *b)
+{
+    if (g->log)
+        g->log(g->log_ud, level, b->s);
+}
+
+void agdf_log_default(void *ud, int level, const char *line)
+{
+    (void)ud;
+    (void)level;
+    fputs(line, stderr);
+    fputc('\n', stderr);
+}
+
+/* ---------------------------------------------------------------- stats lines */
+
+/* Expands {node} {in} {out} {err} {dropped}; other text is copied. */
+static void format_stats(buf *b, const char *fmt, const agdf_node *n)
+{
+    static const char *const keys[] = {"{node}", "{in}", "{out}", "{err}", "{dropped}"};
+    const agdf_stats *st = &n->stats;
+    const uint64_t vals[] = {0, st->in, st->out, st->err, st->dropped};
+    char one[2] = {0, 0};
+
+    while (*fmt) {
+        size_t k, len = 0;
+        for (k = 0; k < 5; k++) {
+            len = strlen(keys[k]);
+            if (strncmp(fmt, keys[k], len) == 0)
+                break;
+        }
+        if (k == 0)
+            put_str(b, n->def->name);
+        else if (k < 5)
+            put_u64(b, vals[k]);
+        if (k < 5) {
+            fmt += len;
+            continue;
+        }
+        one[0] = *fmt++;
+        put_str(b, one);
+    }
+}
+
+static void log_node(agdf_graph *g, const agdf_node *n)
+{
+    buf b;
+
+    b.n = 0;
+    b.s[0] = '\0';
+    format_stats(&b, g->log_format ? g->log_format : DEFAULT_FORMAT, n);
+    emit(g, AGDF_LOG_INFO, &b);
+}
+
+static int selected(const agdf_graph *g, const agdf_node *n)
+{
+    const char *const *p;
+
+    if (!g->log_nodes)
+        return 1;
+    for (p = g->log_nodes; *p; p++) {
+        if (strcmp(*p, n->def->name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void agdf__log_flow(agdf_graph *g)
+{
+    uint32_t i;
+
+    for (i = 0; i < g->nnodes; i++) {
+        if (selected(g, &g->nodes[i]))
+            log_node(g, &g->nodes[i]);
+    }
+}
+
+void agdf_log_stats(agdf_graph *g)
+{
+    uint32_t i;
+
+    for (i = 0; i < g->nnodes; i++)
+        log_node(g, &g->nodes[i]);
+}
+
+/* ---------------------------------------------------------------- errors */
+
+static agdf_error *error_slot(agdf_node *n, uint32_t cap)
+{
+    agdf_error *e = &n->errors[n->err_next];
+
+    n->err_next = (n->err_next + 1) % cap;
+    if (n->nerrors < cap)
+        n->nerrors++;
+    return e;
+}
+
+static void log_error(agdf_graph *g, const agdf_node *n, const agdf_error *e)
+{
+    buf b;
+
+    b.n = 0;
+    b.s[0] = '\0';
+    put_str(&b, "ERROR:agdf: ");
+    put_str(&b, n->def->name);
+    put_str(&b, ": ");
+    put_str(&b, e->msg);
+    put_str(&b, " (");
+    put_str(&b, e->file);
+    put_str(&b, ":");
+    put_int(&b, e->line);
+    put_str(&b, ")");
+    emit(g, AGDF_LOG_ERROR, &b);
+}
+
+void agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
+{
+    agdf_node *n = t->node;
+    agdf_graph *g = n->graph;
+    uint32_t cap = g->def->max_exceptions;
+    agdf_error tmp, *e = (cap && n->errors) ? error_slot(n, cap) : &tmp;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    e->file = file;
+    e->line = line;
+    e->task = t->index;
+    n->stats.err++;
+    g->total_err++;
+    log_error(g, n, e);
+    if (n->halt)
+        agdf__halt(g, n);
+}
+
+int agdf__lost(agdf_task *t, const char *file, int line)
+{
+    agdf__raise(t, file, line, "lost resume point %d (a suspension inside a switch?)", t->lc);
+    return AGDF_DONE;
+}
+
+void agdf__log_halt(agdf_graph *g, const agdf_node *n)
+{
+    buf b;
+
+    b.n = 0;
+    b.s[0] = '\0';
+    put_str(&b, "ERROR:agdf: Pipeline execution halted due to an exception in ");
+    put_str(&b, n->def->name);
+    put_str(&b, " node");
+    emit(g, AGDF_LOG_ERROR, &b);
+}
