@@ -42,7 +42,7 @@ static size_t out_n;
 static char LOG[1 << 16];                             /* what the runtime logged */
 static size_t log_n;
 
-static void *tg_carve(size_t n)
+static inline void *tg_carve(size_t n)
 {
     void *p;
 
@@ -55,7 +55,7 @@ static void *tg_carve(size_t n)
     return p;
 }
 
-static void say(const char *fmt, ...)
+static inline void say(const char *fmt, ...)
 {
     va_list ap;
     int k;
@@ -105,7 +105,7 @@ static void tg_init(const agdf_graph_def *def)
     agdf_set_logger(&G, capture_log, NULL);
 }
 
-static void expect_stats(uint32_t node, uint64_t in, uint64_t out, uint64_t err)
+static inline void expect_stats(uint32_t node, uint64_t in, uint64_t out, uint64_t err)
 {
     const agdf_stats *st = agdf_node_stats(&G, node);
 
@@ -121,7 +121,7 @@ static void expect_stats(uint32_t node, uint64_t in, uint64_t out, uint64_t err)
 /* A word item, as the examples use. */
 typedef struct { char s[24]; } word;
 
-static word mkword(const char *s)
+static inline word mkword(const char *s)
 {
     word w;
     memset(&w, 0, sizeof w);
