@@ -21,7 +21,7 @@
 # LIBAGDF and RUNTIME_INC to use an installed agdf instead.  `make SAN=1 ...` builds
 # under build/san with ASan/UBSan, compiling the runtime from ROOT/runtime/*.c the same
 # way (or linking RT=path/to/an-asan-libagdf.a); `make TIMING=0 check` skips the
-# real-time measurements.
+# real-time measurements; EXTRA_CFLAGS=-Werror (as the tests do) adds C flags.
 
 ROOT        ?= ../..
 AGDFC       ?= $(ROOT)/bin/agdfc
@@ -36,6 +36,7 @@ STDOUT_FILTER ?= cat
 EXTRA_CHECKS ?=
 TIMING      ?= 1
 CFLAGS      ?= -std=c99 -O2 -g -Wall -Wextra -Wpedantic
+CFLAGS      += $(EXTRA_CFLAGS)
 SANFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDLIBS      += -lpthread
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # tests/examples/run.sh — checks every example in examples/: for each directory
-# with a Makefile, a clean `make check` (build with the repository's bin/agdfc and
-# lib/libagdf.a, run, compare with the expected output files there, plus the
-# example's own timing or output-file checks), then the same under ASan/UBSan
-# (`make check SAN=1 TIMING=0`, linked with a sanitizer build of runtime/*.c made
-# once here).  Then one test that a C error inside a node body is reported by the
-# C compiler at the .agdf line (the #line directives).  Prints one "PASS name" /
-# "FAIL name" line per check, details indented under a FAIL.  Needs bin/agdfc and
-# lib/libagdf.a (`make`).
+# with a Makefile, a clean `make check EXTRA_CFLAGS=-Werror` (build with the
+# repository's bin/agdfc and lib/libagdf.a, run, compare with the expected
+# output files there, plus the example's own timing or output-file checks), then
+# the same under ASan/UBSan (`make check SAN=1 TIMING=0`, linked with a sanitizer
+# build of runtime/*.c made once here).  Then one test that a C error inside a
+# node body is reported by the C compiler at the .agdf line (the #line
+# directives).  Prints one "PASS name" / "FAIL name" line per check, details
+# indented under a FAIL.  Needs bin/agdfc and lib/libagdf.a (`make`).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -45,13 +45,13 @@ for mk in "$ROOT"/examples/*/Makefile; do
     dir=$(dirname "$mk")
     name=$(basename "$dir")
     make -s -C "$dir" clean >/dev/null 2>&1
-    if make -s --no-print-directory -C "$dir" check >"$T/$name.log" 2>&1; then
+    if make -s --no-print-directory -C "$dir" check EXTRA_CFLAGS=-Werror >"$T/$name.log" 2>&1; then
         echo "PASS example $name"
     else
         fail "example $name" <"$T/$name.log"
     fi
     if [ -n "$san_lib" ]; then
-        if make -s --no-print-directory -C "$dir" check SAN=1 TIMING=0 RT="$san_lib" >"$T/$name.san.log" 2>&1; then
+        if make -s --no-print-directory -C "$dir" check SAN=1 TIMING=0 EXTRA_CFLAGS=-Werror RT="$san_lib" >"$T/$name.san.log" 2>&1; then
             echo "PASS example $name asan+ubsan"
         else
             fail "example $name asan+ubsan" <"$T/$name.san.log"
