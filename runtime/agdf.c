@@ -87,6 +87,18 @@ static void line_wake(agdf_graph *g, agdf_task **head, agdf_task **tail)
 
 /* ---------------------------------------------------------------- queues */
 
+/* memcpy with the common item sizes as constants (moves, not calls). */
+static void copy_item(void *dst, const void *src, size_t n)
+{
+    switch (n) {
+    case 0: break;
+    case 4: memcpy(dst, src, 4); break;
+    case 8: memcpy(dst, src, 8); break;
+    case 16: memcpy(dst, src, 16); break;
+    default: memcpy(dst, src, n); break;
+    }
+}
+
 /* Takes the oldest item into t's agdf_in; 0 (and t joins the line) if empty. */
 static int queue_take(agdf_node *n, agdf_task *t)
 {
@@ -95,7 +107,7 @@ static int queue_take(agdf_node *n, agdf_task *t)
         line_push(&n->takers, &n->takers_tail, t);
         return 0;
     }
-    memcpy((unsigned char *)t + n->def->in_offset, n->buf + (size_t)n->head * n->isz, n->isz);
+    copy_item((unsigned char *)t + n->def->in_offset, n->buf + (size_t)n->head * n->isz, n->isz);
     if (++n->head == n->cap)
         n->head = 0;
     n->count--;
@@ -114,7 +126,7 @@ static int queue_put(agdf_node *n, const void *item)
     slot = n->head + n->count;
     if (slot >= n->cap)
         slot -= n->cap;
-    memcpy(n->buf + (size_t)slot * n->isz, item, n->isz);
+    copy_item(n->buf + (size_t)slot * n->isz, item, n->isz);
     n->count++;
     if (n->takers)
         line_wake(n->graph, &n->takers, &n->takers_tail);
@@ -143,7 +155,7 @@ int agdf__yield_more(agdf_task *t)
 }
 
 /* Rule 5: count out and every destination's in first, then put in edge order. */
-int agdf__yield(agdf_task *t)
+int agdf__yield_slow(agdf_task *t)
 {
     agdf_node *n = t->node;
     const agdf_node_def *def = n->def;
@@ -327,6 +339,8 @@ static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
     n->halt = (uint32_t)(nd->halt_on_exception >= 0 ? nd->halt_on_exception != 0
                                                     : def->halt_on_exception != 0);
     n->errors = m->errors;
+    n->ndst = nd->ndst;
+    n->dst1 = nd->ndst == 1 ? &g->nodes[nd->dst[0]] : NULL;
     if (n->tasks && nd->ntasks)
         memset(n->tasks, 0, (size_t)nd->ntasks * nd->task_size);
 }

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -157,6 +158,8 @@ struct agdf_node {
     uint32_t head;               /* ring index of the oldest item */
     uint32_t count;              /* items queued */
     uint32_t halt;               /* halt_on_exception, resolved */
+    uint32_t ndst;               /* destinations (def->ndst) */
+    agdf_node *dst1;             /* the destination when ndst == 1, else NULL */
     agdf_task *takers;           /* line of waiting consumers (head) */
     agdf_task *takers_tail;      /* ... and its tail */
     agdf_task *putters;          /* line of waiting producers (head) */
@@ -240,7 +243,7 @@ int agdf_node_index(const agdf_graph *g, const char *name);
 #define AGDF__RD 1               /* fd wait for reading */
 #define AGDF__WR 2               /* fd wait for writing */
 
-int agdf__yield(agdf_task *t);           /* count, then put; 1: must suspend */
+int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
 int agdf__yield_more(agdf_task *t);      /* resume a pending yield; 1: suspend again */
 void agdf__pass(agdf_task *t);
 void agdf__sleep(agdf_task *t, int64_t ms);
@@ -248,6 +251,32 @@ void agdf__wait_fd(agdf_task *t, int fd, int events);
 void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
 void agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
 int agdf__lost(agdf_task *t, const char *file, int line);
+
+/* The per-item fast path of a yield, inlined into the body: no destination, or
+** one destination with room, no waiting consumer and the item's size (a
+** compile-time constant here, so the copy is a move).  Anything else goes to
+** agdf__yield_slow.  Returns 1 when the task must suspend. */
+static inline int agdf__yield(agdf_task *t, const void *item, size_t size)
+{
+    agdf_node *n = t->node;
+    agdf_node *d = n->dst1;
+
+    if (d && d->count < d->cap && !d->takers && d->isz == size) {
+        uint32_t slot = d->head + d->count;
+        if (slot >= d->cap)
+            slot -= d->cap;
+        memcpy(d->buf + (size_t)slot * size, item, size);
+        d->count++;
+        n->stats.out++;
+        d->stats.in++;
+        return 0;
+    }
+    if (n->ndst == 0) {
+        n->stats.out++;
+        return 0;
+    }
+    return agdf__yield_slow(t);
+}
 
 /* ---------------------------------------------------------------- body macros
 ** Inside a body, `self` points to the generated task struct and AGDF_OUT_MAKE(...)
@@ -273,7 +302,8 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #define AGDF_YIELD_ITEM(item)                                   \
     do {                                                        \
         self->agdf_out = (item);                                \
-        if (agdf__yield(&self->agdf)) {                         \
+        if (agdf__yield(&self->agdf, &self->agdf_out,           \
+                        sizeof self->agdf_out)) {               \
             do {                                                \
                 AGDF__PARK()                                    \
             } while (agdf__yield_more(&self->agdf));            \
