@@ -92,7 +92,8 @@ $(PROG): $(GEN_O) $(USER_O) $(RT)
 	$(CC) $(LDFLAGS) -o $@ $(GEN_O) $(USER_O) $(RT) $(LDLIBS)
 
 run: $(PROG)
-	./$(PROG) $(RUN_ARGS)
+	@echo ./$(PROG) $(RUN_ARGS)
+	@./$(PROG) $(RUN_ARGS) || echo "(exit status $$?)"
 
 check: $(PROG) $(EXTRA_CHECKS)
 	@./$(PROG) $(CHECK_ARGS) >$(B)/check.stdout 2>$(B)/check.stderr; echo $$? >$(B)/check.status
