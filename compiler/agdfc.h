@@ -138,7 +138,12 @@ typedef struct Lexer {
     int prev[2];             /* kinds of the last two tokens (for start args) */
     const char *end;         /* one past the last byte of the source */
     SrcPos last_end;         /* just after the last token returned (for EOF errors) */
+    bool ran_off_end;        /* an unterminated construct was reported at EOF */
 } Lexer;
+
+/* Token.ival of an integer the lexer already reported as malformed or too
+** large: later phases skip it instead of reporting it again. */
+#define LEX_BAD_INT INT64_MIN
 
 void lex_init(Lexer *lx, const Source *src, DiagCtx *dc);
 Token lex_next(Lexer *lx);                      /* TK_EOF at the end, forever */

@@ -31,6 +31,7 @@ typedef struct Checker {
     bool *redefined;         /* node i repeats an earlier name: not in the graph */
     int *succ_edge;          /* edge index of Node.succ[k] is succ_edge[succ_base[u] + k] */
     int *succ_base;          /* per node: where its entries start in succ_edge */
+    bool *has_in_edge;       /* some edge names the node as destination */
 } Checker;
 
 /* ---------------------------------------------------------------- names */
@@ -211,6 +212,8 @@ static void check_attrs(Checker *c, const Attr *attrs, int nattrs, const AttrSpe
         } else if (sp->kind == ATTR_INT && a->kind != ATTR_INT) {
             diag_error(c->dc, a->vpos, "attribute '%s' takes an integer, not '%s'",
                        a->name, check_attr_value_text(a));
+        } else if (sp->kind == ATTR_INT && a->ival == LEX_BAD_INT) {
+            /* already reported by the lexer */
         } else if (sp->kind == ATTR_INT && (a->ival < sp->min || a->ival > sp->max)) {
             diag_error(c->dc, a->vpos, "%s must be between %lld and %lld, not %s",
                        a->name, (long long)sp->min, (long long)sp->max,
@@ -395,6 +398,7 @@ static void check_edges(Checker *c) {
     int nn = GRAPH_NNODES(g);
     size_t ne = g->edges.len;
     int *count = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
+    c->has_in_edge = arena_alloc(c->a, (size_t)nn + 1);
     for (size_t i = 0; i < ne; i++) {
         Edge *e = GRAPH_EDGE(g, i);
         e->from_id = check_resolve(c, e->from, e->from_pos, "edge");
@@ -404,6 +408,7 @@ static void check_edges(Checker *c) {
             e->from_id = e->to_id = -1;               /* leave it out of the graph */
         }
         if (e->from_id >= 0 && e->to_id >= 0) count[e->from_id]++;
+        if (e->to_id >= 0) c->has_in_edge[e->to_id] = true;
     }
     int *start = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
     for (int u = 0; u < nn; u++) start[u + 1] = start[u] + count[u];
@@ -578,14 +583,15 @@ static void check_start_items(Checker *c) {
 }
 
 /* Without start statements, every node without an incoming edge starts,
-** once, with no arguments. */
+** once, with no arguments.  An edge from an unknown node still counts as
+** incoming: its error is reported already. */
 static void check_default_starts(Checker *c) {
     Graph *g = c->g;
     int nn = GRAPH_NNODES(g);
     g->start_nodes = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
     for (int i = 0; i < nn; i++) {
         Node *n = GRAPH_NODE(g, i);
-        if (c->redefined[i] || n->npred > 0) continue;
+        if (c->redefined[i] || n->npred > 0 || c->has_in_edge[i]) continue;
         g->start_nodes[g->nstart_nodes++] = i;
         n->is_start = true;
         if (n->nparams > 0)
@@ -637,7 +643,7 @@ bool check_graph(Graph *g, DiagCtx *dc, Arena *a) {
         check_cycles(&c);
         if (g->starts.len > 0) check_start_items(&c);
         else check_default_starts(&c);
-        check_reachable(&c);
+        if (dc->nerrors == 0) check_reachable(&c);    /* noise next to errors */
     }
     strmap_free(&c.names);
     return dc->nerrors == 0;

@@ -45,6 +45,9 @@ typedef struct ParseCtx {
     bool error_now;          /* set by %syntax_error, cleared by the driver */
     SrcPos graph_first;      /* where `graph` was first declared */
     SrcPos prev_end;         /* just after the token before the current one */
+    bool quiet_eof;          /* the lexer reported an unterminated construct */
+    unsigned short snap[260];/* parser states before the current token */
+    int nsnap;
 } ParseCtx;
 
 PList parse_list_empty(void);

@@ -44,7 +44,7 @@ static void lex_block_comment(Lexer *lx, SrcPos open) {
             "*" "/" { lx->cur = (const char *)YYCURSOR; return; }
             "\n"    { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
             $       { diag_error(lx->dc, open, "unterminated comment");
-                      lx->cur = lx->end; return; }
+                      lx->cur = lx->end; lx->ran_off_end = true; return; }
             *       { continue; }
         */
     }
@@ -68,6 +68,7 @@ static void lex_c_literal(Lexer *lx, char q, SrcPos open) {
                               diag_error(lx->dc, open, "missing terminating %c character", q);
                               return; }
             $               { lx->cur = lx->end;
+                              lx->ran_off_end = true;
                               diag_error(lx->dc, open, "missing terminating %c character", q);
                               return; }
             *               { continue; }
@@ -104,7 +105,7 @@ static const char *lex_balanced(Lexer *lx, char open_ch, SrcPos open, const char
             "\n"        { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
             $           { diag_error(lx->dc, open, "unterminated %s: missing '%c'", what,
                                      args ? ')' : '}');
-                          lx->cur = lx->end; return lx->end; }
+                          lx->cur = lx->end; lx->ran_off_end = true; return lx->end; }
             *           { continue; }
         */
     }
@@ -120,7 +121,7 @@ static const char *lex_verbatim(Lexer *lx, SrcPos open) {
             "%}"  { lx->cur = (const char *)YYCURSOR; return (const char *)tok; }
             "\n"  { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
             $     { diag_error(lx->dc, open, "unterminated verbatim block: missing '%%}'");
-                    lx->cur = lx->end; return lx->end; }
+                    lx->cur = lx->end; lx->ran_off_end = true; return lx->end; }
             *     { continue; }
         */
     }
@@ -142,7 +143,7 @@ static Token lex_integer(Lexer *lx, Token t) {
               : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : 99;
         if (d >= base) {
             diag_error(lx->dc, t.pos, "invalid integer constant '%.*s'", (int)t.len, t.text);
-            t.ival = 0;
+            t.ival = LEX_BAD_INT;
             return t;
         }
         if (v > (UINT64_C(1) << 62)) big = true;
@@ -150,7 +151,8 @@ static Token lex_integer(Lexer *lx, Token t) {
     }
     if (big || v > (uint64_t)INT64_MAX) {
         diag_error(lx->dc, t.pos, "integer constant '%.*s' is too large", (int)t.len, t.text);
-        v = (uint64_t)INT64_MAX;
+        t.ival = LEX_BAD_INT;
+        return t;
     }
     t.ival = neg ? -(int64_t)v : (int64_t)v;
     return t;

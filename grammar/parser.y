@@ -151,15 +151,18 @@ start_stmt ::= START name(N) CARGS(A) SEMI.     { parse_add_start(ctx, &N, &A); 
 start_stmt ::= START name(N) SEMI.              { parse_add_start(ctx, &N, NULL); }
 
 %code {
-/* Replays the automaton from the current stack for lookahead tok, without
+/* Replays the automaton for lookahead tok from the stack as it was before
+** the current token (lemon may already have made default reductions when
+** it detects the error, which would hide tokens that were acceptable), without
 ** running any action, and reports whether tok would be shifted.  With
 ** use_fallback false, a keyword only counts where the keyword itself is
 ** expected, so "expected identifier" is not followed by six keywords. */
 static bool parse_accepts(const yyParser *p, int tok, bool use_fallback) {
     YYACTIONTYPE st[YYSTACKDEPTH + 2];
-    int top = (int)(p->yytos - p->yystack);
+    const ParseCtx *c = p->ctx;
+    int top = c->nsnap - 1;
     if (top < 0 || top > YYSTACKDEPTH) return false;
-    for (int i = 0; i <= top; i++) st[i] = p->yystack[i].stateno;
+    for (int i = 0; i <= top; i++) st[i] = c->snap[i];
     for (int steps = 0; steps < 10000; steps++) {
         YYACTIONTYPE s = st[top], act;
         if (s > YY_MAX_SHIFT) act = s;
@@ -213,6 +216,9 @@ static void parse_syntax_error(void *parser, int major, const Token *t) {
                                     i == 0 ? "" : i == n - 1 ? " or " : ", ",
                                     lex_token_name(exp[i]));
     }
+    c->nsyntax++;
+    c->error_now = true;
+    if (major == TK_EOF && c->quiet_eof) return;    /* the lexer said why */
     bool semi = false;
     for (int i = 0; i < n; i++) semi |= exp[i] == TK_SEMI;
     if (semi && t->pos.line > c->prev_end.line)     /* a missing ';' at a line end */
@@ -221,8 +227,6 @@ static void parse_syntax_error(void *parser, int major, const Token *t) {
     else
         diag_error(c->dc, t->pos, "syntax error: unexpected %s%s",
                    parse_describe(c, major, t), buf);
-    c->nsyntax++;
-    c->error_now = true;
 }
 
 static bool parse_stmt_keyword(int kind) {
@@ -234,6 +238,16 @@ static bool parse_in_error(const yyParser *p) {
     return p->yytos > p->yystack && p->yytos->major == YYERRORSYMBOL;
 }
 
+/* Calls the parser, remembering its stack for parse_accepts. */
+static void parse_call(yyParser *p, int kind, Token t) {
+    ParseCtx *c = p->ctx;
+    int n = (int)(p->yytos - p->yystack) + 1;
+    if (n > (int)(sizeof c->snap / sizeof c->snap[0])) n = 0;
+    for (int i = 0; i < n; i++) c->snap[i] = p->yystack[i].stateno;
+    c->nsnap = n;
+    Parse(p, kind, t);
+}
+
 /* Feeds one token; around statement keywords, ends a statement being
 ** skipped after an error with a synthetic ';' (see the file comment). */
 static void parse_feed(yyParser *p, const Token *t) {
@@ -242,18 +256,18 @@ static void parse_feed(yyParser *p, const Token *t) {
         Token semi = *t;
         semi.kind = TK_SEMI;
         semi.len = 0;
-        Parse(p, TK_SEMI, semi);
+        parse_call(p, TK_SEMI, semi);
         p->yyerrcnt = -1;
     }
     p->ctx->error_now = false;
-    Parse(p, t->kind, *t);
+    parse_call(p, t->kind, *t);
     if (kw && p->ctx->error_now && parse_in_error(p)) {
         Token semi = *t;
         semi.kind = TK_SEMI;
         semi.len = 0;
-        Parse(p, TK_SEMI, semi);
+        parse_call(p, TK_SEMI, semi);
         p->yyerrcnt = -1;
-        Parse(p, t->kind, *t);
+        parse_call(p, t->kind, *t);
     }
 }
 
@@ -275,6 +289,7 @@ Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a) {
     for (;;) {
         ctx.prev_end = lx.last_end;
         Token t = lex_next(&lx);
+        ctx.quiet_eof = lx.ran_off_end;
         parse_feed(&parser, &t);
         if (t.kind == TK_EOF) break;
     }

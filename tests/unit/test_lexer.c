@@ -89,7 +89,7 @@ static void test_integers(void **state) {
     assert_int_equal(expect_tok(l, TK_INT, 1, 1, "-1").ival, -1);
     assert_int_equal(expect_tok(l, TK_INT, 1, 4, "0x10").ival, 16);
     assert_int_equal(expect_tok(l, TK_INT, 1, 9, "42").ival, 42);
-    assert_int_equal(expect_tok(l, TK_INT, 1, 12, NULL).ival, INT64_MAX);
+    assert_int_equal(expect_tok(l, TK_INT, 1, 12, NULL).ival, LEX_BAD_INT);
     expect_tok(l, TK_INT, 1, 36, "12ab");
     assert_int_equal(l->dc.nerrors, 2);
     lx_close(l);
