@@ -42,7 +42,7 @@ typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 #define AGDF_LOG_ERROR 40
 
 #ifndef AGDF_ERROR_MSG
-#define AGDF_ERROR_MSG 104   /* message bytes per error record (record = 128 B on LP64) */
+#define AGDF_ERROR_MSG 112   /* message bytes per error record (record = 128 B on LP64) */
 #endif
 
 #define AGDF_OFFLOAD_THREADS_MAX 8  /* upper bound of the offload pool */
@@ -173,7 +173,7 @@ struct agdf_node {
 /* The offload pool's state, opaque here (pthread types stay out of the header);
 ** the layout does not depend on AGDF_NO_OFFLOAD. */
 typedef union agdf__pool_mem {
-    unsigned char bytes[640];    /* see struct agdf__pool in agdf_offload.c */
+    unsigned char bytes[320];    /* see struct agdf__pool in agdf_offload.c */
     void *align_p;               /* alignment */
     int64_t align_i;             /* alignment */
     long double align_d;         /* alignment */
