@@ -97,7 +97,7 @@ static int pool_start(agdf__pool *p)
     int fds[2];
 
     if (pipe(fds) != 0)
-        return -1;
+        return -1;                  /* not started: calls run inline */
     fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
     p->pipe_rd = fds[0];
     p->pipe_wr = fds[1];
@@ -118,7 +118,9 @@ void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg)
     agdf_graph *g = t->node->graph;
     agdf__pool *p = pool_of(g);
 
-    if (!p->started && pool_start(p) != 0) {
+    if (!p->started)
+        pool_start(p);
+    if (!p->started || p->nth == 0) {
         fn(arg);                    /* no thread: run it here, then pass */
         agdf__ready_push(g, t);
         return;
