@@ -513,6 +513,8 @@ static int64_t idle_wait(agdf_graph *g)
         next = g->heap[0]->w.timer.deadline;
     if (g->log_interval && g->nheap && g->log_next < next)
         next = g->log_next;
+    if (g->log_interval && !g->virtual_time && next < 0)
+        next = g->log_next;         /* only fds/offloads: still report on time */
     return next < 0 ? -1 : (next > now ? next - now : 0);
 }
 

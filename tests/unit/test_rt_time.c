@@ -346,6 +346,38 @@ static void test_offload_interleaving(void **state)
     assert_string_equal(OUT, "blocking 0\nblocking 1\n");
 }
 
+/* real time: reports keep their interval while only an offloaded call is pending */
+static long block130 = 130;
+
+#define AGDF_OUT_MAKE() ((char)0)
+static int of_once(agdf_task *t)
+{
+    srctask *self = (srctask *)(void *)t;
+    AGDF_BEGIN(self);
+    AGDF_OFFLOAD(block_ms, &block130);
+    AGDF_END(self);
+}
+#undef AGDF_OUT_MAKE
+
+static const agdf_node_def of1_nodes[] = {
+    NODE0("once", of_once, srctask, 1, 1, 0, -1),
+};
+static const agdf_graph_def of1_graph = {"offload1", 1, of1_nodes, 0, 10};
+
+static void test_real_time_logging_while_offloaded(void **state)
+{
+    const char *p;
+    int lines = 0;
+    (void)state;
+    tg_init(&of1_graph);
+    agdf_set_data_flow_logging(&G, 50, NULL, "{node} {in}");
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    for (p = LOG; (p = strstr(p, "once 0\n")) != NULL; p++)
+        lines++;
+    assert_true(lines >= 2 && lines <= 3);
+}
+
 /* ---------------------------------------------------------------- step and waits */
 
 static void test_step_reports_deadline(void **state)
@@ -384,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_fd_wait_pipe),
         cmocka_unit_test(test_fd_not_starved),
         cmocka_unit_test(test_offload_interleaving),
+        cmocka_unit_test(test_real_time_logging_while_offloaded),
         cmocka_unit_test(test_step_reports_deadline),
     };
     return cmocka_run_group_tests_name("runtime time, fds, offload", tests, NULL, NULL);
