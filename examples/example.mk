@@ -10,7 +10,8 @@
 #   RUN_ARGS      arguments for `make run` (default: --stats)
 #   CHECK_ARGS    arguments for the run `make check` compares (default: --stats --virtual-time)
 #   STDOUT_FILTER a command the checked stdout goes through before the comparison (default: cat)
-#   EXTRA_CHECKS  more targets `make check` runs (timing checks, output files)
+#   EXTRA_CHECKS  more targets `make check` runs (timing checks, output files); they
+#                 run the program as $(WRAP) ./$(PROG) too
 #
 # `make check` runs build/NAME CHECK_ARGS and compares its stdout with expected.stdout,
 # the agdf log lines of its stderr (INFO:agdf: / ERROR:agdf: ...) with expected.stderr,
@@ -21,7 +22,8 @@
 # LIBAGDF and RUNTIME_INC to use an installed agdf instead.  `make SAN=1 ...` builds
 # under build/san with ASan/UBSan, compiling the runtime from ROOT/runtime/*.c the same
 # way (or linking RT=path/to/an-asan-libagdf.a); `make TIMING=0 check` skips the
-# real-time measurements; EXTRA_CFLAGS=-Werror (as the tests do) adds C flags.
+# real-time measurements; EXTRA_CFLAGS=-Werror (as the tests do) adds C flags;
+# WRAP="valgrind -q --error-exitcode=99" runs the checked program under a wrapper.
 
 ROOT        ?= ../..
 AGDFC       ?= $(ROOT)/bin/agdfc
@@ -35,6 +37,7 @@ CHECK_ARGS  ?= --stats --virtual-time
 STDOUT_FILTER ?= cat
 EXTRA_CHECKS ?=
 TIMING      ?= 1
+WRAP        ?=
 CFLAGS      ?= -std=c99 -O2 -g -Wall -Wextra -Wpedantic
 CFLAGS      += $(EXTRA_CFLAGS)
 SANFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -96,7 +99,7 @@ run: $(PROG)
 	@./$(PROG) $(RUN_ARGS) || echo "(exit status $$?)"
 
 check: $(PROG) $(EXTRA_CHECKS)
-	@./$(PROG) $(CHECK_ARGS) >$(B)/check.stdout 2>$(B)/check.stderr; echo $$? >$(B)/check.status
+	@$(WRAP) ./$(PROG) $(CHECK_ARGS) >$(B)/check.stdout 2>$(B)/check.stderr; echo $$? >$(B)/check.status
 	@$(STDOUT_FILTER) <$(B)/check.stdout >$(B)/check.stdout.cmp
 	@grep -E '^[A-Z]+:agdf:' $(B)/check.stderr >$(B)/check.log || true
 	@diff -u expected.stdout $(B)/check.stdout.cmp

@@ -4,7 +4,7 @@
 # repository's bin/agdfc and lib/libagdf.a, run, compare with the expected
 # output files there, plus the example's own timing or output-file checks), then
 # the same under ASan/UBSan (`make check SAN=1 TIMING=0`, linked with a sanitizer
-# build of runtime/*.c made once here).  Then one test that a C error inside a
+# build of runtime/*.c made once here), then under valgrind (`WRAP=valgrind...`).  Then one test that a C error inside a
 # node body is reported by the C compiler at the .agdf line (the #line
 # directives).  Prints one "PASS name" / "FAIL name" line per check, details
 # indented under a FAIL.  Needs bin/agdfc and lib/libagdf.a (`make`).
@@ -41,8 +41,16 @@ else
     fail "examples/runtime-asan-build" <"$T/san.log"
 fi
 
-for mk in "$ROOT"/examples/*/Makefile; do
-    dir=$(dirname "$mk")
+valgrind=""
+if command -v valgrind >/dev/null 2>&1; then
+    valgrind="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+else
+    echo "PASS examples valgrind (skipped: not installed)"
+fi
+
+# check_example DIR: all the checks of one example, their PASS/FAIL lines on stdout.
+check_example() {
+    local dir=$1 name
     name=$(basename "$dir")
     make -s -C "$dir" clean >/dev/null 2>&1
     if make -s --no-print-directory -C "$dir" check EXTRA_CFLAGS=-Werror >"$T/$name.log" 2>&1; then
@@ -57,6 +65,32 @@ for mk in "$ROOT"/examples/*/Makefile; do
             fail "example $name asan+ubsan" <"$T/$name.san.log"
         fi
     fi
+    if [ -n "$valgrind" ]; then
+        if make -s --no-print-directory -C "$dir" check TIMING=0 WRAP="$valgrind" >"$T/$name.vg.log" 2>&1; then
+            echo "PASS example $name valgrind"
+        else
+            fail "example $name valgrind" <"$T/$name.vg.log"
+        fi
+    fi
+}
+
+# The examples are independent (each builds in its own directory): check them
+# in parallel, as many at a time as there are processors, and print the results
+# in order.
+jobs_max=$(nproc 2>/dev/null || echo 2)
+running=0
+for mk in "$ROOT"/examples/*/Makefile; do
+    dir=$(dirname "$mk")
+    if [ "$running" -ge "$jobs_max" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+    check_example "$dir" >"$T/$(basename "$dir").result" 2>&1 &
+    running=$((running + 1))
+done
+wait
+for mk in "$ROOT"/examples/*/Makefile; do
+    cat "$T/$(basename "$(dirname "$mk")").result"
 done
 
 # A C error inside a node body must be reported at the .agdf line, by gcc and clang.
