@@ -66,6 +66,8 @@ void strmap_free(StrMap *m);
 void *util_xmalloc(size_t n);
 void *util_xrealloc(void *p, size_t n);
 void util_oom(void);
+/* Big buffers: 2 MiB aligned, transparent huge pages where available; free(). */
+void *util_big_alloc(size_t n);
 
 /* ---------------------------------------------------------------- source */
 

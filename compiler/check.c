@@ -50,7 +50,7 @@ bool check_is_c_keyword(const char *s) {
         "static_assert", "thread_local", "typeof", "typeof_unqual",
     };
     for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
-        if (strcmp(s, kw[i]) == 0) return true;
+        if (s[0] == kw[i][0] && strcmp(s, kw[i]) == 0) return true;
     return false;
 }
 

@@ -113,10 +113,19 @@ static bool read_source(const char *path, Source *src) {
         fprintf(stderr, "agdfc: cannot open '%s': %s\n", path, strerror(errno));
         return false;
     }
+    struct stat st;
     size_t cap = 1 << 16, len = 0;
-    char *buf = util_xmalloc(cap);
+    if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+        cap = (size_t)st.st_size + 2;             /* read it in one go */
+    char *buf = util_big_alloc(cap);
     for (;;) {
-        if (cap - len < 2) buf = util_xrealloc(buf, cap *= 2);
+        if (cap - len < 2) {
+            char *bigger = util_big_alloc(cap * 2);
+            memcpy(bigger, buf, len);
+            free(buf);
+            buf = bigger;
+            cap *= 2;
+        }
         size_t n = fread(buf + len, 1, cap - len - 1, f);
         len += n;
         if (n == 0) break;

@@ -17,8 +17,21 @@
 #include "parse.h"
 #include "parser.h"
 
+/* List cells are recycled once their list has been turned into an array,
+** so the memory for them stays the size of one declaration's lists instead
+** of growing with the file (a large share of a big graph's memory). */
 PCell *parse_cell(ParseCtx *c) {
-    return arena_alloc(c->a, sizeof(PCell));
+    PCell *cell = c->free_cells;
+    if (!cell) return arena_alloc(c->a, sizeof(PCell));
+    c->free_cells = cell->next;
+    memset(cell, 0, sizeof *cell);
+    return cell;
+}
+
+static void parse_recycle(ParseCtx *c, PList l) {
+    if (!l.head) return;
+    l.tail->next = c->free_cells;
+    c->free_cells = l.head;
 }
 
 PList parse_list_empty(void) {
@@ -71,16 +84,25 @@ static const char *parse_type_text(ParseCtx *c, const PCell *w, int n) {
 }
 
 PCell *parse_type(ParseCtx *c, PList words) {
+    CType t = { parse_type_text(c, words.head, words.n), words.head->u.tok.pos };
+    parse_recycle(c, words);
     PCell *cell = parse_cell(c);
-    cell->u.type.text = parse_type_text(c, words.head, words.n);
-    cell->u.type.pos = words.head->u.tok.pos;
+    cell->u.type = t;
     return cell;
 }
 
 /* A parameter is its words: all but the last are the type, the last (an
 ** identifier) the name.  A lone `void` is kept as a marker (name NULL) for
 ** parse_add_node: `node f(void)` means no parameters, as in C. */
+static PCell *parse_param_of(ParseCtx *c, PList words);
+
 PCell *parse_param(ParseCtx *c, PList words) {
+    PCell *cell = parse_param_of(c, words);
+    parse_recycle(c, words);
+    return cell;
+}
+
+static PCell *parse_param_of(ParseCtx *c, PList words) {
     const Token *last = &words.tail->u.tok;
     if (words.n == 1 && last->len == 4 && memcmp(last->text, "void", 4) == 0) {
         PCell *cell = parse_cell(c);
@@ -147,6 +169,7 @@ void parse_set_graph(ParseCtx *c, const Token *name, PList attrs) {
     g->attrs = parse_attr_array(c, attrs);
     g->nattrs = attrs.n;
     c->graph_first = name->pos;
+    parse_recycle(c, attrs);
 }
 
 static void parse_node_params(ParseCtx *c, Node *n, PList params) {
@@ -197,6 +220,9 @@ void parse_add_node(ParseCtx *c, const Token *name, PList params, PList outs,
     n->max_tasks = 1;
     n->queue_size = 10000;
     n->halt_on_exception = -1;
+    parse_recycle(c, params);
+    parse_recycle(c, outs);
+    parse_recycle(c, attrs);
 }
 
 void parse_add_edge(ParseCtx *c, const Token *from, const Token *to) {
@@ -319,6 +345,7 @@ void parse_add_start(ParseCtx *c, const Token *name, const Token *args) {
     PList l = args ? parse_split_args(c, args) : parse_list_empty();
     si->args = arena_alloc(c->a, (size_t)l.n * sizeof(CExpr) + 1);
     for (PCell *p = l.head; p; p = p->next) si->args[si->nargs++] = p->u.expr;
+    parse_recycle(c, l);
 }
 
 SrcPos parse_pos_at(SrcPos start, const char *text, size_t off) {

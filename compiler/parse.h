@@ -46,6 +46,7 @@ typedef struct ParseCtx {
     SrcPos graph_first;      /* where `graph` was first declared */
     SrcPos prev_end;         /* just after the token before the current one */
     bool quiet_eof;          /* the lexer reported an unterminated construct */
+    PCell *free_cells;       /* cells of lists already turned into arrays */
     unsigned short snap[260];/* parser states before the current token */
     int nsnap;
 } ParseCtx;

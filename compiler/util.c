@@ -7,12 +7,16 @@
 ** nodes.  Allocation failure is fatal: a compiler that has run out of memory
 ** cannot report anything useful, so it says so and exits with status 2.
 */
+#define _DEFAULT_SOURCE              /* MADV_HUGEPAGE (Linux), besides POSIX */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "agdfc.h"
 
-#define ARENA_BLOCK_MIN (64 * 1024)   /* bytes per ordinary block */
+#define ARENA_BLOCK_MIN (64 * 1024)        /* bytes of the first block */
+#define ARENA_BLOCK_MAX (8 * 1024 * 1024)  /* blocks double up to this */
+#define HUGE_ALIGN      (2 * 1024 * 1024)  /* a transparent huge page */
 
 struct ArenaBlock {
     ArenaBlock *next;        /* older block */
@@ -38,22 +42,37 @@ void *util_xrealloc(void *p, size_t n) {
     return q;
 }
 
-/* A block bigger than the usual size is made for a large request, so that a
-** huge string never wastes the rest of a fresh block's space for later ones:
-** it is linked behind the head and the head keeps serving small requests. */
-void *arena_alloc(Arena *a, size_t n) {
-    n = (n + 15) & ~(size_t)15;
+/* Memory for big buffers (the source text, big arena blocks and vectors):
+** aligned to 2 MiB and, on Linux, marked for transparent huge pages.  A big
+** input touches a lot of fresh memory once, and where page faults are
+** expensive (virtual machines) one fault per 2 MiB instead of one per
+** 4 KiB is most of the time spent on a 100,000-node graph.  Released with
+** free(). */
+void *util_big_alloc(size_t n) {
+    if (n < HUGE_ALIGN) return util_xmalloc(n);
+    size_t rounded = (n + HUGE_ALIGN - 1) & ~(size_t)(HUGE_ALIGN - 1);
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE_ALIGN, rounded) != 0) util_oom();
+#ifdef MADV_HUGEPAGE
+    madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* Blocks double in size (64 KiB up to 8 MiB), so that a big compilation
+** makes few of them and they can use huge pages.  A request bigger than a
+** quarter block gets a block of its own, linked behind the head so the
+** head's free space stays in use. */
+static void *arena_new_block(Arena *a, size_t n) {
     ArenaBlock *b = a->head;
-    if (b && b->size - b->used >= n) {
-        void *p = b->data + b->used;
-        b->used += n;
-        return memset(p, 0, n);
-    }
-    size_t size = n > ARENA_BLOCK_MIN / 4 ? n : ARENA_BLOCK_MIN;
-    ArenaBlock *nb = util_xmalloc(sizeof *nb + size);
+    size_t size = b ? b->size * 2 : ARENA_BLOCK_MIN;
+    if (size > ARENA_BLOCK_MAX) size = ARENA_BLOCK_MAX;
+    bool own = n > size / 4;
+    if (own) size = n;
+    ArenaBlock *nb = util_big_alloc(sizeof *nb + size);
     nb->size = size;
     nb->used = n;
-    if (size == n && b) {                 /* big: keep the current head */
+    if (own && b) {
         nb->next = b->next;
         b->next = nb;
     } else {
@@ -63,8 +82,33 @@ void *arena_alloc(Arena *a, size_t n) {
     return memset(nb->data, 0, n);
 }
 
+void *arena_alloc(Arena *a, size_t n) {
+    n = (n + 15) & ~(size_t)15;
+    ArenaBlock *b = a->head;
+    if (b) {
+        size_t at = (b->used + 15) & ~(size_t)15;    /* after packed strings */
+        if (at <= b->size && b->size - at >= n) {
+            b->used = at + n;
+            return memset(b->data + at, 0, n);
+        }
+    }
+    return arena_new_block(a, n);
+}
+
+/* Strings need no alignment: they are packed, which matters for a graph
+** with a million names. */
+static char *arena_bytes(Arena *a, size_t n) {
+    ArenaBlock *b = a->head;
+    if (b && b->size - b->used >= n) {
+        char *p = (char *)b->data + b->used;
+        b->used += n;
+        return p;
+    }
+    return arena_alloc(a, n);
+}
+
 char *arena_strndup(Arena *a, const char *s, size_t n) {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_bytes(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -80,7 +124,7 @@ char *arena_printf(Arena *a, const char *fmt, ...) {
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0) n = 0;
-    char *p = arena_alloc(a, (size_t)n + 1);
+    char *p = arena_bytes(a, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -99,8 +143,16 @@ void arena_free(Arena *a) {
 
 void *vec_push(Vec *v, size_t elem) {
     if (v->len == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 8;
-        v->data = util_xrealloc(v->data, v->cap * elem);
+        size_t cap = v->cap ? v->cap * 2 : 8;
+        v->data = util_xrealloc(v->data, cap * elem);   /* big: mremap, no copy */
+#ifdef MADV_HUGEPAGE
+        if (cap * elem >= 2 * HUGE_ALIGN) {             /* see util_big_alloc */
+            uintptr_t from = ((uintptr_t)v->data + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1);
+            uintptr_t to = ((uintptr_t)v->data + cap * elem) & ~(uintptr_t)(HUGE_ALIGN - 1);
+            if (to > from) madvise((void *)from, to - from, MADV_HUGEPAGE);
+        }
+#endif
+        v->cap = cap;
     }
     void *slot = (char *)v->data + v->len * elem;
     v->len++;
