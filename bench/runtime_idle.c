@@ -75,7 +75,7 @@ static agdf_graph g;
 static void def_node(uint32_t i, const char *name, agdf_body_fn fn, size_t tsz, size_t in,
                      size_t out, size_t isz, uint32_t q, int has_next)
 {
-    agdf_node_def d = {name, fn, 1, tsz, in, out, isz, q, -1, NULL, 0};
+    agdf_node_def d = {name, fn, 1, tsz, in, out, isz, q, -1, NULL, 0, NULL};
     if (has_next) {
         next_of[i] = i + 1;
         d.dst = &next_of[i];

@@ -403,6 +403,22 @@ static void emit_c_param_copies(CWriter *w, const Node *nd)
         cw_printf(w, "    (void)%s;\n", nd->params[k].name);
 }
 
+/* The node's drain loop (rule 2): one call site of the body, so the compiler
+** inlines it, and a take whose item size is a constant. */
+static void emit_c_run(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
+{
+    const char *G = g->name;
+    cw_printf(w, "static int %s__%s_run(agdf_task *agdf_t)\n{\n", G, nd->name);
+    cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
+              nd->name);
+    if (it->in_item[nd->id] >= 0)
+        cw_printf(w, "    AGDF_DRAIN_LOOP(agdf_t, %s__%s_body, &self->agdf_in, sizeof self->agdf_in)\n",
+                  G, nd->name);
+    else
+        cw_printf(w, "    AGDF_DRAIN_LOOP(agdf_t, %s__%s_body, &self->agdf_in, 0)\n", G, nd->name);
+    cw_puts(w, "}\n\n");
+}
+
 static void emit_c_body(CWriter *w, const Graph *g, const Node *nd)
 {
     const char *G = g->name;
@@ -448,9 +464,10 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
             cw_puts(w, "      0, ");
         cw_printf(w, "%lld, %d, ", (long long)nd->queue_size, nd->halt_on_exception);
         if (nd->nsucc)
-            cw_printf(w, "%s__dst_%s, %d },\n", G, nd->name, nd->nsucc);
+            cw_printf(w, "%s__dst_%s, %d,", G, nd->name, nd->nsucc);
         else
-            cw_puts(w, "NULL, 0 },\n");
+            cw_puts(w, "NULL, 0,");
+        cw_printf(w, " %s__%s_run },\n", G, nd->name);
     }
     cw_puts(w, "};\n\n");
     cw_printf(w, "static const agdf_graph_def %s__def = {\n    \"%s\", %s_NNODES, %s__nodes, %d, %lld\n};\n\n",
@@ -618,8 +635,10 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
         cw_puts(&w, "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n");
     cw_puts(&w, "\n");
     emit_verbatims(&w, g, false);
-    for (int i = 0; i < GRAPH_NNODES(g); i++)
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, GRAPH_NODE(g, i));
+        emit_c_run(&w, g, &it, GRAPH_NODE(g, i));
+    }
     emit_c_tables(&w, g, &it);
     emit_c_init(&w, g, &it);
     emit_c_starts(&w, g, &it);

@@ -116,6 +116,22 @@ static int queue_take(agdf_node *n, agdf_task *t)
     return 1;
 }
 
+int agdf__take_slow(agdf_task *t)
+{
+    agdf_node *n = t->node;
+
+    if (!n->graph->halted) {
+        t->wait = AGDF__W_TAKE;
+        line_push(&n->takers, &n->takers_tail, t);
+    }
+    return 0;
+}
+
+void agdf__wake_putter(agdf_node *n)
+{
+    line_wake(n->graph, &n->putters, &n->putters_tail);
+}
+
 /* Appends a copy of item; 0 if the queue is full. */
 static int queue_put(agdf_node *n, const void *item)
 {
@@ -429,6 +445,10 @@ static void run_task(agdf_graph *g, agdf_task *t)
     agdf_node *n = t->node;
     agdf_body_fn body = n->def->body;
 
+    if (n->def->run) {
+        (void)n->def->run(t);
+        return;
+    }
     if (t->busy && body(t) == AGDF_SUSPENDED)
         return;
     t->busy = 0;
@@ -603,6 +623,7 @@ agdf_status agdf_result(const agdf_graph *g)
 void agdf__halt(agdf_graph *g, const agdf_node *n)
 {
     g->halted = 1;
+    discard_queues(g);          /* drain loops then stop at their next take */
     agdf__log_halt(g, n);
 }
 

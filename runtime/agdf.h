@@ -103,6 +103,9 @@ typedef struct agdf_node_def {
     int halt_on_exception;       /* 1 / 0; -1 unset: use the graph's */
     const uint32_t *dst;         /* destination node indices, edge order */
     uint32_t ndst;               /* entries of dst */
+    agdf_body_fn run;            /* optional drain loop (agdfc emits one per node):
+                                    resumes the task, then takes items and runs the
+                                    body until it must wait; NULL: the runtime's loop */
 } agdf_node_def;
 
 typedef struct agdf_graph_def {
@@ -244,6 +247,8 @@ int agdf_node_index(const agdf_graph *g, const char *name);
 #define AGDF__WR 2               /* fd wait for writing */
 
 int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
+int agdf__take_slow(agdf_task *t);       /* empty queue (or halted): join the line; 0 */
+void agdf__wake_putter(agdf_node *n);    /* rule 4 for a take: first producer to ready */
 int agdf__yield_more(agdf_task *t);      /* resume a pending yield; 1: suspend again */
 void agdf__pass(agdf_task *t);
 void agdf__sleep(agdf_task *t, int64_t ms);
@@ -277,6 +282,42 @@ static inline int agdf__yield(agdf_task *t, const void *item, size_t size)
     }
     return agdf__yield_slow(t);
 }
+
+/* The per-item fast path of a take, inlined into the generated drain loop:
+** copies the oldest item (size is a compile-time constant there) into dst.
+** Returns 0 when the queue is empty: the task has joined its line of waiting
+** consumers.  A halt empties every queue at once, so no halt test is needed. */
+static inline int agdf__take(agdf_task *t, void *dst, size_t size)
+{
+    agdf_node *n = t->node;
+    uint32_t head = n->head;
+
+    if (n->count == 0)
+        return agdf__take_slow(t);
+    memcpy(dst, n->buf + (size_t)head * size, size);
+    n->head = head + 1 == n->cap ? 0 : head + 1;
+    n->count--;
+    if (n->putters)
+        agdf__wake_putter(n);
+    return 1;
+}
+
+/* The drain loop of rule 2, for a node whose body function is BODY: resume the
+** task if it is inside an invocation, then take items and run the body until
+** it must wait.  agdfc emits one per node so that the body is inlined and the
+** item copy has a constant size; the runtime's own loop does the same generically. */
+#define AGDF_DRAIN_LOOP(t, body, in, size)                      \
+    for (;;) {                                                  \
+        if (!(t)->busy) {                                       \
+            if (!agdf__take((t), (in), (size)))                 \
+                return AGDF_SUSPENDED;                          \
+            (t)->busy = 1;                                      \
+            (t)->lc = 0;                                        \
+        }                                                       \
+        if (body(t) == AGDF_SUSPENDED)                          \
+            return AGDF_SUSPENDED;                              \
+        (t)->busy = 0;                                          \
+    }
 
 /* ---------------------------------------------------------------- body macros
 ** Inside a body, `self` points to the generated task struct and AGDF_OUT_MAKE(...)

@@ -73,6 +73,14 @@ static const uint32_t h_d0[] = {1}, h_d1[] = {2}, h_d2[] = {3};
 static const agdf_node_def h_node_halt[] = {H_NODES(1)};
 static const agdf_node_def h_unset[] = {H_NODES(-1)};
 static const agdf_node_def h_node_off[] = {H_NODES(0)};
+/* The same graph with generated-style drain loops (AGDF_DRAIN_LOOP), the path
+** every agdfc program takes: a halt must stop it just the same. */
+static int h_extract_run(agdf_task *t) { AGDF_DRAIN_LOOP(t, h_extract, &((srctask *)(void *)t)->agdf_in, 0) }
+static int h_transform_run(agdf_task *t) { AGDF_DRAIN_LOOP(t, h_transform, &((itask *)(void *)t)->agdf_in, sizeof(int)) }
+static int h_load_run(agdf_task *t) { AGDF_DRAIN_LOOP(t, h_load, &((itask *)(void *)t)->agdf_in, sizeof(int)) }
+static int h_output_run(agdf_task *t) { AGDF_DRAIN_LOOP(t, h_output, &((sinktask *)(void *)t)->agdf_in, sizeof(int)) }
+static agdf_node_def h_drain[4];
+
 static const agdf_graph_def h_at_node = {"halt_node", 4, h_node_halt, 0, 1000};
 static const agdf_graph_def h_at_graph = {"halt_graph", 4, h_unset, 1, 1000};
 static const agdf_graph_def h_override = {"halt_off", 4, h_node_off, 1, 1000};
@@ -136,6 +144,23 @@ static void expect_not_halted(const agdf_graph_def *def)
     assert_int_equal(e->line, raise_line);
     assert_int_equal(e->task, 0);
     assert_null(agdf_error_at(&G, 2, 2));
+}
+
+static void test_halt_drain_loop(void **state)
+{
+    static const agdf_body_fn runs[4] = {h_extract_run, h_transform_run, h_load_run, h_output_run};
+    agdf_graph_def def = {"halt_drain", 4, h_drain, 0, 1000};
+    int i;
+
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        h_drain[i] = h_node_halt[i];
+        h_drain[i].run = runs[i];
+    }
+    expect_halted(&def);
+    for (i = 0; i < 4; i++)
+        h_drain[i] = h_unset[i], h_drain[i].run = runs[i];
+    expect_not_halted(&def);
 }
 
 static void test_no_halt(void **state)
@@ -284,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_halt_at_node),
         cmocka_unit_test(test_halt_at_graph),
         cmocka_unit_test(test_no_halt),
+        cmocka_unit_test(test_halt_drain_loop),
         cmocka_unit_test(test_halt_counts_dropped_start_items),
         cmocka_unit_test(test_error_ring_wraps),
         cmocka_unit_test(test_lost_resume_point),

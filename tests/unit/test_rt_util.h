@@ -21,13 +21,15 @@
 #define TG_MAX_NODES 16
 #define TG_MAX_TASKS 64
 
-/* NODE(name, body, task type, max_tasks, queue_size, item_size, halt, dst array) */
+/* NODE(name, body, task type, max_tasks, queue_size, item_size, halt, dst array):
+** run is NULL, so these tests exercise the runtime's own drain loop (generated
+** programs, tested by the conformance and example suites, use AGDF_DRAIN_LOOP). */
 #define NODE(nm, fn, T, nt, qs, isz, halt, dsts) \
     { nm, fn, nt, sizeof(T), offsetof(T, agdf_in), offsetof(T, agdf_out), isz, qs, halt, \
-      dsts, (uint32_t)(sizeof dsts / sizeof dsts[0]) }
+      dsts, (uint32_t)(sizeof dsts / sizeof dsts[0]), NULL }
 #define NO_DST ((const uint32_t *)0)
 #define NODE0(nm, fn, T, nt, qs, isz, halt) \
-    { nm, fn, nt, sizeof(T), offsetof(T, agdf_in), offsetof(T, agdf_out), isz, qs, halt, NO_DST, 0 }
+    { nm, fn, nt, sizeof(T), offsetof(T, agdf_in), offsetof(T, agdf_out), isz, qs, halt, NO_DST, 0, NULL }
 
 static agdf_graph G;                                  /* the graph under test */
 static union { unsigned char b[1 << 21]; long double a; void *p; } tg_arena;
