@@ -60,6 +60,15 @@ NR == 1 { next }
     val[$2, $3] = $4
 }
 END {
+    if (("host", "cpu") in val) {
+        title("Machine", 14)
+        row("machine", "value"); sep(2)
+        row("nproc", v("host", "nproc"))
+        row("cpu", v("host", "cpu")); row("kernel", v("host", "kernel"))
+        row("cc", v("host", "cc")); row("go", v("host", "go")); row("valgrind", v("host", "valgrind"))
+        row("load average", v("host", "loadavg_start") " at start, " v("host", "loadavg_end") " at end")
+        row("date", v("host", "date")); row("commit", v("host", "commit"))
+    }
     for (g = 1; g <= 2; g++) {
         want = g == 1 ? "main|base" : "sweep"
         shown = 0
@@ -108,6 +117,13 @@ END {
             if (p[1] ~ /_no_offload$/ && p[1] !~ /^runtime_/ && p[2] == "text")
                 row("  " p[1] " .text", val[k], "B")
         }
+    }
+    for (k in val) { split(k, p, SUBSEP); if (p[2] ~ /^line[0-9]+$/) comp[p[1]] = 1 }
+    for (c in comp) {
+        title("Companion benchmark: " c, 2)
+        if (md) print "```"
+        for (i = 1; ((c, "line" i) in val); i++) print val[c, "line" i]
+        if (md) print "```"
     }
     if (ntarget) {
         title("Targets (issue 5)", 60)

@@ -68,6 +68,9 @@ if [ "$CG_N" != 0 ] && command -v valgrind >/dev/null 2>&1; then CG_OK=1; fi
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 [ -x bin/agdfc ] && [ -f lib/libagdf.a ] || die "build first: make all"
+for f in runtime/*.c runtime/*.h; do
+    [ "$f" -nt lib/libagdf.a ] && die "lib/libagdf.a is older than $f: run make all (or make bench)"
+done
 
 # ------------------------------------------------------------------ cases
 # One line per case: NAME GROUP N FUSED-REF then the command that builds it:
@@ -124,12 +127,16 @@ build_graph() {   # NAME gen-args...
     bash bench/gen.sh "$1" "$name" "${@:2}" > "$src.agdf"
     bin/agdfc "$src.agdf" -o "$src.c" 2> "$OUT/log/$name.agdfc" ||
         { cat "$OUT/log/$name.agdfc" >&2; return 1; }
-    if ! { [ -f "$OUT/obj/$name.o" ] && [ "$OUT/obj/$name.o" -nt runtime/agdf.h ] &&
+    # content, not dates, decide (a header edited during a long compile must
+    # not leave an object built against the old layout looking up to date)
+    if ! { [ -f "$OUT/obj/$name.o" ] && cmp -s runtime/agdf.h "$OUT/obj/$name.built.agdf.h" &&
            cmp -s "$src.c" "$OUT/obj/$name.built.c" && cmp -s "$src.h" "$OUT/obj/$name.built.h"; }; then
-        rm -f "$OUT/obj/$name.o"
+        rm -f "$OUT/obj/$name.o" "$OUT/obj/$name.built.agdf.h"
+        cp runtime/agdf.h "$OUT/obj/$name.agdf.h.tmp"
         $CC $GEN_CFLAGS -Wall -Wextra -Wpedantic -Iruntime -I"$OUT/src" \
             -c "$src.c" -o "$OUT/obj/$name.o" 2> "$OUT/log/$name.cc" ||
             { cat "$OUT/log/$name.cc" >&2; return 1; }
+        mv "$OUT/obj/$name.agdf.h.tmp" "$OUT/obj/$name.built.agdf.h"
         cp "$src.c" "$OUT/obj/$name.built.c"
         cp "$src.h" "$OUT/obj/$name.built.h"
     fi
@@ -185,12 +192,13 @@ field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p; s/^$1=\\([^ ]*\\).*/\\1/p" | head
 
 RAW=$OUT/runs.log
 : > "$RAW"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo -)
 note "timing ${#CASES[@]} cases x $RUNS runs (N=$N, sweep N=$SWEEP_N, Go N=$GO_N)"
 t_run=$SECONDS
 for ((r = 1; r <= RUNS; r++)); do
     for c in "${CASES[@]}"; do
         set -- $c
-        line=$($(cmd_of "$@")) || die "$1 failed (run $r): $line"
+        line=$($(cmd_of "$@")) || die "$1 failed (run $r, exit $?): $line"
         [ "$(echo "$line" | field check)" = ok ] || die "$1: wrong result: $line"
         echo "case=$1 run=$r $line" >> "$RAW"
     done
@@ -232,6 +240,17 @@ TSV=$OUT/results.tsv
     printf 'config\tsuite\tn\t%s\titems\nconfig\tsuite\tsweep_n\t%s\titems\n' "$N" "$SWEEP_N"
     printf 'config\tsuite\tgo_n\t%s\titems\nconfig\tsuite\truns\t%s\truns\n' "$GO_N" "$RUNS"
     printf 'config\tsuite\tcallgrind_n\t%s\titems\n' "$([ "$CG_OK" = 1 ] && echo "$CG_N" || echo 0)"
+    # the machine, and how busy it was (other processes make medians noisy)
+    printf 'machine\thost\tnproc\t%s\tcpus\n' "$(nproc 2>/dev/null || echo -)"
+    printf 'machine\thost\tcpu\t%s\t-\n' "$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1)"
+    printf 'machine\thost\tkernel\t%s\t-\n' "$(uname -sr)"
+    printf 'machine\thost\tcc\t%s\t-\n' "$($CC --version 2>/dev/null | head -n 1)"
+    printf 'machine\thost\tgo\t%s\t-\n' "$([ "$GO_OK" = 1 ] && go version || echo -)"
+    printf 'machine\thost\tvalgrind\t%s\t-\n' "$([ "$CG_OK" = 1 ] && valgrind --version || echo -)"
+    printf 'machine\thost\tloadavg_start\t%s\t1/5/15 min\n' "$LOAD_START"
+    printf 'machine\thost\tloadavg_end\t%s\t1/5/15 min\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo -)"
+    printf 'machine\thost\tdate\t%s\t-\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    printf 'machine\thost\tcommit\t%s\t-\n' "$(git rev-parse --short HEAD 2>/dev/null || echo -)$(git diff --quiet HEAD -- runtime compiler 2>/dev/null || echo '+local changes')"
 } > "$TSV"
 
 # median / min / max of ns per case, from the raw runs
@@ -320,10 +339,20 @@ if [ "$COMPILE" = 1 ]; then
     done
 fi
 
-# the runtime engineer's scheduler-only idle benchmark, when present
-if [ -f bench/runtime_idle.sh ] && [ "$QUICK" != 1 ]; then
-    out=$(sh bench/runtime_idle.sh 2>&1 || true)
-    echo "$out" > "$OUT/log/runtime_idle.txt"
+# Companion benchmarks owned by the runtime and front-end engineers, when
+# present: their lines go into the TSV as they are (section "companion").
+companion() {   # NAME command...
+    local out i=0
+    out=$("${@:2}" 2>&1) || true
+    printf '%s\n' "$out" > "$OUT/log/$1.txt"
+    while IFS= read -r l; do
+        i=$((i + 1))
+        printf 'companion\t%s\tline%d\t%s\t-\n' "$1" "$i" "$(printf '%s' "$l" | tr '\t' ' ')" >> "$TSV"
+    done <<< "$out"
+}
+if [ "$QUICK" != 1 ] && [ -z "$ONLY" ]; then
+    [ -f bench/runtime_idle.sh ] && companion runtime_idle sh bench/runtime_idle.sh
+    [ -f bench/frontend.sh ] && [ "$COMPILE" = 1 ] && companion frontend bash bench/frontend.sh
 fi
 
 # ------------------------------------------------------------------ targets
