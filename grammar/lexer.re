@@ -191,10 +191,26 @@ static void lex_stray(Lexer *lx, const char *p, size_t n) {
 }
 
 /* A token that swallowed C text: pos is its opening bracket, text the inside. */
-static Token lex_c_text(int kind, SrcPos pos, const char *open, size_t open_len,
+/* C text is copied into the generated files as a C string, so a NUL byte in it
+** would silently cut the code short: report each run of them where it is. */
+static void lex_c_text_nul(Lexer *lx, SrcPos pos, const char *text, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') { pos.line++; pos.col = 1; continue; }
+        if (text[i] == '\0' && (i == 0 || text[i - 1] != '\0'))
+            diag_error(lx->dc, pos, "NUL byte in C code");
+        pos.col++;
+    }
+}
+
+static Token lex_c_text(Lexer *lx, int kind, SrcPos pos, const char *open, size_t open_len,
                         const char *end) {
     Token t = { kind, pos, open + open_len, 0, 0 };
     t.len = (size_t)(end - t.text);
+    if (memchr(t.text, '\0', t.len)) {
+        SrcPos at = pos;
+        at.col += (uint32_t)open_len;
+        lex_c_text_nul(lx, at, t.text, t.len);
+    }
     return t;
 }
 
@@ -234,17 +250,17 @@ static Token lex_scan(Lexer *lx) {
                     LEX_TOKEN(TK_LPAREN);
                 lx->cur = (const char *)YYCURSOR;
                 const char *end = lex_balanced(lx, '(', pos, "argument list");
-                return lex_c_text(TK_CARGS, pos, s, 1, end);
+                return lex_c_text(lx, TK_CARGS, pos, s, 1, end);
             }
             "{"             {
                 lx->cur = (const char *)YYCURSOR;
                 const char *end = lex_balanced(lx, '{', pos, "C block");
-                return lex_c_text(TK_BODY, pos, s, 1, end);
+                return lex_c_text(lx, TK_BODY, pos, s, 1, end);
             }
             "%{" | "%header{" {
                 lx->cur = (const char *)YYCURSOR;
                 const char *end = lex_verbatim(lx, pos);
-                return lex_c_text(tok[1] == 'h' ? TK_HVERBATIM : TK_VERBATIM,
+                return lex_c_text(lx, tok[1] == 'h' ? TK_HVERBATIM : TK_VERBATIM,
                                   pos, s, (size_t)(YYCURSOR - tok), end);
             }
             [\x80-\xff]+    { lex_stray(lx, s, (size_t)(YYCURSOR - tok)); continue; }
