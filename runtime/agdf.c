@@ -356,7 +356,10 @@ static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
                                                     : def->halt_on_exception != 0);
     n->errors = m->errors;
     n->ndst = nd->ndst;
-    n->dst1 = nd->ndst == 1 ? &g->nodes[nd->dst[0]] : NULL;
+    /* The inline yield copies the source's item size into dst1's ring: only a
+    ** destination that keeps the items (item_size > 0; the typed edge makes the
+    ** sizes equal) may take that path; the others go through agdf__yield_slow. */
+    n->dst1 = nd->ndst == 1 && def->nodes[nd->dst[0]].item_size ? &g->nodes[nd->dst[0]] : NULL;
     if (n->tasks && nd->ntasks)
         memset(n->tasks, 0, (size_t)nd->ntasks * nd->task_size);
 }

@@ -74,7 +74,7 @@ struct agdf_task {
     int lc;                      /* resume point (a __LINE__); 0 = start of invocation */
     uint32_t index;              /* task index within its node */
     uint32_t cursor;             /* pending yield: next destination (edge order) */
-    uint8_t busy;                /* inside an invocation */
+    uint8_t busy;                /* parked inside an invocation: resume, do not take */
     uint8_t wait;                /* what it waits for (internal AGDF__W_*) */
     uint16_t events;             /* fd wait: AGDF__RD / AGDF__WR */
     union {
@@ -258,15 +258,16 @@ void agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
 int agdf__lost(agdf_task *t, const char *file, int line);
 
 /* The per-item fast path of a yield, inlined into the body: no destination, or
-** one destination with room, no waiting consumer and the item's size (a
-** compile-time constant here, so the copy is a move).  Anything else goes to
+** one destination that keeps items (dst1, whose item size equals this node's
+** output size: edges are typed) with room and no waiting consumer; size is a
+** compile-time constant here, so the copy is a move.  Anything else goes to
 ** agdf__yield_slow.  Returns 1 when the task must suspend. */
 static inline int agdf__yield(agdf_task *t, const void *item, size_t size)
 {
     agdf_node *n = t->node;
     agdf_node *d = n->dst1;
 
-    if (d && d->count < d->cap && !d->takers && d->isz == size) {
+    if (d && d->count < d->cap && !d->takers) {
         uint32_t slot = d->head + d->count;
         if (slot >= d->cap)
             slot -= d->cap;
@@ -303,20 +304,25 @@ static inline int agdf__take(agdf_task *t, void *dst, size_t size)
 }
 
 /* The drain loop of rule 2, for a node whose body function is BODY: resume the
-** task if it is inside an invocation, then take items and run the body until
-** it must wait.  agdfc emits one per node so that the body is inlined and the
-** item copy has a constant size; the runtime's own loop does the same generically. */
+** task if it is parked inside an invocation, then take items and run the body
+** until it must wait.  agdfc emits one per node so that the body is inlined (one
+** call site) and the item copy has a constant size.  busy is set only while the
+** task is parked mid-invocation, so the per-item path stores nothing but lc. */
 #define AGDF_DRAIN_LOOP(t, body, in, size)                      \
-    for (;;) {                                                  \
-        if (!(t)->busy) {                                       \
-            if (!agdf__take((t), (in), (size)))                 \
-                return AGDF_SUSPENDED;                          \
-            (t)->busy = 1;                                      \
-            (t)->lc = 0;                                        \
-        }                                                       \
-        if (body(t) == AGDF_SUSPENDED)                          \
-            return AGDF_SUSPENDED;                              \
+    if ((t)->busy)                                              \
         (t)->busy = 0;                                          \
+    else if (agdf__take((t), (in), (size)))                     \
+        (t)->lc = 0;                                            \
+    else                                                        \
+        return AGDF_SUSPENDED;                                  \
+    for (;;) {                                                  \
+        if (body(t) == AGDF_SUSPENDED) {                        \
+            (t)->busy = 1;                                      \
+            return AGDF_SUSPENDED;                              \
+        }                                                       \
+        if (!agdf__take((t), (in), (size)))                     \
+            return AGDF_SUSPENDED;                              \
+        (t)->lc = 0;                                            \
     }
 
 /* ---------------------------------------------------------------- body macros
