@@ -232,7 +232,9 @@ void agdf_set_logger(agdf_graph *g, agdf_log_fn fn, void *ud);
 void agdf_log_default(void *ud, int level, const char *line);  /* line + '\n' to stderr */
 void agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
                                 const char *const *nodes, const char *format);
-void agdf_log_stats(agdf_graph *g);
+void agdf_log_stats(agdf_graph *g);        /* every node, declaration order */
+void agdf_log_data_flow(agdf_graph *g);    /* one report now: the logging filter's nodes
+                                              (every node when there is no filter) */
 
 const agdf_stats *agdf_node_stats(const agdf_graph *g, uint32_t node);
 uint32_t agdf_error_count(const agdf_graph *g, uint32_t node);

@@ -131,6 +131,11 @@ void agdf__log_flow(agdf_graph *g)
     }
 }
 
+void agdf_log_data_flow(agdf_graph *g)
+{
+    agdf__log_flow(g);
+}
+
 void agdf_log_stats(agdf_graph *g)
 {
     uint32_t i;

@@ -180,6 +180,10 @@ static void test_data_flow_logging(void **state)
     assert_string_equal(LOG, "INFO:agdf: extract - in=0, out=3, err=0\n"
                              "INFO:agdf: transform - in=3, out=3, err=0\n"
                              "INFO:agdf: load - in=3, out=3, err=0\n");
+    log_n = 0;
+    agdf_log_data_flow(&G);                      /* the filtered final report */
+    assert_string_equal(LOG, "INFO:agdf: transform - in=3, out=3, err=0\n"
+                             "INFO:agdf: load - in=3, out=3, err=0\n");
 
     /* interval 2 s, every node, a custom format */
     tg_init(&lg_graph);
