@@ -474,22 +474,27 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
               G, G, G, G, g->halt_on_exception ? 1 : 0, (long long)g->max_exceptions);
 }
 
+/* NAME_init: the storage of every node as a constant table of offsets into the
+** graph struct, read by a loop in agdf_init (a statement per node would make
+** big graphs slow to compile and put a per-node array on the stack). */
 static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
 {
     const char *G = g->name;
-    cw_printf(w, "void %s_init(%s *g)\n{\n", G, G);
-    cw_printf(w, "    agdf_node_mem mem[%s_NNODES];\n", G);
-    cw_puts(w, "    agdf_graph_mem gm;\n");
+    cw_printf(w, "static const agdf_node_off %s__mem[%s_NNODES] = {\n", G, G);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
-        const Node *nd = GRAPH_NODE(g, i);
-        cw_printf(w, "    mem[%s_NODE_%s].tasks = g->n.%s.tasks;\n", G, nd->name, nd->name);
+        const char *X = GRAPH_NODE(g, i)->name;
+        cw_printf(w, "    { offsetof(%s, n.%s.tasks), ", G, X);
         if (it->in_item[i] >= 0)
-            cw_printf(w, "    mem[%s_NODE_%s].queue = g->n.%s.queue;\n", G, nd->name, nd->name);
+            cw_printf(w, "offsetof(%s, n.%s.queue), ", G, X);
         else
-            cw_printf(w, "    mem[%s_NODE_%s].queue = NULL;\n", G, nd->name);
-        cw_printf(w, "    mem[%s_NODE_%s].errors = g->n.%s.errors;\n", G, nd->name, nd->name);
+            cw_puts(w, "0, ");
+        cw_printf(w, "offsetof(%s, n.%s.errors) },\n", G, X);
     }
-    cw_puts(w, "    gm.nodes = g->agdf_nodes;\n    gm.node_mem = mem;\n");
+    cw_puts(w, "};\n\n");
+    cw_printf(w, "void %s_init(%s *g)\n{\n", G, G);
+    cw_puts(w, "    agdf_graph_mem gm;\n");
+    cw_puts(w, "    gm.nodes = g->agdf_nodes;\n    gm.node_mem = NULL;\n");
+    cw_printf(w, "    gm.node_off = %s__mem;\n    gm.base = g;\n", G);
     cw_puts(w, "    gm.timers = g->agdf_timers;\n    gm.fds = g->agdf_fds;\n");
     cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n}\n\n", G);
 }

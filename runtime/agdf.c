@@ -390,8 +390,19 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
     g->fds = mem->fds;
     g->log = agdf_log_default;
     g->epoch = mono_ns();
-    for (i = 0; i < def->nnodes; i++)
-        node_init(g, i, &mem->node_mem[i]);
+    for (i = 0; i < def->nnodes; i++) {
+        agdf_node_mem m;
+        if (mem->node_mem) {
+            m = mem->node_mem[i];
+        } else {
+            const agdf_node_off *o = &mem->node_off[i];
+            unsigned char *base = (unsigned char *)mem->base;
+            m.tasks = base + o->tasks;
+            m.queue = o->queue ? base + o->queue : NULL;
+            m.errors = o->errors ? (agdf_error *)(void *)(base + o->errors) : NULL;
+        }
+        node_init(g, i, &m);
+    }
     for (i = 0; i < def->nnodes; i++)
         tasks_init(g, &g->nodes[i]);
 }

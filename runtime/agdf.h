@@ -23,8 +23,12 @@ extern "C" {
 
 #if defined(__GNUC__) || defined(__clang__)
 #define AGDF__PRINTF(f, a) __attribute__((format(printf, f, a)))
+/* The per-item helpers must be inlined even in huge generated files, where
+** the compiler's growth limits would otherwise leave them out of line. */
+#define AGDF__HOT static inline __attribute__((always_inline))
 #else
 #define AGDF__PRINTF(f, a)
+#define AGDF__HOT static inline
 #endif
 
 /* ---------------------------------------------------------------- constants */
@@ -143,11 +147,22 @@ typedef struct agdf_node_mem {
     agdf_error *errors;          /* max_exceptions records */
 } agdf_node_mem;
 
+/* The same, as byte offsets from one base (the generated graph struct), so the
+** compiler can emit it as a constant table: 0 means none (offset 0 of a graph
+** struct is its agdf_graph, never a queue or an error ring). */
+typedef struct agdf_node_off {
+    size_t tasks;                /* offset of the task array */
+    size_t queue;                /* offset of the queue ring, 0: none */
+    size_t errors;               /* offset of the error ring, 0: none */
+} agdf_node_off;
+
 typedef struct agdf_graph_mem {
     agdf_node *nodes;            /* nnodes entries */
-    const agdf_node_mem *node_mem; /* nnodes entries */
+    const agdf_node_mem *node_mem; /* nnodes entries, or NULL: use node_off */
     agdf_task **timers;          /* AGDF_TIMER_SLOTS(total tasks) entries */
     agdf_fdslot *fds;            /* AGDF_FD_SLOTS(total tasks) entries */
+    const agdf_node_off *node_off; /* nnodes entries, from base (when node_mem is NULL) */
+    void *base;                  /* what node_off is relative to */
 } agdf_graph_mem;
 
 /* Runtime state of a node (set up by agdf_init; read through the functions). */
@@ -264,7 +279,7 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 ** output size: edges are typed) with room and no waiting consumer; size is a
 ** compile-time constant here, so the copy is a move.  Anything else goes to
 ** agdf__yield_slow.  Returns 1 when the task must suspend. */
-static inline int agdf__yield(agdf_task *t, const void *item, size_t size)
+AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 {
     agdf_node *n = t->node;
     agdf_node *d = n->dst1;
@@ -290,7 +305,7 @@ static inline int agdf__yield(agdf_task *t, const void *item, size_t size)
 ** copies the oldest item (size is a compile-time constant there) into dst.
 ** Returns 0 when the queue is empty: the task has joined its line of waiting
 ** consumers.  A halt empties every queue at once, so no halt test is needed. */
-static inline int agdf__take(agdf_task *t, void *dst, size_t size)
+AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
 {
     agdf_node *n = t->node;
     uint32_t head = n->head;
