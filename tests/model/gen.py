@@ -61,11 +61,11 @@ def draw_graph(rng, min_nodes, max_nodes, max_tasks, queue_sizes):
             "param": has_param,
             "max_tasks": rng.randint(1, max_tasks),
             "queue_size": rng.choice(queue_sizes),
-            "pre_pass": rng.random() < 0.4,
-            "loop": rng.random() < 0.75,
+            "pre_pass": rng.random() < 0.3,
+            "loop": rng.random() < 0.8,
             "count": rng.randint(1, 3),
             "pass_at": sorted(rng.sample(range(4), rng.choice((0, 0, 1, 1, 2, 3)))),
-            "raise_mod": rng.choice((None, None, 5, 7)) if has_param else None,
+            "raise_mod": rng.choice((None, 5, 7)) if has_param else None,
         }
         nodes.append(node)
     edges = [(s, d) for d in range(n) for s in sources[d]]
