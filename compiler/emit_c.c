@@ -454,8 +454,10 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
     cw_printf(w, "\nstatic const agdf_node_def %s__nodes[%s_NNODES] = {\n", G, G);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
-        cw_printf(w, "    { \"%s\", %s__%s_body, %lld, sizeof(%s_%s_task),\n", nd->name, G,
-                  nd->name, (long long)nd->max_tasks, G, nd->name);
+        /* body stays NULL: the drain loop (last field) calls it, inlined, and no
+        ** second, out-of-line copy of every body has to be compiled. */
+        cw_printf(w, "    { \"%s\", NULL, %lld, sizeof(%s_%s_task),\n", nd->name,
+                  (long long)nd->max_tasks, G, nd->name);
         cw_printf(w, "      offsetof(%s_%s_task, agdf_in), offsetof(%s_%s_task, agdf_out),\n",
                   G, nd->name, G, nd->name);
         if (it->in_item[i] >= 0)

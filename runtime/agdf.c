@@ -61,6 +61,10 @@ static agdf_task *ready_pop(agdf_graph *g)
     if (!g->ready)
         g->ready_tail = NULL;
     g->nready--;
+    if (t->wait == AGDF__W_POLL)
+        g->npoll--;
+    else
+        g->polled = 0;          /* it may change a condition: polls re-check */
     t->wait = AGDF__W_NONE;
     return t;
 }
@@ -244,6 +248,19 @@ static void timers_fire(agdf_graph *g, int64_t now)
 void agdf__pass(agdf_task *t)
 {
     agdf__ready_push(t->node->graph, t);
+}
+
+/* A poller is ready like a pass, but counted: when every ready task is one,
+** only a timer, fd or offload event can change a condition (tasks are
+** cooperative), so the scheduler waits for one instead of spinning. */
+void agdf__await(agdf_task *t, const char *file)
+{
+    agdf_graph *g = t->node->graph;
+
+    agdf__ready_push(g, t);
+    t->wait = AGDF__W_POLL;
+    t->w.await_file = file;
+    g->npoll++;
 }
 
 void agdf__sleep(agdf_task *t, int64_t ms)
@@ -573,8 +590,14 @@ int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
     while (budget > 0) {
         if (g->batch == 0) {
             collect(g);
-            if (g->nready == 0) {
+            if (g->npoll && g->nready == g->npoll && !g->polled) {
+                g->polled = 1;              /* one round of re-checks, then wait */
+            } else if (g->nready == g->npoll) { /* nothing, or only stale polls, ready */
                 if (!pending(g)) {
+                    if (g->npoll) {         /* no event can ever satisfy them */
+                        agdf__await_deadlock(g);
+                        continue;
+                    }
                     finish(g);
                     return AGDF_STEP_DONE;
                 }

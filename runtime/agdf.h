@@ -91,13 +91,14 @@ struct agdf_task {
             void *arg;           /* its argument */
         } off;                   /* offloaded call */
         int fd;                  /* fd wait */
+        const char *await_file;  /* AGDF_AWAIT poll: __FILE__, for a deadlock error */
     } w;                         /* wait bookkeeping, by kind */
 };
 
 /* A node as the compiler describes it (static const data). */
 typedef struct agdf_node_def {
     const char *name;            /* node name, for logs and lookups */
-    agdf_body_fn body;           /* the coroutine */
+    agdf_body_fn body;           /* the coroutine (may be NULL when run is set) */
     uint32_t ntasks;             /* max_tasks (>= 1) */
     size_t task_size;            /* sizeof the generated task struct */
     size_t in_offset;            /* offsetof(task, agdf_in) */
@@ -205,6 +206,8 @@ struct agdf_graph {
     agdf_task *ready;            /* ready queue head */
     agdf_task *ready_tail;       /* ready queue tail */
     uint32_t nready;             /* tasks in the ready queue */
+    uint32_t npoll;              /* ... of which AGDF_AWAIT polls */
+    int polled;                  /* every poll re-checked since another task ran */
     uint32_t batch;              /* resumptions left in the current batch */
     agdf_task **heap;            /* timer min-heap on (deadline, seq) */
     uint32_t nheap;              /* timers pending */
@@ -268,6 +271,7 @@ int agdf__take_slow(agdf_task *t);       /* empty queue (or halted): join the li
 void agdf__wake_putter(agdf_node *n);    /* rule 4 for a take: first producer to ready */
 int agdf__yield_more(agdf_task *t);      /* resume a pending yield; 1: suspend again */
 void agdf__pass(agdf_task *t);
+void agdf__await(agdf_task *t, const char *file);  /* AGDF_AWAIT: pass, as a poller */
 void agdf__sleep(agdf_task *t, int64_t ms);
 void agdf__wait_fd(agdf_task *t, int fd, int events);
 void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
@@ -383,7 +387,10 @@ AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
 
 #define AGDF_AWAIT(cond)                                        \
     do {                                                        \
-        while (!(cond)) { agdf__pass(&self->agdf); AGDF__PARK() } \
+        while (!(cond)) {                                       \
+            agdf__await(&self->agdf, __FILE__);                 \
+            AGDF__PARK()                                        \
+        }                                                       \
     } while (0)
 
 #define AGDF_WAIT_READABLE(fd)                                  \

@@ -13,6 +13,7 @@
 enum {
     AGDF__W_NONE,       /* running, or idle before its first resumption */
     AGDF__W_READY,      /* in the ready queue */
+    AGDF__W_POLL,       /* in the ready queue, re-checking an AGDF_AWAIT condition */
     AGDF__W_TAKE,       /* in a queue's line of consumers */
     AGDF__W_PUT,        /* in a queue's line of producers */
     AGDF__W_TIMER,      /* in the timer heap */
@@ -27,6 +28,7 @@ void agdf__halt(agdf_graph *g, const agdf_node *n);  /* stop processing; logs wh
 /* agdf_log.c */
 void agdf__log_flow(agdf_graph *g);            /* one periodic data-flow report */
 void agdf__log_halt(agdf_graph *g, const agdf_node *n);
+void agdf__await_deadlock(agdf_graph *g);      /* fail every poller: nothing can wake them */
 
 /* agdf_offload.c (no-ops with AGDF_NO_OFFLOAD) */
 int agdf__offload_fd(agdf_graph *g);           /* read end of the wake pipe, -1 if none */

@@ -201,6 +201,25 @@ int agdf__lost(agdf_task *t, const char *file, int line)
     return AGDF_DONE;
 }
 
+/* Every ready task is an AGDF_AWAIT poll and no timer, fd or offload is left:
+** the conditions can never change.  Each such invocation fails with an error
+** (never a silent hang): the task stays ready and takes its next item. */
+void agdf__await_deadlock(agdf_graph *g)
+{
+    agdf_task *t;
+
+    for (t = g->ready; t && !g->halted; t = t->next) {
+        if (t->wait != AGDF__W_POLL)
+            continue;
+        t->wait = AGDF__W_READY;
+        g->npoll--;
+        agdf__raise(t, t->w.await_file, t->lc,
+                    "AGDF_AWAIT can never be satisfied: no task, timer, fd or offload is left");
+        t->busy = 0;
+        t->lc = 0;
+    }
+}
+
 void agdf__log_halt(agdf_graph *g, const agdf_node *n)
 {
     buf b;

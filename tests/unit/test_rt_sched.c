@@ -515,6 +515,46 @@ static void test_await_and_initial_order(void **state)
     expect_stats(0, 0, 2, 0);
 }
 
+/* AGDF_AWAIT on a condition a sleeping task sets: under virtual time the
+** clock must advance although the poller is always ready (it used to spin
+** forever), and with no event left at all the await fails instead of hanging. */
+static int aw_sleeper(agdf_task *t)
+{
+    vtask *self = (vtask *)(void *)t;
+    AGDF_BEGIN(self);
+    AGDF_SLEEP(100);
+    flag = 3;
+    say("set at %lld", (long long)agdf_now_ms(&G));
+    AGDF_END(self);
+}
+static const agdf_node_def aws_nodes[] = {
+    NODE0("waiter", aw_waiter, vtask, 1, 4, 0, -1),
+    NODE0("sleeper", aw_sleeper, vtask, 1, 4, 0, -1),
+};
+static const agdf_graph_def aws_graph = {"await_sleep", 2, aws_nodes, 0, 10};
+static const agdf_graph_def awd_graph = {"await_dead", 1, aws_nodes, 0, 10};
+
+static void test_await_timer_and_deadlock(void **state)
+{
+    (void)state;
+    flag = 0;
+    tg_init(&aws_graph);
+    agdf_set_virtual_time(&G, 1);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_start(&G, 1, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    assert_string_equal(OUT, "waiter 0 starts\nset at 100\nwaiter 0 sees 3\n");
+
+    flag = 0;                               /* the sleeper never runs: nothing can help */
+    tg_init(&awd_graph);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_ERRORS);
+    assert_string_equal(OUT, "waiter 0 starts\nwaiter 0 starts\n");
+    expect_stats(0, 0, 0, 2);
+    assert_non_null(strstr(LOG, "waiter: AGDF_AWAIT can never be satisfied"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_conformance_case_00),
         cmocka_unit_test(test_conformance_case_08),
         cmocka_unit_test(test_await_and_initial_order),
+        cmocka_unit_test(test_await_timer_and_deadlock),
     };
     return cmocka_run_group_tests_name("runtime scheduler", tests, NULL, NULL);
 }
