@@ -31,35 +31,30 @@ typedef struct CWriter {
     const char *src_path;    /* the .agdf path for #line */
 } CWriter;
 
+static unsigned count_newlines(const char *s)
+{
+    unsigned n = 0;
+    for (const char *p = strchr(s, '\n'); p; p = strchr(p + 1, '\n'))
+        n++;
+    return n;
+}
+
 static void cw_puts(CWriter *w, const char *s)
 {
-    for (const char *p = s; *p; p++)
-        if (*p == '\n')
-            w->line++;
+    w->line += count_newlines(s);
     fputs(s, w->f);
 }
 
+/* Formatted output.  Only the format's own newlines are counted: arguments
+** are names, normalised types and numbers, never text with newlines (user C
+** text always goes through cw_puts). */
 static void cw_printf(CWriter *w, const char *fmt, ...)
 {
-    char small[512];
     va_list ap;
+    w->line += count_newlines(fmt);
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    vfprintf(w->f, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        cw_puts(w, small);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    cw_puts(w, big);
-    free(big);
 }
 
 /* Writes s as the inside of a C string literal. */
@@ -528,8 +523,10 @@ static void emit_c_starts(CWriter *w, const Graph *g, const ItemTable *it)
         const StartItem *st = GRAPH_START(g, s);
         cw_line_src(w, st->pos);
         cw_printf(w, "    (void)%s_start_%s(g", G, st->name);
-        for (int a = 0; a < st->nargs; a++)
-            cw_printf(w, ", %s", st->args[a].text);
+        for (int a = 0; a < st->nargs; a++) {
+            cw_puts(w, ", ");
+            cw_puts(w, st->args[a].text);   /* may span lines */
+        }
         cw_puts(w, ");\n");
         cw_line_back(w);
     }
