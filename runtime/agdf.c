@@ -136,6 +136,11 @@ void agdf__wake_putter(agdf_node *n)
     line_wake(n->graph, &n->putters, &n->putters_tail);
 }
 
+void agdf__wake_taker(agdf_node *n)
+{
+    line_wake(n->graph, &n->takers, &n->takers_tail);
+}
+
 /* Appends a copy of item; 0 if the queue is full. */
 static int queue_put(agdf_node *n, const void *item)
 {

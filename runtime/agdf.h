@@ -269,6 +269,7 @@ int agdf_node_index(const agdf_graph *g, const char *name);
 int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
 int agdf__take_slow(agdf_task *t);       /* empty queue (or halted): join the line; 0 */
 void agdf__wake_putter(agdf_node *n);    /* rule 4 for a take: first producer to ready */
+void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 int agdf__yield_more(agdf_task *t);      /* resume a pending yield; 1: suspend again */
 void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file);  /* AGDF_AWAIT: pass, as a poller */
@@ -280,7 +281,8 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 
 /* The per-item fast path of a yield, inlined into the body: no destination, or
 ** one destination that keeps items (dst1, whose item size equals this node's
-** output size: edges are typed) with room and no waiting consumer; size is a
+** output size: edges are typed) with room, waking its first waiting consumer
+** if there is one; size is a
 ** compile-time constant here, so the copy is a move.  Anything else goes to
 ** agdf__yield_slow.  Returns 1 when the task must suspend. */
 AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
@@ -288,7 +290,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
     agdf_node *n = t->node;
     agdf_node *d = n->dst1;
 
-    if (d && d->count < d->cap && !d->takers) {
+    if (d && d->count < d->cap) {
         uint32_t slot = d->head + d->count;
         if (slot >= d->cap)
             slot -= d->cap;
@@ -296,6 +298,8 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
         d->count++;
         n->stats.out++;
         d->stats.in++;
+        if (d->takers)                  /* rule 4: the put wakes the first taker */
+            agdf__wake_taker(d);
         return 0;
     }
     if (n->ndst == 0) {
