@@ -160,22 +160,27 @@ static int queue_put(agdf_node *n, const void *item)
 
 /* ---------------------------------------------------------------- yield */
 
+/* Puts the pending item into the destinations from t->cursor on, in edge
+** order; parks t at the first full one (1).  The cursor lives in a local and
+** is stored only when parking: this loop is the fan-out hot path. */
 int agdf__yield_more(agdf_task *t)
 {
     agdf_node *n = t->node;
-    const agdf_node_def *def = n->def;
+    const uint32_t *dst = n->def->dst;
     agdf_node *nodes = n->graph->nodes;
-    const void *item = (unsigned char *)t + def->out_offset;
+    const void *item = (unsigned char *)t + n->def->out_offset;
+    uint32_t i, k = n->ndst;
 
-    while (t->cursor < def->ndst) {
-        agdf_node *d = &nodes[def->dst[t->cursor]];
+    for (i = t->cursor; i < k; i++) {
+        agdf_node *d = &nodes[dst[i]];
         if (!queue_put(d, item)) {
+            t->cursor = i;
             t->wait = AGDF__W_PUT;
             line_push(&d->putters, &d->putters_tail, t);
             return 1;
         }
-        t->cursor++;
     }
+    t->cursor = k;
     return 0;
 }
 
@@ -183,13 +188,13 @@ int agdf__yield_more(agdf_task *t)
 int agdf__yield_slow(agdf_task *t)
 {
     agdf_node *n = t->node;
-    const agdf_node_def *def = n->def;
+    const uint32_t *dst = n->def->dst;
     agdf_node *nodes = n->graph->nodes;
-    uint32_t i;
+    uint32_t i, k = n->ndst;
 
     n->stats.out++;
-    for (i = 0; i < def->ndst; i++)
-        nodes[def->dst[i]].stats.in++;
+    for (i = 0; i < k; i++)
+        nodes[dst[i]].stats.in++;
     t->cursor = 0;
     return agdf__yield_more(t);
 }
