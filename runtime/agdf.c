@@ -142,7 +142,7 @@ void agdf__wake_taker(agdf_node *n)
 }
 
 /* Appends a copy of item; 0 if the queue is full. */
-static int queue_put(agdf_node *n, const void *item)
+AGDF__HOT int queue_put(agdf_node *n, const void *item)
 {
     uint32_t slot;
 
