@@ -282,9 +282,9 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 /* The per-item fast path of a yield, inlined into the body: no destination, or
 ** one destination that keeps items (dst1, whose item size equals this node's
 ** output size: edges are typed) with room, waking its first waiting consumer
-** if there is one; size is a
-** compile-time constant here, so the copy is a move.  Anything else goes to
-** agdf__yield_slow.  Returns 1 when the task must suspend. */
+** if there is one.  size is a compile-time constant here, so the copy is a
+** move.  Anything else goes to agdf__yield_slow.  Returns 1 when the task must
+** suspend. */
 AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 {
     agdf_node *n = t->node;
