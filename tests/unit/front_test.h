@@ -81,13 +81,18 @@ static inline bool fx_has(const Fx *f, DiagLevel lv, unsigned line, unsigned col
         } \
     } while (0)
 
-static inline char *fx_print(Fx *f) {
+/* Everything diag_print would write, as a malloc'd string. */
+static inline char *dc_print(DiagCtx *dc) {
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    diag_print(&f->dc, m);
+    diag_print(dc, m);
     fclose(m);
     return buf;
+}
+
+static inline char *fx_print(Fx *f) {
+    return dc_print(&f->dc);
 }
 
 #endif /* FRONT_TEST_H */

@@ -21,12 +21,7 @@ static Dx *dx_open(const char *text) {
 }
 
 static char *dx_print(Dx *d) {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    diag_print(&d->dc, m);
-    fclose(m);
-    return buf;
+    return dc_print(&d->dc);
 }
 
 static void dx_close(Dx *d) {
