@@ -263,13 +263,14 @@ void agdf__pass(agdf_task *t)
 /* A poller is ready like a pass, but counted: when every ready task is one,
 ** only a timer, fd or offload event can change a condition (tasks are
 ** cooperative), so the scheduler waits for one instead of spinning. */
-void agdf__await(agdf_task *t, const char *file)
+void agdf__await(agdf_task *t, const char *file, int line)
 {
     agdf_graph *g = t->node->graph;
 
     agdf__ready_push(g, t);
     t->wait = AGDF__W_POLL;
-    t->w.await_file = file;
+    t->w.await.file = file;
+    t->w.await.line = line;
     g->npoll++;
 }
 

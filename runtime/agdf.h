@@ -75,7 +75,7 @@ typedef void (*agdf_log_fn)(void *ud, int level, const char *line);
 struct agdf_task {
     agdf_task *next;             /* link: ready queue, a wait line, fd / offload lists */
     agdf_node *node;             /* owning node */
-    int lc;                      /* resume point (a __LINE__); 0 = start of invocation */
+    int lc;                      /* resume point (AGDF__RESUME_ID); 0 = start of invocation */
     uint32_t index;              /* task index within its node */
     uint32_t cursor;             /* pending yield: next destination (edge order) */
     uint8_t busy;                /* parked inside an invocation: resume, do not take */
@@ -91,7 +91,10 @@ struct agdf_task {
             void *arg;           /* its argument */
         } off;                   /* offloaded call */
         int fd;                  /* fd wait */
-        const char *await_file;  /* AGDF_AWAIT poll: __FILE__, for a deadlock error */
+        struct {
+            const char *file;    /* __FILE__ of the AGDF_AWAIT */
+            int line;            /* __LINE__ of the AGDF_AWAIT */
+        } await;                 /* polling: where, for a deadlock error */
     } w;                         /* wait bookkeeping, by kind */
 };
 
@@ -272,7 +275,7 @@ void agdf__wake_putter(agdf_node *n);    /* rule 4 for a take: first producer to
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 int agdf__yield_more(agdf_task *t);      /* resume a pending yield; 1: suspend again */
 void agdf__pass(agdf_task *t);
-void agdf__await(agdf_task *t, const char *file);  /* AGDF_AWAIT: pass, as a poller */
+void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
 void agdf__sleep(agdf_task *t, int64_t ms);
 void agdf__wait_fd(agdf_task *t, int fd, int events);
 void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
@@ -352,12 +355,13 @@ AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
 
 /* ---------------------------------------------------------------- body macros
 ** Inside a body, `self` points to the generated task struct and AGDF_OUT_MAKE(...)
-** builds the node's output item.  Each suspending macro plants `case __LINE__:`,
-** reached only after a `return` (no implicit fall-through): one suspending macro
-** per source line (two give "duplicate case value"), none inside a `switch` of
-** the body (reported at run time as a raised "lost resume point"), and locals do
-** not survive a suspension (keep what must in state fields).  Used outside a body
-** they do not compile (`self` undeclared, `case` outside a switch). */
+** builds the node's output item.  Each suspending macro plants a `case N:`,
+** reached only after a `return` (no implicit fall-through), with N unique in the
+** file (__COUNTER__, so several suspensions may share a source line; compilers
+** without it fall back to __LINE__: one per line).  None may sit inside a
+** `switch` of the body (reported at run time as a raised "lost resume point"),
+** and locals do not survive a suspension (keep what must in state fields).  Used
+** outside a body they do not compile (`self` undeclared, `case` outside a switch). */
 
 #define AGDF_BEGIN(self) switch ((self)->agdf.lc) { case 0:;
 #define AGDF_END(self)                                          \
@@ -367,9 +371,17 @@ AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
     }                                                           \
     return AGDF_DONE
 
-/* Park (the runtime already linked the task somewhere) and resume here. */
-#define AGDF__PARK()                                            \
-    self->agdf.lc = __LINE__; return AGDF_SUSPENDED; case __LINE__:;
+/* Park (the runtime already linked the task somewhere) and resume here.  The
+** id goes through a macro argument so that it is expanded once: the stored
+** resume point and the case label are the same number (never 0: the start). */
+#ifdef __COUNTER__
+#define AGDF__RESUME_ID (__COUNTER__ + 1)
+#else
+#define AGDF__RESUME_ID __LINE__
+#endif
+#define AGDF__PARK() AGDF__PARK_AT(AGDF__RESUME_ID)
+#define AGDF__PARK_AT(id)                                       \
+    self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
 #define AGDF_YIELD_ITEM(item)                                   \
     do {                                                        \
@@ -392,7 +404,7 @@ AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
 #define AGDF_AWAIT(cond)                                        \
     do {                                                        \
         while (!(cond)) {                                       \
-            agdf__await(&self->agdf, __FILE__);                 \
+            agdf__await(&self->agdf, __FILE__, __LINE__);       \
             AGDF__PARK()                                        \
         }                                                       \
     } while (0)

@@ -213,7 +213,7 @@ void agdf__await_deadlock(agdf_graph *g)
             continue;
         t->wait = AGDF__W_READY;
         g->npoll--;
-        agdf__raise(t, t->w.await_file, t->lc,
+        agdf__raise(t, t->w.await.file, t->w.await.line,
                     "AGDF_AWAIT can never be satisfied: no task, timer, fd or offload is left");
         t->busy = 0;
         t->lc = 0;

@@ -555,6 +555,30 @@ static void test_await_timer_and_deadlock(void **state)
     assert_non_null(strstr(LOG, "waiter: AGDF_AWAIT can never be satisfied"));
 }
 
+/* Several suspending macros on one source line: each resume point has its own
+** number, so the two tasks interleave at every pass. */
+static int ol_body(agdf_task *t)
+{
+    vtask *self = (vtask *)(void *)t;
+    AGDF_BEGIN(self);
+    say("%u a", self->agdf.index); AGDF_PASS(); say("%u b", self->agdf.index); AGDF_PASS(); say("%u c", self->agdf.index);
+    AGDF_END(self);
+}
+static const agdf_node_def ol_nodes[] = {
+    NODE0("oneline", ol_body, vtask, 2, 4, 0, -1),
+};
+static const agdf_graph_def ol_graph = {"oneline", 1, ol_nodes, 0, 10};
+
+static void test_suspensions_on_one_line(void **state)
+{
+    (void)state;
+    tg_init(&ol_graph);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    assert_string_equal(OUT, "0 a\n1 a\n0 b\n1 b\n0 c\n1 c\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_conformance_case_08),
         cmocka_unit_test(test_await_and_initial_order),
         cmocka_unit_test(test_await_timer_and_deadlock),
+        cmocka_unit_test(test_suspensions_on_one_line),
     };
     return cmocka_run_group_tests_name("runtime scheduler", tests, NULL, NULL);
 }
