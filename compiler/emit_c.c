@@ -642,10 +642,19 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
         cw_puts(&w, "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n");
     cw_puts(&w, "\n");
     emit_verbatims(&w, g, false);
+    /* A body is an int function: a bare `return;` in it would hand garbage to
+    ** the drain loop (a task lost, its items with it), so make it an error. */
+    cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"
+                "#pragma GCC diagnostic push\n"
+                "#pragma GCC diagnostic error \"-Wreturn-type\"\n"
+                "#endif\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, GRAPH_NODE(g, i));
         emit_c_run(&w, g, &it, GRAPH_NODE(g, i));
     }
+    cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"
+                "#pragma GCC diagnostic pop\n"
+                "#endif\n\n");
     emit_c_tables(&w, g, &it);
     emit_c_init(&w, g, &it);
     emit_c_starts(&w, g, &it);

@@ -121,3 +121,30 @@ else
         fi
     done
 fi
+
+# A bare `return;` in a body (an int function) would hand the drain loop an
+# undefined value: it must be a compile error at the .agdf line, even without -Werror.
+cat >"$T/bare_return.agdf" <<'EOF2'
+// A body that ends early with a bare return on line 6.
+node source() -> int {
+    AGDF_YIELD(1);
+}
+node sink(int v) {
+    if (v == 1) return;
+}
+source -> sink;
+EOF2
+if ! (cd "$T" && "$AGDFC" --main bare_return.agdf -o bare_return.c) >"$T/bare_return.log" 2>&1; then
+    fail "bare return is an error (agdfc failed)" <"$T/bare_return.log"
+else
+    for cc in gcc clang; do
+        command -v $cc >/dev/null 2>&1 || continue
+        if (cd "$T" && $cc -std=c99 -I"$ROOT/runtime" -c bare_return.c -o bare_return.o) >"$T/bare_return.$cc.log" 2>&1; then
+            echo "the C compiler accepted a bare return in a body" | fail "bare return is an error ($cc)"
+        elif grep -q '^bare_return\.agdf:6:.*error' "$T/bare_return.$cc.log"; then
+            echo "PASS bare return is an error at the .agdf line ($cc)"
+        else
+            fail "bare return is an error ($cc): no 'bare_return.agdf:6:' error" <"$T/bare_return.$cc.log"
+        fi
+    done
+fi
