@@ -288,7 +288,7 @@ static void emit_h_api(CWriter *w, const Graph *g)
     cw_puts(w, "/* Start items: typed, one function per node; 0, or -1 when its queue is full. */\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
-        cw_printf(w, "int %s_start_%s(%s *g", G, nd->name, G);
+        cw_printf(w, "int %s_start_%s(%s *agdf_g", G, nd->name, G);
         cw_params(w, nd);
         cw_puts(w, ");\n");
     }
@@ -501,28 +501,30 @@ static void emit_c_starts(CWriter *w, const Graph *g, const ItemTable *it)
     const char *G = g->name;
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
-        cw_printf(w, "int %s_start_%s(%s *g", G, nd->name, G);
+        cw_printf(w, "int %s_start_%s(%s *agdf_g", G, nd->name, G);
         cw_params(w, nd);
         cw_puts(w, ")\n{\n");
         if (it->in_item[i] < 0) {
-            cw_printf(w, "    return agdf_start(&g->agdf, %s_NODE_%s, NULL);\n}\n\n", G, nd->name);
+            cw_printf(w, "    return agdf_start(&agdf_g->agdf, %s_NODE_%s, NULL);\n}\n\n", G, nd->name);
             continue;
         }
-        cw_printf(w, "    %s__item%d item;\n", G, it->in_item[i]);
+        cw_printf(w, "    %s__item%d agdf_item;\n", G, it->in_item[i]);
         for (int k = 0; k < nd->nparams; k++)
-            cw_printf(w, "    item.v%d = %s;\n", k, nd->params[k].name);
-        cw_printf(w, "    return agdf_start(&g->agdf, %s_NODE_%s, &item);\n}\n\n", G, nd->name);
+            cw_printf(w, "    agdf_item.v%d = %s;\n", k, nd->params[k].name);
+        cw_printf(w, "    return agdf_start(&agdf_g->agdf, %s_NODE_%s, &agdf_item);\n}\n\n", G, nd->name);
     }
-    /* The graph's own start items: `start` statements, or default start nodes. */
-    cw_printf(w, "static void %s__default_starts(%s *g)\n{\n", G, G);
+    /* The graph's own start items: `start` statements, or default start nodes.
+    ** Every generated name in scope of user text (start arguments) or beside
+    ** user parameter names starts with agdf_, which user names may not. */
+    cw_printf(w, "static void %s__default_starts(%s *agdf_g)\n{\n", G, G);
     if (g->starts.len == 0) {
         for (int k = 0; k < g->nstart_nodes; k++)
-            cw_printf(w, "    (void)%s_start_%s(g);\n", G, GRAPH_NODE(g, g->start_nodes[k])->name);
+            cw_printf(w, "    (void)%s_start_%s(agdf_g);\n", G, GRAPH_NODE(g, g->start_nodes[k])->name);
     }
     for (size_t s = 0; s < g->starts.len; s++) {
         const StartItem *st = GRAPH_START(g, s);
         cw_line_src(w, st->pos);
-        cw_printf(w, "    (void)%s_start_%s(g", G, st->name);
+        cw_printf(w, "    (void)%s_start_%s(agdf_g", G, st->name);
         for (int a = 0; a < st->nargs; a++) {
             cw_puts(w, ", ");
             cw_puts(w, st->args[a].text);   /* may span lines */
@@ -530,7 +532,7 @@ static void emit_c_starts(CWriter *w, const Graph *g, const ItemTable *it)
         cw_puts(w, ");\n");
         cw_line_back(w);
     }
-    cw_puts(w, "    (void)g;\n}\n\n");
+    cw_puts(w, "    (void)agdf_g;\n}\n\n");
 }
 
 static void emit_c_api(CWriter *w, const Graph *g)

@@ -148,3 +148,24 @@ else
         fi
     done
 fi
+
+# User names that equal names the generated code uses for itself (a parameter
+# `g` or `item`, a global `g` read by a start argument) must still build and run.
+cat >"$T/names.agdf" <<'EOF2'
+graph names;
+%{
+#include <stdio.h>
+static int g = 40;
+%}
+node f(int item, int g) -> int { AGDF_YIELD(item + g); }
+node h(int v) { printf("%d\n", v); }
+f -> h;
+start f(2, g);
+EOF2
+if (cd "$T" && "$AGDFC" --main names.agdf -o names.c &&
+    cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/runtime" names.c "$ROOT/lib/libagdf.a" -lpthread -o names &&
+    [ "$(./names)" = 42 ]) >"$T/names.log" 2>&1; then
+    echo "PASS user names g and item beside generated code"
+else
+    fail "user names g and item beside generated code" <"$T/names.log"
+fi
