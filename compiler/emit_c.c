@@ -639,6 +639,13 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
     cw_open(&w, out, o, cname);
     items_build(&it, g);
     cw_banner(&w, g, o);
+    /* Bodies are POSIX code (fds, pipes, clocks, threads), but a strict ISO
+    ** mode (-std=c99) hides POSIX, and a %{ %} block comes after the first
+    ** system header, too late to ask for it: ask here, unless someone did. */
+    cw_puts(&w, "#if defined(__STRICT_ANSI__) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) \\\n"
+                "    && !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE)\n"
+                "#define _POSIX_C_SOURCE 200809L\n"
+                "#endif\n");
     cw_printf(&w, "#include \"%s\"\n\n#include <stddef.h>\n", hname);
     if (o->with_main)
         cw_puts(&w, "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n");

@@ -169,3 +169,22 @@ if (cd "$T" && "$AGDFC" --main names.agdf -o names.c &&
 else
     fail "user names g and item beside generated code" <"$T/names.log"
 fi
+
+# POSIX calls in a body compile under strict -std=c99 without -D flags: the
+# generated .c asks for POSIX before its first system header.
+cat >"$T/posix.agdf" <<'EOF2'
+graph posix;
+%{
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+%}
+node nap() { struct timespec ts = {0, 1000000L}; nanosleep(&ts, NULL); printf("%d\n", (int)(getpid() > 0)); }
+EOF2
+if (cd "$T" && "$AGDFC" --main posix.agdf -o posix.c &&
+    cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/runtime" posix.c "$ROOT/lib/libagdf.a" -lpthread -o posix &&
+    [ "$(./posix)" = 1 ]) >"$T/posix.log" 2>&1; then
+    echo "PASS POSIX in bodies under -std=c99"
+else
+    fail "POSIX in bodies under -std=c99" <"$T/posix.log"
+fi
