@@ -8,9 +8,12 @@
 ** pending output item, `state` fields), the graph struct with all of its
 ** storage sized at compile time, and the API (NAME_init, NAME_run, NAME_step,
 ** NAME_start_X, prototypes of nodes implemented in C files).  The .c file holds
-** the %{ } blocks, each node body wrapped as a stackless coroutine function,
-** the constant node tables the runtime reads, the API, and with --main a
-** main().  Every piece of user C text is preceded by a #line into the .agdf
+** the %{ } blocks, each node body wrapped as a stackless coroutine function
+** and called from that node's drain loop (AGDF_DRAIN_LOOP: the body inlined,
+** items copied with a constant size), the constant node and storage-offset
+** tables the runtime reads, the API, and with --main a main().  Names the
+** generated code declares where user text or user names are in scope start
+** with agdf_ (a prefix user names may not use).  Every piece of user C text is preceded by a #line into the .agdf
 ** file and followed by a #line back into the generated file, so C compiler
 ** messages point at the right place either way.  Output depends only on the
 ** Graph: same input, same bytes.
