@@ -93,6 +93,41 @@ for mk in "$ROOT"/examples/*/Makefile; do
     cat "$T/$(basename "$(dirname "$mk")").result"
 done
 
+# expect_cc_error NAME TITLE REGEX: $T/NAME.agdf compiles with agdfc, and the C
+# compile of its output (gcc and clang, no -Werror) must fail with a line
+# matching REGEX (a diagnostic at the .agdf line).
+expect_cc_error() {
+    local name=$1 title=$2 regex=$3 cc
+    if ! (cd "$T" && "$AGDFC" --main "$name.agdf" -o "$name.c") >"$T/$name.log" 2>&1; then
+        fail "$title (agdfc failed)" <"$T/$name.log"
+        return
+    fi
+    for cc in gcc clang; do
+        command -v $cc >/dev/null 2>&1 || continue
+        if (cd "$T" && $cc -std=c99 -I"$ROOT/runtime" -c "$name.c" -o "$name.o") >"$T/$name.$cc.log" 2>&1; then
+            echo "the C compiler accepted it" | fail "$title ($cc)"
+        elif grep -q "$regex" "$T/$name.$cc.log"; then
+            echo "PASS $title ($cc)"
+        else
+            fail "$title ($cc): no line matching '$regex'" <"$T/$name.$cc.log"
+        fi
+    done
+}
+
+# expect_output NAME TITLE WANT: $T/NAME.agdf builds strictly (-Werror) with
+# --main and its standard output is WANT.
+expect_output() {
+    local name=$1 title=$2 want=$3
+    if (cd "$T" && "$AGDFC" --main "$name.agdf" -o "$name.c" &&
+        cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/runtime" "$name.c" \
+           "$ROOT/lib/libagdf.a" -lpthread -o "$name" &&
+        [ "$(./"$name")" = "$want" ]) >"$T/$name.log" 2>&1; then
+        echo "PASS $title"
+    else
+        fail "$title" <"$T/$name.log"
+    fi
+}
+
 # A C error inside a node body must be reported at the .agdf line, by gcc and clang.
 cat >"$T/broken.agdf" <<'EOF'
 // A graph whose node body has a C error on line 9.
@@ -107,24 +142,11 @@ node sink(int v) {
 }
 source -> sink;
 EOF
-if ! (cd "$T" && "$AGDFC" --main broken.agdf -o broken.c) >"$T/broken.log" 2>&1; then
-    fail "body error at .agdf line (agdfc failed)" <"$T/broken.log"
-else
-    for cc in gcc clang; do
-        command -v $cc >/dev/null 2>&1 || continue
-        if (cd "$T" && $cc -std=c99 -I"$ROOT/runtime" -c broken.c -o broken.o) >"$T/broken.$cc.log" 2>&1; then
-            echo "the C compiler accepted a body with an undeclared identifier" | fail "body error at .agdf line ($cc)"
-        elif grep -q '^broken\.agdf:9:.*no_such_variable' "$T/broken.$cc.log"; then
-            echo "PASS body error at .agdf line ($cc)"
-        else
-            fail "body error at .agdf line ($cc): no 'broken.agdf:9:' diagnostic" <"$T/broken.$cc.log"
-        fi
-    done
-fi
+expect_cc_error broken "body error at .agdf line" '^broken\.agdf:9:.*no_such_variable'
 
 # A bare `return;` in a body (an int function) would hand the drain loop an
 # undefined value: it must be a compile error at the .agdf line, even without -Werror.
-cat >"$T/bare_return.agdf" <<'EOF2'
+cat >"$T/bare_return.agdf" <<'EOF'
 // A body that ends early with a bare return on line 6.
 node source() -> int {
     AGDF_YIELD(1);
@@ -133,25 +155,12 @@ node sink(int v) {
     if (v == 1) return;
 }
 source -> sink;
-EOF2
-if ! (cd "$T" && "$AGDFC" --main bare_return.agdf -o bare_return.c) >"$T/bare_return.log" 2>&1; then
-    fail "bare return is an error (agdfc failed)" <"$T/bare_return.log"
-else
-    for cc in gcc clang; do
-        command -v $cc >/dev/null 2>&1 || continue
-        if (cd "$T" && $cc -std=c99 -I"$ROOT/runtime" -c bare_return.c -o bare_return.o) >"$T/bare_return.$cc.log" 2>&1; then
-            echo "the C compiler accepted a bare return in a body" | fail "bare return is an error ($cc)"
-        elif grep -q '^bare_return\.agdf:6:.*error' "$T/bare_return.$cc.log"; then
-            echo "PASS bare return is an error at the .agdf line ($cc)"
-        else
-            fail "bare return is an error ($cc): no 'bare_return.agdf:6:' error" <"$T/bare_return.$cc.log"
-        fi
-    done
-fi
+EOF
+expect_cc_error bare_return "bare return is an error at the .agdf line" '^bare_return\.agdf:6:.*error'
 
 # User names that equal names the generated code uses for itself (a parameter
 # `g` or `item`, a global `g` read by a start argument) must still build and run.
-cat >"$T/names.agdf" <<'EOF2'
+cat >"$T/names.agdf" <<'EOF'
 graph names;
 %{
 #include <stdio.h>
@@ -161,18 +170,12 @@ node f(int item, int g) -> int { AGDF_YIELD(item + g); }
 node h(int v) { printf("%d\n", v); }
 f -> h;
 start f(2, g);
-EOF2
-if (cd "$T" && "$AGDFC" --main names.agdf -o names.c &&
-    cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/runtime" names.c "$ROOT/lib/libagdf.a" -lpthread -o names &&
-    [ "$(./names)" = 42 ]) >"$T/names.log" 2>&1; then
-    echo "PASS user names g and item beside generated code"
-else
-    fail "user names g and item beside generated code" <"$T/names.log"
-fi
+EOF
+expect_output names "user names g and item beside generated code" 42
 
 # POSIX calls in a body compile under strict -std=c99 without -D flags: the
 # generated .c asks for POSIX before its first system header.
-cat >"$T/posix.agdf" <<'EOF2'
+cat >"$T/posix.agdf" <<'EOF'
 graph posix;
 %{
 #include <stdio.h>
@@ -180,11 +183,5 @@ graph posix;
 #include <unistd.h>
 %}
 node nap() { struct timespec ts = {0, 1000000L}; nanosleep(&ts, NULL); printf("%d\n", (int)(getpid() > 0)); }
-EOF2
-if (cd "$T" && "$AGDFC" --main posix.agdf -o posix.c &&
-    cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/runtime" posix.c "$ROOT/lib/libagdf.a" -lpthread -o posix &&
-    [ "$(./posix)" = 1 ]) >"$T/posix.log" 2>&1; then
-    echo "PASS POSIX in bodies under -std=c99"
-else
-    fail "POSIX in bodies under -std=c99" <"$T/posix.log"
-fi
+EOF
+expect_output posix "POSIX in bodies under -std=c99" 1
