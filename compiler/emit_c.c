@@ -392,10 +392,14 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
 
 /* ---------------------------------------------------------------- .c */
 
-static void emit_c_param_copies(CWriter *w, const Node *nd)
+static void emit_c_param_copies(CWriter *w, const Graph *g, const ItemTable *it,
+                                const Node *nd)
 {
+    if (nd->nparams)
+        cw_printf(w, "    const %s__item%d *agdf_i = (const %s__item%d *)agdf_item;\n", g->name,
+                  it->in_item[nd->id], g->name, it->in_item[nd->id]);
     for (int k = 0; k < nd->nparams; k++)
-        cw_printf(w, "    %s %s = self->agdf_in.v%d;\n", nd->params[k].type.text,
+        cw_printf(w, "    %s %s = agdf_i->v%d;\n", nd->params[k].type.text,
                   nd->params[k].name, k);
     for (int k = 0; k < nd->nparams; k++)
         cw_printf(w, "    (void)%s;\n", nd->params[k].name);
@@ -417,24 +421,42 @@ static void emit_c_run(CWriter *w, const Graph *g, const ItemTable *it, const No
     cw_puts(w, "}\n\n");
 }
 
-static void emit_c_body(CWriter *w, const Graph *g, const Node *nd)
+/* A node with one destination puts through the burst's window (AGDF__PUT_WIN
+** of agdf.h), typed with its output item; any other uses the general put. */
+static void emit_c_put_macro(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
+{
+    cw_puts(w, "#undef AGDF_YIELD_ITEM\n");
+    if (nd->nsucc == 1 && it->out_item[nd->id] >= 0)
+        cw_printf(w, "#define AGDF_YIELD_ITEM(item) AGDF__PUT_WIN(item, %s__item%d)\n", g->name,
+                  it->out_item[nd->id]);
+    else
+        cw_puts(w, "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n");
+}
+
+/* The body as a function of (task, output window, input item, resume point),
+** called from one place, the drain loop, which inlines it. */
+static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
 {
     const char *G = g->name;
-    cw_printf(w, "static int %s__%s_body(agdf_task *agdf_t)\n{\n", G, nd->name);
+    cw_printf(w, "static int %s__%s_body(agdf_task *agdf_t, agdf_win *agdf_w,\n"
+                 "    const void *agdf_item, int agdf_lc)\n{\n", G, nd->name);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
+    emit_c_param_copies(w, g, it, nd);
+    cw_puts(w, "    (void)agdf_w;\n    (void)agdf_item;\n");
     if (!nd->body) {
-        cw_printf(w, "    return %s_%s(self", G, nd->name);
+        cw_printf(w, "    self->agdf.lc = agdf_lc;\n    return %s_%s(self", G, nd->name);
         for (int k = 0; k < nd->nparams; k++)
-            cw_printf(w, ", self->agdf_in.v%d", k);
+            cw_printf(w, ", %s", nd->params[k].name);
         cw_puts(w, ");\n}\n\n");
         return;
     }
-    emit_c_param_copies(w, nd);
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n", G, nd->name);
-    cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
+    emit_c_put_macro(w, g, it, nd);
+    cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
     cw_user_text(w, nd->body, nd->body_pos);
-    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n}\n\n");
+    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF_YIELD_ITEM\n"
+               "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n}\n\n");
 }
 
 static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
@@ -661,7 +683,7 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
                 "#pragma GCC diagnostic error \"-Wreturn-type\"\n"
                 "#endif\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
-        emit_c_body(&w, g, GRAPH_NODE(g, i));
+        emit_c_body(&w, g, &it, GRAPH_NODE(g, i));
         emit_c_run(&w, g, &it, GRAPH_NODE(g, i));
     }
     cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"

@@ -120,22 +120,6 @@ static int queue_take(agdf_node *n, agdf_task *t)
     return 1;
 }
 
-int agdf__take_slow(agdf_task *t)
-{
-    agdf_node *n = t->node;
-
-    if (!n->graph->halted) {
-        t->wait = AGDF__W_TAKE;
-        line_push(&n->takers, &n->takers_tail, t);
-    }
-    return 0;
-}
-
-void agdf__wake_putter(agdf_node *n)
-{
-    line_wake(n->graph, &n->putters, &n->putters_tail);
-}
-
 void agdf__wake_taker(agdf_node *n)
 {
     line_wake(n->graph, &n->takers, &n->takers_tail);
@@ -148,6 +132,8 @@ AGDF__HOT int queue_put(agdf_node *n, const void *item)
 
     if (n->count == n->cap)
         return 0;
+    if (n->count == 0)
+        n->head = 0;            /* an empty ring restarts at slot 0: longer windows */
     slot = n->head + n->count;
     if (slot >= n->cap)
         slot -= n->cap;
@@ -156,6 +142,102 @@ AGDF__HOT int queue_put(agdf_node *n, const void *item)
     if (n->takers)
         line_wake(n->graph, &n->takers, &n->takers_tail);
     return 1;
+}
+
+/* ---------------------------------------------------------------- burst windows
+** (AGDF_DRAIN_LOOP explains them).  A window stops where the ring wraps, so
+** the drain loop walks it with a pointer; it is granted only when rule 4 has
+** nobody to wake, because the reserved takes and puts wake no one. */
+
+/* The next item, in place, and after it every item queued before the ring
+** wraps when no producer waits; an empty queue puts t in its line (n = 0). */
+agdf_win agdf__take_next(agdf_task *t)
+{
+    agdf_node *n = t->node;
+    agdf_win w = { NULL, 0 };
+    uint32_t head = n->head, left = n->cap - head;
+
+    if (n->count == 0 || n->graph->halted) {
+        if (!n->graph->halted) {
+            t->wait = AGDF__W_TAKE;
+            line_push(&n->takers, &n->takers_tail, t);
+        }
+        return w;
+    }
+    w.p = n->buf + (size_t)head * n->isz;
+    if (n->putters) {
+        w.n = 1;                /* rule 4: this take wakes the first producer */
+        line_wake(n->graph, &n->putters, &n->putters_tail);
+    } else {
+        w.n = n->count < left ? n->count : left;
+    }
+    n->head = w.n == left ? 0 : head + w.n;
+    n->count -= w.n;
+    return w;
+}
+
+void agdf__take_unwind(agdf_task *t, uint32_t k)
+{
+    agdf_node *n = t->node;
+
+    n->head = n->head >= k ? n->head - k : n->head + n->cap - k;
+    n->count += k;
+}
+
+/* Rule 5 for the one destination: count, then put agdf_out (parking t when
+** the queue is full), then reserve the free slots before the ring wraps when no
+** consumer waits, counted now. */
+agdf_win agdf__put_next(agdf_task *t)
+{
+    agdf_node *n = t->node, *d = n->dst1;
+    agdf_win w = { NULL, 0 };
+    uint32_t count, slot, k;
+
+    if (!d) {                                 /* no item ring there: the general way */
+        if (!agdf__yield_slow(t))
+            w.p = n->buf;
+        return w;
+    }
+    n->stats.out++;
+    d->stats.in++;
+    count = d->count;
+    if (count == d->cap) {
+        t->cursor = 0;
+        t->wait = AGDF__W_PUT;
+        line_push(&d->putters, &d->putters_tail, t);
+        return w;
+    }
+    if (count == 0)
+        d->head = 0;            /* an empty ring restarts at slot 0: longer windows */
+    slot = d->head + count;
+    if (slot >= d->cap)
+        slot -= d->cap;
+    copy_item(d->buf + (size_t)slot * d->isz, (unsigned char *)t + n->def->out_offset, d->isz);
+    if (++slot == d->cap)
+        slot = 0;
+    w.p = d->buf + (size_t)slot * d->isz;
+    if (d->takers)                            /* rule 4: wake the first consumer */
+        line_wake(n->graph, &d->takers, &d->takers_tail);
+    k = 0;
+    if (!d->takers) {                         /* nobody left for later puts to wake */
+        k = d->cap - count - 1;
+        if (k > d->cap - slot)
+            k = d->cap - slot;
+    }
+    w.n = k;
+    d->count = count + 1 + k;
+    d->stats.in += k;
+    n->stats.out += k;
+    return w;
+}
+
+void agdf__put_unwind(agdf_task *t, uint32_t k)
+{
+    agdf_node *n = t->node, *d = n->dst1;
+
+    d->count -= k;
+    d->stats.in -= k;
+    n->stats.out -= k;
 }
 
 /* ---------------------------------------------------------------- yield */
@@ -439,7 +521,8 @@ int agdf_start(agdf_graph *g, uint32_t node, const void *item)
 {
     static const unsigned char none[1];
 
-    if (node >= g->nnodes || g->finished || (!item && g->nodes[node].isz))
+    /* From inside a body a queue may hold reserved slots (a burst's window). */
+    if (node >= g->nnodes || g->finished || g->current || (!item && g->nodes[node].isz))
         return -1;
     if (!queue_put(&g->nodes[node], item ? item : none))
         return -1;
@@ -482,15 +565,11 @@ void agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
 /* ---------------------------------------------------------------- running */
 
 /* One resumption: resume t, then (rule 2) keep taking items until it must wait. */
-static void run_task(agdf_graph *g, agdf_task *t)
+static void drain(agdf_graph *g, agdf_task *t)
 {
     agdf_node *n = t->node;
     agdf_body_fn body = n->def->body;
 
-    if (n->def->run) {
-        (void)n->def->run(t);
-        return;
-    }
     if (t->busy && body(t) == AGDF_SUSPENDED)
         return;
     t->busy = 0;
@@ -501,6 +580,19 @@ static void run_task(agdf_graph *g, agdf_task *t)
             return;
         t->busy = 0;
     }
+}
+
+/* g->current marks the time a body may run (agdf_start refuses then). */
+static void run_task(agdf_graph *g, agdf_task *t)
+{
+    agdf_body_fn run = t->node->def->run;
+
+    g->current = t;
+    if (run)
+        (void)run(t);
+    else
+        drain(g, t);
+    g->current = NULL;
 }
 
 static int pending(const agdf_graph *g)
@@ -607,7 +699,8 @@ int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
                 if (!pending(g)) {
                     if (g->npoll) {         /* no event can ever satisfy them */
                         agdf__await_deadlock(g);
-                        continue;
+                        if (!g->halted)
+                            continue;
                     }
                     finish(g);
                     return AGDF_STEP_DONE;
@@ -670,8 +763,7 @@ agdf_status agdf_result(const agdf_graph *g)
 
 void agdf__halt(agdf_graph *g, const agdf_node *n)
 {
-    g->halted = 1;
-    discard_queues(g);          /* drain loops then stop at their next take */
+    g->halted = 1;              /* drain loops stop; finish() empties the queues */
     agdf__log_halt(g, n);
 }
 

@@ -37,6 +37,7 @@ typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 
 #define AGDF_DONE      0     /* body: the invocation finished (normally or by a raise) */
 #define AGDF_SUSPENDED 1     /* body: the task parked itself and will be resumed */
+#define AGDF__RAISED   2     /* body: finished by a raise (a halt stops the drain loop) */
 
 #define AGDF_STEP_DONE  0    /* agdf_step: finished, see agdf_result() */
 #define AGDF_STEP_READY 1    /* agdf_step: more ready work, call again */
@@ -212,6 +213,7 @@ struct agdf_graph {
     uint32_t npoll;              /* ... of which AGDF_AWAIT polls */
     int polled;                  /* every poll re-checked since another task ran */
     uint32_t batch;              /* resumptions left in the current batch */
+    agdf_task *current;          /* the task running now (its burst holds windows), or NULL */
     agdf_task **heap;            /* timer min-heap on (deadline, seq) */
     uint32_t nheap;              /* timers pending */
     uint32_t nfdwait;            /* tasks waiting on an fd */
@@ -269,9 +271,17 @@ int agdf_node_index(const agdf_graph *g, const char *name);
 #define AGDF__RD 1               /* fd wait for reading */
 #define AGDF__WR 2               /* fd wait for writing */
 
+/* A window of a burst (see AGDF_DRAIN_LOOP): n ring slots from p, reserved. */
+typedef struct agdf_win {
+    unsigned char *p;            /* next slot; put: NULL when the put did not happen */
+    uint32_t n;                  /* slots left */
+} agdf_win;
+
+agdf_win agdf__take_next(agdf_task *t);  /* take + window (n >= 1); n 0: t waits */
+void agdf__take_unwind(agdf_task *t, uint32_t n); /* hand n reserved items back */
+agdf_win agdf__put_next(agdf_task *t);   /* put agdf_out + window; p NULL: t must park */
+void agdf__put_unwind(agdf_task *t, uint32_t n);  /* hand n reserved slots back */
 int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
-int agdf__take_slow(agdf_task *t);       /* empty queue (or halted): join the line; 0 */
-void agdf__wake_putter(agdf_node *n);    /* rule 4 for a take: first producer to ready */
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 int agdf__yield_more(agdf_task *t);      /* resume a pending yield; 1: suspend again */
 void agdf__pass(agdf_task *t);
@@ -282,12 +292,12 @@ void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
 void agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
 int agdf__lost(agdf_task *t, const char *file, int line);
 
-/* The per-item fast path of a yield, inlined into the body: no destination, or
-** one destination that keeps items (dst1, whose item size equals this node's
-** output size: edges are typed) with room, waking its first waiting consumer
-** if there is one.  size is a compile-time constant here, so the copy is a
-** move.  Anything else goes to agdf__yield_slow.  Returns 1 when the task must
-** suspend. */
+/* The per-item fast path of a yield in a body the runtime's own loop runs (or a
+** body written in a C file): no destination, or one destination that keeps
+** items (dst1, whose item size equals this node's output size: edges are typed)
+** with room, waking its first waiting consumer if there is one.  size is a
+** compile-time constant here, so the copy is a move.  Anything else goes to
+** agdf__yield_slow.  Returns 1 when the task must suspend. */
 AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 {
     agdf_node *n = t->node;
@@ -312,46 +322,60 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
     return agdf__yield_slow(t);
 }
 
-/* The per-item fast path of a take, inlined into the generated drain loop:
-** copies the oldest item (size is a compile-time constant there) into dst.
-** Returns 0 when the queue is empty: the task has joined its line of waiting
-** consumers.  A halt empties every queue at once, so no halt test is needed. */
-AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
-{
-    agdf_node *n = t->node;
-    uint32_t head = n->head;
-
-    if (n->count == 0)
-        return agdf__take_slow(t);
-    memcpy(dst, n->buf + (size_t)head * size, size);
-    n->head = head + 1 == n->cap ? 0 : head + 1;
-    n->count--;
-    if (n->putters)
-        agdf__wake_putter(n);
-    return 1;
-}
-
-/* The drain loop of rule 2, for a node whose body function is BODY: resume the
-** task if it is parked inside an invocation, then take items and run the body
-** until it must wait.  agdfc emits one per node so that the body is inlined (one
-** call site) and the item copy has a constant size.  busy is set only while the
-** task is parked mid-invocation, so the per-item path stores nothing but lc. */
+/* The drain loop of rule 2 that agdfc emits once per node: resume the task if
+** it is parked inside an invocation, then take items and run the body until it
+** must wait.  IN is the task's agdf_in, SIZE the item size (a constant) and
+** BODY(t, &window, item, lc) the node's body: item points at the input item and
+** lc is the resume point (0: a new invocation), both in registers.
+**
+** It runs in bursts.  Nothing else runs while a task runs, so when a take finds
+** no producer waiting (rule 4 has nobody to wake) the runtime reserves for it
+** every further item queued before the ring wraps: a window that the loop walks
+** with a pointer and a count, the body reading each item in place.  A yield to
+** the node's one destination reserves free slots the same way (agdf__put_next,
+** when no consumer waits).  Reservations are counted in the queues and
+** statistics at once; what a burst leaves unused is handed back (the unwinds)
+** before the task returns to the scheduler, so every scheduling decision and
+** every report sees exact counts.  An item read in place is copied to IN only
+** when its invocation suspends.  A halt is honoured at the raise: the queues
+** are emptied when the run ends, after the unwind. */
 #define AGDF_DRAIN_LOOP(t, body, in, size)                      \
-    if ((t)->busy)                                              \
+    agdf_win agdf_iw = { NULL, 0 }, agdf_ow = { NULL, 0 };      \
+    const unsigned char *agdf_it = (const unsigned char *)(in); \
+    int agdf_lc = 0, agdf_r;                                    \
+    if ((t)->busy) {                                            \
         (t)->busy = 0;                                          \
-    else if (agdf__take((t), (in), (size)))                     \
-        (t)->lc = 0;                                            \
-    else                                                        \
-        return AGDF_SUSPENDED;                                  \
+        agdf_lc = (t)->lc;                                      \
+        goto agdf_resume;                                       \
+    }                                                           \
     for (;;) {                                                  \
-        if (body(t) == AGDF_SUSPENDED) {                        \
-            (t)->busy = 1;                                      \
-            return AGDF_SUSPENDED;                              \
+        if (!agdf_iw.n) {                                       \
+            agdf_iw = agdf__take_next(t);                       \
+            if (!agdf_iw.n)                                     \
+                break;                                          \
         }                                                       \
-        if (!agdf__take((t), (in), (size)))                     \
-            return AGDF_SUSPENDED;                              \
-        (t)->lc = 0;                                            \
-    }
+        agdf_it = agdf_iw.p;                                    \
+        agdf_iw.p += (size);                                    \
+        agdf_iw.n--;                                            \
+        agdf_lc = 0;                                            \
+    agdf_resume:                                                \
+        agdf_r = body((t), &agdf_ow, agdf_it, agdf_lc);         \
+        if (agdf_r != AGDF_DONE) {                              \
+            if (agdf_r == AGDF_SUSPENDED) {                     \
+                if (agdf_it != (const unsigned char *)(in))     \
+                    memcpy((in), agdf_it, (size));              \
+                (t)->busy = 1;                                  \
+                break;                                          \
+            }                                                   \
+            if ((t)->node->graph->halted)                       \
+                break;                                          \
+        }                                                       \
+    }                                                           \
+    if (agdf_iw.n)                                              \
+        agdf__take_unwind((t), agdf_iw.n);                      \
+    if (agdf_ow.n)                                              \
+        agdf__put_unwind((t), agdf_ow.n);                       \
+    return AGDF_SUSPENDED;
 
 /* ---------------------------------------------------------------- body macros
 ** Inside a body, `self` points to the generated task struct and AGDF_OUT_MAKE(...)
@@ -364,6 +388,7 @@ AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
 ** outside a body they do not compile (`self` undeclared, `case` outside a switch). */
 
 #define AGDF_BEGIN(self) switch ((self)->agdf.lc) { case 0:;
+#define AGDF__BEGIN_AT(lc) switch (lc) { case 0:;   /* agdfc's bodies: lc in a register */
 #define AGDF_END(self)                                          \
         break;                                                  \
     default:                                                    \
@@ -383,7 +408,9 @@ AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
-#define AGDF_YIELD_ITEM(item)                                   \
+/* The put of a body that the runtime's own loop runs, of a body written in a C
+** file, and of a node with no or several destinations. */
+#define AGDF__PUT_ANY(item)                                     \
     do {                                                        \
         self->agdf_out = (item);                                \
         if (agdf__yield(&self->agdf, &self->agdf_out,           \
@@ -393,6 +420,32 @@ AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
             } while (agdf__yield_more(&self->agdf));            \
         }                                                       \
     } while (0)
+
+/* The put agdfc emits for a node with one destination (item type T): a store
+** into the burst's window of reserved slots, *agdf_w, which lives in registers
+** of the drain loop; when it is used up, agdf__put_next puts the item the
+** checked way (waking a consumer, or parking when the queue is full) and
+** reserves the next window. */
+#define AGDF__PUT_WIN(item, T)                                  \
+    do {                                                        \
+        T agdf_o = (item);                                      \
+        if (agdf_w->n) {                                        \
+            memcpy(agdf_w->p, &agdf_o, sizeof agdf_o);          \
+            agdf_w->p += sizeof agdf_o;                         \
+            agdf_w->n--;                                        \
+        } else {                                                \
+            self->agdf_out = agdf_o;                            \
+            *agdf_w = agdf__put_next(&self->agdf);              \
+            if (!agdf_w->p) {                                   \
+                do {                                            \
+                    AGDF__PARK()                                \
+                } while (agdf__yield_more(&self->agdf));        \
+            }                                                   \
+        }                                                       \
+    } while (0)
+
+/* agdfc redefines AGDF_YIELD_ITEM around the bodies it inlines (AGDF__PUT_WIN). */
+#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)
 #define AGDF_YIELD(...) AGDF_YIELD_ITEM(AGDF_OUT_MAKE(__VA_ARGS__))
 
 #define AGDF_PASS()                                             \
@@ -422,7 +475,7 @@ AGDF__HOT int agdf__take(agdf_task *t, void *dst, size_t size)
 #define AGDF_RAISE(...)                                         \
     do {                                                        \
         agdf__raise(&self->agdf, __FILE__, __LINE__, __VA_ARGS__); \
-        return AGDF_DONE;                                       \
+        return AGDF__RAISED;                                    \
     } while (0)
 
 #ifdef __cplusplus

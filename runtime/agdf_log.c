@@ -198,7 +198,7 @@ void agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
 int agdf__lost(agdf_task *t, const char *file, int line)
 {
     agdf__raise(t, file, line, "lost resume point %d (a suspension inside a switch?)", t->lc);
-    return AGDF_DONE;
+    return AGDF__RAISED;
 }
 
 /* Every ready task is an AGDF_AWAIT poll and no timer, fd or offload is left:

@@ -75,10 +75,10 @@ static const agdf_node_def h_unset[] = {H_NODES(-1)};
 static const agdf_node_def h_node_off[] = {H_NODES(0)};
 /* The same graph with generated-style drain loops (AGDF_DRAIN_LOOP), the path
 ** every agdfc program takes: a halt must stop it just the same. */
-static int h_extract_run(agdf_task *t) { AGDF_DRAIN_LOOP(t, h_extract, &((srctask *)(void *)t)->agdf_in, 0) }
-static int h_transform_run(agdf_task *t) { AGDF_DRAIN_LOOP(t, h_transform, &((itask *)(void *)t)->agdf_in, sizeof(int)) }
-static int h_load_run(agdf_task *t) { AGDF_DRAIN_LOOP(t, h_load, &((itask *)(void *)t)->agdf_in, sizeof(int)) }
-static int h_output_run(agdf_task *t) { AGDF_DRAIN_LOOP(t, h_output, &((sinktask *)(void *)t)->agdf_in, sizeof(int)) }
+TG_DRAIN(h_extract_run, srctask, h_extract, 0)
+TG_DRAIN(h_transform_run, itask, h_transform, sizeof(int))
+TG_DRAIN(h_load_run, itask, h_load, sizeof(int))
+TG_DRAIN(h_output_run, sinktask, h_output, sizeof(int))
 static agdf_node_def h_drain[4];
 
 static const agdf_graph_def h_at_node = {"halt_node", 4, h_node_halt, 0, 1000};
