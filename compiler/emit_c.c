@@ -272,7 +272,32 @@ static void cw_params(CWriter *w, const Node *nd)
         cw_printf(w, ", %s %s", nd->params[k].type.text, nd->params[k].name);
 }
 
-static void emit_h_api(CWriter *w, const Graph *g)
+/* Start functions are static inline in the header: each is one agdf_start
+** call, and a program calls few of them, so only those are ever compiled (a
+** 1,000-node graph's .c file would otherwise compile 1,000 functions more). */
+static void emit_h_starts(CWriter *w, const Graph *g, const ItemTable *it)
+{
+    const char *G = g->name;
+    cw_puts(w, "/* Start items: typed, one function per node; 0, or -1 when its queue is full\n"
+               "** or when called from inside a node body. */\n");
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        cw_printf(w, "static inline int %s_start_%s(%s *agdf_g", G, nd->name, G);
+        cw_params(w, nd);
+        cw_puts(w, ")\n{\n");
+        if (it->in_item[i] < 0) {
+            cw_printf(w, "    return agdf_start(&agdf_g->agdf, %s_NODE_%s, NULL);\n}\n", G, nd->name);
+            continue;
+        }
+        cw_printf(w, "    %s__item%d agdf_item;\n", G, it->in_item[i]);
+        for (int k = 0; k < nd->nparams; k++)
+            cw_printf(w, "    agdf_item.v%d = %s;\n", k, nd->params[k].name);
+        cw_printf(w, "    return agdf_start(&agdf_g->agdf, %s_NODE_%s, &agdf_item);\n}\n", G, nd->name);
+    }
+    cw_puts(w, "\n");
+}
+
+static void emit_h_api(CWriter *w, const Graph *g, const ItemTable *it)
 {
     const char *G = g->name;
     cw_printf(w, "/* Resets the graph (counters, queues, tasks, errors); call before each run. */\n"
@@ -288,14 +313,7 @@ static void emit_h_api(CWriter *w, const Graph *g)
                  "int %s_step(%s *g, unsigned budget, long long *wait_ms);\n", G, G);
     cw_printf(w, "/* The runtime object, for agdf_node_stats, agdf_error_at and options. */\n"
                  "agdf_graph *%s_graph(%s *g);\n\n", G, G);
-    cw_puts(w, "/* Start items: typed, one function per node; 0, or -1 when its queue is full. */\n");
-    for (int i = 0; i < GRAPH_NNODES(g); i++) {
-        const Node *nd = GRAPH_NODE(g, i);
-        cw_printf(w, "int %s_start_%s(%s *agdf_g", G, nd->name, G);
-        cw_params(w, nd);
-        cw_puts(w, ");\n");
-    }
-    cw_puts(w, "\n");
+    emit_h_starts(w, g, it);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
         if (nd->body)
@@ -385,7 +403,7 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
     for (int i = 0; i < GRAPH_NNODES(g); i++)
         emit_h_task(&w, g, &it, GRAPH_NODE(g, i));
     emit_h_graph_struct(&w, g, &it);
-    emit_h_api(&w, g);
+    emit_h_api(&w, g, &it);
     cw_puts(&w, "#endif\n");
     items_free(&it);
 }
@@ -521,23 +539,9 @@ static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
     cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n}\n\n", G);
 }
 
-static void emit_c_starts(CWriter *w, const Graph *g, const ItemTable *it)
+static void emit_c_starts(CWriter *w, const Graph *g)
 {
     const char *G = g->name;
-    for (int i = 0; i < GRAPH_NNODES(g); i++) {
-        const Node *nd = GRAPH_NODE(g, i);
-        cw_printf(w, "int %s_start_%s(%s *agdf_g", G, nd->name, G);
-        cw_params(w, nd);
-        cw_puts(w, ")\n{\n");
-        if (it->in_item[i] < 0) {
-            cw_printf(w, "    return agdf_start(&agdf_g->agdf, %s_NODE_%s, NULL);\n}\n\n", G, nd->name);
-            continue;
-        }
-        cw_printf(w, "    %s__item%d agdf_item;\n", G, it->in_item[i]);
-        for (int k = 0; k < nd->nparams; k++)
-            cw_printf(w, "    agdf_item.v%d = %s;\n", k, nd->params[k].name);
-        cw_printf(w, "    return agdf_start(&agdf_g->agdf, %s_NODE_%s, &agdf_item);\n}\n\n", G, nd->name);
-    }
     /* The graph's own start items: `start` statements, or default start nodes.
     ** Every generated name in scope of user text (start arguments) or beside
     ** user parameter names starts with agdf_, which user names may not. */
@@ -691,7 +695,7 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
                 "#endif\n\n");
     emit_c_tables(&w, g, &it);
     emit_c_init(&w, g, &it);
-    emit_c_starts(&w, g, &it);
+    emit_c_starts(&w, g);
     emit_c_api(&w, g);
     if (o->with_main)
         emit_c_main(&w, g);

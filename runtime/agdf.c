@@ -176,14 +176,6 @@ agdf_win agdf__take_next(agdf_task *t)
     return w;
 }
 
-void agdf__take_unwind(agdf_task *t, uint32_t k)
-{
-    agdf_node *n = t->node;
-
-    n->head = n->head >= k ? n->head - k : n->head + n->cap - k;
-    n->count += k;
-}
-
 /* Rule 5 for the one destination: count, then put agdf_out (parking t when
 ** the queue is full), then reserve the free slots before the ring wraps when no
 ** consumer waits, counted now. */
@@ -203,6 +195,7 @@ agdf_win agdf__put_next(agdf_task *t)
     count = d->count;
     if (count == d->cap) {
         t->cursor = 0;
+        t->putting = 1;
         t->wait = AGDF__W_PUT;
         line_push(&d->putters, &d->putters_tail, t);
         return w;
@@ -231,13 +224,22 @@ agdf_win agdf__put_next(agdf_task *t)
     return w;
 }
 
-void agdf__put_unwind(agdf_task *t, uint32_t k)
+/* The end of a burst: `in` reserved items go back to the front of t's queue,
+** `out` reserved slots of the destination are freed and uncounted. */
+int agdf__burst_end(agdf_task *t, uint32_t in, uint32_t out)
 {
     agdf_node *n = t->node, *d = n->dst1;
 
-    d->count -= k;
-    d->stats.in -= k;
-    n->stats.out -= k;
+    if (in) {
+        n->head = n->head >= in ? n->head - in : n->head + n->cap - in;
+        n->count += in;
+    }
+    if (out) {
+        d->count -= out;
+        d->stats.in -= out;
+        n->stats.out -= out;
+    }
+    return AGDF_SUSPENDED;
 }
 
 /* ---------------------------------------------------------------- yield */
@@ -245,7 +247,7 @@ void agdf__put_unwind(agdf_task *t, uint32_t k)
 /* Puts the pending item into the destinations from t->cursor on, in edge
 ** order; parks t at the first full one (1).  The cursor lives in a local and
 ** is stored only when parking: this loop is the fan-out hot path. */
-int agdf__yield_more(agdf_task *t)
+static int yield_more(agdf_task *t)
 {
     agdf_node *n = t->node;
     const uint32_t *dst = n->def->dst;
@@ -257,12 +259,14 @@ int agdf__yield_more(agdf_task *t)
         agdf_node *d = &nodes[dst[i]];
         if (!queue_put(d, item)) {
             t->cursor = i;
+            t->putting = 1;
             t->wait = AGDF__W_PUT;
             line_push(&d->putters, &d->putters_tail, t);
             return 1;
         }
     }
     t->cursor = k;
+    t->putting = 0;
     return 0;
 }
 
@@ -278,7 +282,7 @@ int agdf__yield_slow(agdf_task *t)
     for (i = 0; i < k; i++)
         nodes[dst[i]].stats.in++;
     t->cursor = 0;
-    return agdf__yield_more(t);
+    return yield_more(t);
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -376,7 +380,7 @@ void agdf__wait_fd(agdf_task *t, int fd, int events)
 
     t->wait = AGDF__W_FD;
     t->w.fd = fd;
-    t->events = (uint16_t)events;
+    t->events = (uint8_t)events;
     line_push(&g->fdwait, &g->fdwait_tail, t);
     g->nfdwait++;
 }
@@ -582,11 +586,15 @@ static void drain(agdf_graph *g, agdf_task *t)
     }
 }
 
-/* g->current marks the time a body may run (agdf_start refuses then). */
+/* A task parked in a yield first finishes its put (rule 5: in edge order,
+** parking again at a full queue), then its body resumes.  g->current marks the
+** time a body may run (agdf_start refuses then). */
 static void run_task(agdf_graph *g, agdf_task *t)
 {
     agdf_body_fn run = t->node->def->run;
 
+    if (t->putting && yield_more(t))
+        return;
     g->current = t;
     if (run)
         (void)run(t);

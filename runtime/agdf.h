@@ -37,7 +37,7 @@ typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 
 #define AGDF_DONE      0     /* body: the invocation finished (normally or by a raise) */
 #define AGDF_SUSPENDED 1     /* body: the task parked itself and will be resumed */
-#define AGDF__RAISED   2     /* body: finished by a raise (a halt stops the drain loop) */
+#define AGDF__HALTED   2     /* body: finished by a raise that halted the graph */
 
 #define AGDF_STEP_DONE  0    /* agdf_step: finished, see agdf_result() */
 #define AGDF_STEP_READY 1    /* agdf_step: more ready work, call again */
@@ -81,7 +81,8 @@ struct agdf_task {
     uint32_t cursor;             /* pending yield: next destination (edge order) */
     uint8_t busy;                /* parked inside an invocation: resume, do not take */
     uint8_t wait;                /* what it waits for (internal AGDF__W_*) */
-    uint16_t events;             /* fd wait: AGDF__RD / AGDF__WR */
+    uint8_t events;              /* fd wait: AGDF__RD / AGDF__WR */
+    uint8_t putting;             /* parked in a yield: the put resumes before the body */
     union {
         struct {
             int64_t deadline;    /* ns on the graph clock */
@@ -278,18 +279,16 @@ typedef struct agdf_win {
 } agdf_win;
 
 agdf_win agdf__take_next(agdf_task *t);  /* take + window (n >= 1); n 0: t waits */
-void agdf__take_unwind(agdf_task *t, uint32_t n); /* hand n reserved items back */
 agdf_win agdf__put_next(agdf_task *t);   /* put agdf_out + window; p NULL: t must park */
-void agdf__put_unwind(agdf_task *t, uint32_t n);  /* hand n reserved slots back */
+int agdf__burst_end(agdf_task *t, uint32_t in, uint32_t out); /* hand unused reservations back */
 int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
-int agdf__yield_more(agdf_task *t);      /* resume a pending yield; 1: suspend again */
 void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
 void agdf__sleep(agdf_task *t, int64_t ms);
 void agdf__wait_fd(agdf_task *t, int fd, int events);
 void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
-void agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
+int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
 int agdf__lost(agdf_task *t, const char *file, int line);
 
 /* The per-item fast path of a yield in a body the runtime's own loop runs (or a
@@ -341,7 +340,6 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 ** are emptied when the run ends, after the unwind. */
 #define AGDF_DRAIN_LOOP(t, body, in, size)                      \
     agdf_win agdf_iw = { NULL, 0 }, agdf_ow = { NULL, 0 };      \
-    const unsigned char *agdf_it = (const unsigned char *)(in); \
     int agdf_lc = 0, agdf_r;                                    \
     if ((t)->busy) {                                            \
         (t)->busy = 0;                                          \
@@ -354,28 +352,18 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
             if (!agdf_iw.n)                                     \
                 break;                                          \
         }                                                       \
-        agdf_it = agdf_iw.p;                                    \
+        memcpy((in), agdf_iw.p, (size));                        \
         agdf_iw.p += (size);                                    \
         agdf_iw.n--;                                            \
         agdf_lc = 0;                                            \
     agdf_resume:                                                \
-        agdf_r = body((t), &agdf_ow, agdf_it, agdf_lc);         \
+        agdf_r = body((t), &agdf_ow, (in), agdf_lc);            \
         if (agdf_r != AGDF_DONE) {                              \
-            if (agdf_r == AGDF_SUSPENDED) {                     \
-                if (agdf_it != (const unsigned char *)(in))     \
-                    memcpy((in), agdf_it, (size));              \
-                (t)->busy = 1;                                  \
-                break;                                          \
-            }                                                   \
-            if ((t)->node->graph->halted)                       \
-                break;                                          \
+            (t)->busy = agdf_r == AGDF_SUSPENDED;               \
+            break;                                              \
         }                                                       \
     }                                                           \
-    if (agdf_iw.n)                                              \
-        agdf__take_unwind((t), agdf_iw.n);                      \
-    if (agdf_ow.n)                                              \
-        agdf__put_unwind((t), agdf_ow.n);                       \
-    return AGDF_SUSPENDED;
+    return agdf__burst_end((t), agdf_iw.n, agdf_ow.n);
 
 /* ---------------------------------------------------------------- body macros
 ** Inside a body, `self` points to the generated task struct and AGDF_OUT_MAKE(...)
@@ -415,9 +403,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
         self->agdf_out = (item);                                \
         if (agdf__yield(&self->agdf, &self->agdf_out,           \
                         sizeof self->agdf_out)) {               \
-            do {                                                \
-                AGDF__PARK()                                    \
-            } while (agdf__yield_more(&self->agdf));            \
+            AGDF__PARK()                                        \
         }                                                       \
     } while (0)
 
@@ -437,9 +423,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
             self->agdf_out = agdf_o;                            \
             *agdf_w = agdf__put_next(&self->agdf);              \
             if (!agdf_w->p) {                                   \
-                do {                                            \
-                    AGDF__PARK()                                \
-                } while (agdf__yield_more(&self->agdf));        \
+                AGDF__PARK()                                    \
             }                                                   \
         }                                                       \
     } while (0)
@@ -474,8 +458,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 
 #define AGDF_RAISE(...)                                         \
     do {                                                        \
-        agdf__raise(&self->agdf, __FILE__, __LINE__, __VA_ARGS__); \
-        return AGDF__RAISED;                                    \
+        return agdf__raise(&self->agdf, __FILE__, __LINE__, __VA_ARGS__); \
     } while (0)
 
 #ifdef __cplusplus

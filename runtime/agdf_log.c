@@ -174,7 +174,9 @@ static void log_error(agdf_graph *g, const agdf_node *n, const agdf_error *e)
     emit(g, AGDF_LOG_ERROR, &b);
 }
 
-void agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
+/* Records and logs the error; AGDF__HALTED when it halts the graph (the body
+** returns that, and its drain loop stops), else AGDF_DONE. */
+int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
 {
     agdf_node *n = t->node;
     agdf_graph *g = n->graph;
@@ -191,14 +193,16 @@ void agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
     n->stats.err++;
     g->total_err++;
     log_error(g, n, e);
-    if (n->halt)
-        agdf__halt(g, n);
+    if (!n->halt)
+        return AGDF_DONE;
+    agdf__halt(g, n);
+    return AGDF__HALTED;
 }
 
 int agdf__lost(agdf_task *t, const char *file, int line)
 {
-    agdf__raise(t, file, line, "lost resume point %d (a suspension inside a switch?)", t->lc);
-    return AGDF__RAISED;
+    return agdf__raise(t, file, line, "lost resume point %d (a suspension inside a switch?)",
+                       t->lc);
 }
 
 /* Every ready task is an AGDF_AWAIT poll and no timer, fd or offload is left:

@@ -84,7 +84,7 @@ BODIES(win, PUT_WIN)
         agdf_win w = { NULL, 0 };                                               \
         int r = name(t, &w, &((T *)(void *)t)->agdf_in, t->lc);                 \
         if (w.n)                                                                \
-            agdf__put_unwind(t, w.n);                                           \
+            agdf__burst_end(t, 0, w.n);                                            \
         return r;                                                               \
     }
 PLAIN(src_any, srctask)
