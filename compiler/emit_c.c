@@ -431,11 +431,11 @@ static void emit_c_run(CWriter *w, const Graph *g, const ItemTable *it, const No
     cw_printf(w, "static int %s__%s_run(agdf_task *agdf_t)\n{\n", G, nd->name);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
-    if (it->in_item[nd->id] >= 0)
-        cw_printf(w, "    AGDF_DRAIN_LOOP(agdf_t, %s__%s_body, &self->agdf_in, sizeof self->agdf_in)\n",
-                  G, nd->name);
-    else
-        cw_printf(w, "    AGDF_DRAIN_LOOP(agdf_t, %s__%s_body, &self->agdf_in, 0)\n", G, nd->name);
+    cw_puts(w, "    ");
+    cw_item_type(w, g, it->in_item[nd->id]);
+    cw_puts(w, " agdf_v = self->agdf_in;\n");
+    cw_printf(w, "    AGDF_DRAIN_LOOP(agdf_t, %s__%s_body, agdf_v, self->agdf_in, %s)\n", G,
+              nd->name, it->in_item[nd->id] >= 0 ? "sizeof agdf_v" : "0");
     cw_puts(w, "}\n\n");
 }
 

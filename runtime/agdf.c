@@ -149,97 +149,123 @@ AGDF__HOT int queue_put(agdf_node *n, const void *item)
 ** the drain loop walks it with a pointer; it is granted only when rule 4 has
 ** nobody to wake, because the reserved takes and puts wake no one. */
 
-/* The next item, in place, and after it every item queued before the ring
-** wraps when no producer waits; an empty queue puts t in its line (n = 0). */
-agdf_win agdf__take_next(agdf_task *t)
+/* Hands back what a burst reserved and did not use: `in` items go back to the
+** front of n's queue, `out` slots of its destination are freed and uncounted. */
+static void unwind_in(agdf_node *n, uint32_t in)
+{
+    n->head = n->head >= in ? n->head - in : n->head + n->cap - in;
+    n->count += in;
+}
+
+static void unwind_out(agdf_node *n, uint32_t out)
+{
+    agdf_node *d = n->dst1;
+
+    d->count -= out;
+    d->stats.in -= out;
+    n->stats.out -= out;
+}
+
+int agdf__burst_end(agdf_task *t, uint32_t in, uint32_t out)
+{
+    if (in)
+        unwind_in(t->node, in);
+    if (out)
+        unwind_out(t->node, out);
+    return AGDF_SUSPENDED;
+}
+
+/* The next item (w.p, in the ring) and after it every item queued before the
+** ring wraps when no producer waits (w.n counts them all).  An empty queue
+** ends the burst: its `out` reserved slots go back and t joins the line of
+** consumers (w.n = 0). */
+static agdf_win take_none(agdf_task *t, uint32_t out)
 {
     agdf_node *n = t->node;
     agdf_win w = { NULL, 0 };
-    uint32_t head = n->head, left = n->cap - head;
 
-    if (n->count == 0 || n->graph->halted) {
-        if (!n->graph->halted) {
-            t->wait = AGDF__W_TAKE;
-            line_push(&n->takers, &n->takers_tail, t);
-        }
-        return w;
-    }
-    w.p = n->buf + (size_t)head * n->isz;
-    if (n->putters) {
-        w.n = 1;                /* rule 4: this take wakes the first producer */
-        line_wake(n->graph, &n->putters, &n->putters_tail);
-    } else {
-        w.n = n->count < left ? n->count : left;
-    }
-    n->head = w.n == left ? 0 : head + w.n;
-    n->count -= w.n;
+    if (out)
+        unwind_out(n, out);
+    t->wait = AGDF__W_TAKE;
+    line_push(&n->takers, &n->takers_tail, t);
     return w;
 }
 
-/* Rule 5 for the one destination: count, then put agdf_out (parking t when
-** the queue is full), then reserve the free slots before the ring wraps when no
-** consumer waits, counted now. */
+/* No halt test: after a halt no task runs (the raising one stops at once). */
+agdf_win agdf__take_next(agdf_task *t, uint32_t out)
+{
+    agdf_node *n = t->node;
+    agdf_win w;
+    uint32_t head = n->head, count = n->count, left = n->cap - head;
+
+    if (count == 0)
+        return take_none(t, out);
+    w.p = n->buf + (size_t)head * n->isz;
+    w.n = count < left ? count : left;
+    if (n->putters) {           /* rule 4: this take wakes the first producer */
+        line_wake(n->graph, &n->putters, &n->putters_tail);
+        if (n->putters)
+            w.n = 1;            /* later takes wake the others */
+    }
+    n->head = w.n == left ? 0 : head + w.n;
+    n->count = count - w.n;
+    return w;
+}
+
+/* A put that cannot reserve: the one destination keeps no items (the general
+** way), or its ring is full (rule 5: counted, then t parks with the item in
+** agdf_out, and the scheduler finishes the put before the body resumes). */
+static agdf_win put_slow(agdf_task *t, agdf_node *d)
+{
+    agdf_win w = { NULL, 0 };
+
+    if (!d) {
+        if (!agdf__yield_slow(t))
+            w.p = t->node->buf;     /* put done: n = 0, nothing to write */
+        return w;
+    }
+    t->node->stats.out++;
+    d->stats.in++;
+    t->cursor = 0;
+    t->putting = 1;
+    t->wait = AGDF__W_PUT;
+    line_push(&d->putters, &d->putters_tail, t);
+    return w;
+}
+
+/* Rule 5 for the one destination: the slot of this put (the caller writes the
+** item there) and after it the free slots before the ring wraps when no
+** consumer is left to wake, all counted now (w.n counts them all).  A full
+** ring, or one that keeps no items, goes to put_slow (w.n = 0). */
 agdf_win agdf__put_next(agdf_task *t)
 {
     agdf_node *n = t->node, *d = n->dst1;
-    agdf_win w = { NULL, 0 };
-    uint32_t count, slot, k;
+    agdf_win w;
+    uint32_t count, cap, slot, k;
 
-    if (!d) {                                 /* no item ring there: the general way */
-        if (!agdf__yield_slow(t))
-            w.p = n->buf;
-        return w;
-    }
-    n->stats.out++;
-    d->stats.in++;
+    if (!d || d->count == d->cap)
+        return put_slow(t, d);
     count = d->count;
-    if (count == d->cap) {
-        t->cursor = 0;
-        t->putting = 1;
-        t->wait = AGDF__W_PUT;
-        line_push(&d->putters, &d->putters_tail, t);
-        return w;
-    }
+    cap = d->cap;
     if (count == 0)
         d->head = 0;            /* an empty ring restarts at slot 0: longer windows */
     slot = d->head + count;
-    if (slot >= d->cap)
-        slot -= d->cap;
-    copy_item(d->buf + (size_t)slot * d->isz, (unsigned char *)t + n->def->out_offset, d->isz);
-    if (++slot == d->cap)
-        slot = 0;
+    if (slot >= cap)
+        slot -= cap;
     w.p = d->buf + (size_t)slot * d->isz;
-    if (d->takers)                            /* rule 4: wake the first consumer */
+    k = cap - count;
+    if (k > cap - slot)
+        k = cap - slot;
+    if (d->takers) {                          /* rule 4: wake the first consumer */
         line_wake(n->graph, &d->takers, &d->takers_tail);
-    k = 0;
-    if (!d->takers) {                         /* nobody left for later puts to wake */
-        k = d->cap - count - 1;
-        if (k > d->cap - slot)
-            k = d->cap - slot;
+        if (d->takers)
+            k = 1;                            /* later puts wake the others */
     }
     w.n = k;
-    d->count = count + 1 + k;
+    d->count = count + k;
     d->stats.in += k;
     n->stats.out += k;
     return w;
-}
-
-/* The end of a burst: `in` reserved items go back to the front of t's queue,
-** `out` reserved slots of the destination are freed and uncounted. */
-int agdf__burst_end(agdf_task *t, uint32_t in, uint32_t out)
-{
-    agdf_node *n = t->node, *d = n->dst1;
-
-    if (in) {
-        n->head = n->head >= in ? n->head - in : n->head + n->cap - in;
-        n->count += in;
-    }
-    if (out) {
-        d->count -= out;
-        d->stats.in -= out;
-        n->stats.out -= out;
-    }
-    return AGDF_SUSPENDED;
 }
 
 /* ---------------------------------------------------------------- yield */
@@ -266,6 +292,23 @@ static int yield_more(agdf_task *t)
         }
     }
     t->cursor = k;
+    t->putting = 0;
+    return 0;
+}
+
+/* The put a parked task still owes, before its body resumes: straight into
+** the one destination when there is one, else yield_more. */
+static int put_pending(agdf_task *t)
+{
+    agdf_node *d = t->node->dst1;
+
+    if (!d)
+        return yield_more(t);
+    if (!queue_put(d, (unsigned char *)t + t->node->def->out_offset)) {
+        t->wait = AGDF__W_PUT;
+        line_push(&d->putters, &d->putters_tail, t);
+        return 1;
+    }
     t->putting = 0;
     return 0;
 }
@@ -470,6 +513,7 @@ static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
                                                     : def->halt_on_exception != 0);
     n->errors = m->errors;
     n->ndst = nd->ndst;
+    n->run = nd->run;
     /* The inline yield copies the source's item size into dst1's ring: only a
     ** destination that keeps the items (item_size > 0; the typed edge makes the
     ** sizes equal) may take that path; the others go through agdf__yield_slow. */
@@ -591,9 +635,9 @@ static void drain(agdf_graph *g, agdf_task *t)
 ** time a body may run (agdf_start refuses then). */
 static void run_task(agdf_graph *g, agdf_task *t)
 {
-    agdf_body_fn run = t->node->def->run;
+    agdf_body_fn run = t->node->run;
 
-    if (t->putting && yield_more(t))
+    if (t->putting && put_pending(t))
         return;
     g->current = t;
     if (run)
@@ -685,9 +729,40 @@ static int64_t ns_to_ms_up(int64_t ns)
     return ns < 0 ? -1 : (ns + NS_PER_MS - 1) / NS_PER_MS;
 }
 
+/* Between batches (rule 6): events in, then the next batch, or the reason
+** there is none: AGDF_STEP_DONE or AGDF_STEP_WAIT (with *wait_ms), or -1 to
+** look again (a deadline came due, virtual time advanced, pollers failed). */
+static int next_batch(agdf_graph *g, int64_t *wait_ms)
+{
+    collect(g);
+    if (g->npoll && g->nready == g->npoll && !g->polled) {
+        g->polled = 1;              /* one round of re-checks, then wait */
+    } else if (g->nready == g->npoll) { /* nothing, or only stale polls, ready */
+        if (!pending(g)) {
+            if (g->npoll) {         /* no event can ever satisfy them */
+                agdf__await_deadlock(g);
+                if (!g->halted)
+                    return -1;
+            }
+            finish(g);
+            return AGDF_STEP_DONE;
+        }
+        if (g->virtual_time && g->nheap) {
+            idle_wait(g);
+            virtual_advance(g);
+            return -1;
+        }
+        *wait_ms = ns_to_ms_up(idle_wait(g));
+        return *wait_ms != 0 ? AGDF_STEP_WAIT : -1;
+    }
+    g->batch = g->nready;
+    return AGDF_STEP_READY;
+}
+
 int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
 {
     int64_t dummy;
+    int r;
 
     if (!wait_ms)
         wait_ms = &dummy;
@@ -699,31 +774,10 @@ int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
         g->log_next = agdf__clock(g) + g->log_interval;
     }
     while (budget > 0) {
-        if (g->batch == 0) {
-            collect(g);
-            if (g->npoll && g->nready == g->npoll && !g->polled) {
-                g->polled = 1;              /* one round of re-checks, then wait */
-            } else if (g->nready == g->npoll) { /* nothing, or only stale polls, ready */
-                if (!pending(g)) {
-                    if (g->npoll) {         /* no event can ever satisfy them */
-                        agdf__await_deadlock(g);
-                        if (!g->halted)
-                            continue;
-                    }
-                    finish(g);
-                    return AGDF_STEP_DONE;
-                }
-                if (g->virtual_time && g->nheap) {
-                    idle_wait(g);
-                    virtual_advance(g);
-                    continue;
-                }
-                *wait_ms = ns_to_ms_up(idle_wait(g));
-                if (*wait_ms != 0)
-                    return AGDF_STEP_WAIT;
-                continue;           /* a deadline is due: collect it */
-            }
-            g->batch = g->nready;
+        if (g->batch == 0 && (r = next_batch(g, wait_ms)) != AGDF_STEP_READY) {
+            if (r < 0)
+                continue;
+            return r;
         }
         g->batch--;
         budget--;

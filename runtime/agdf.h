@@ -184,6 +184,7 @@ struct agdf_node {
     uint32_t halt;               /* halt_on_exception, resolved */
     uint32_t ndst;               /* destinations (def->ndst) */
     agdf_node *dst1;             /* the destination when ndst == 1, else NULL */
+    agdf_body_fn run;            /* def->run (read at every resumption) */
     agdf_task *takers;           /* line of waiting consumers (head) */
     agdf_task *takers_tail;      /* ... and its tail */
     agdf_task *putters;          /* line of waiting producers (head) */
@@ -278,8 +279,8 @@ typedef struct agdf_win {
     uint32_t n;                  /* slots left */
 } agdf_win;
 
-agdf_win agdf__take_next(agdf_task *t);  /* take + window (n >= 1); n 0: t waits */
-agdf_win agdf__put_next(agdf_task *t);   /* put agdf_out + window; p NULL: t must park */
+agdf_win agdf__take_next(agdf_task *t, uint32_t out); /* take + window (n >= 1); n 0: t waits */
+agdf_win agdf__put_next(agdf_task *t);   /* reserve this put's slot + window; n 0: see AGDF__PUT_WIN */
 int agdf__burst_end(agdf_task *t, uint32_t in, uint32_t out); /* hand unused reservations back */
 int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
@@ -338,27 +339,29 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 ** every report sees exact counts.  An item read in place is copied to IN only
 ** when its invocation suspends.  A halt is honoured at the raise: the queues
 ** are emptied when the run ends, after the unwind. */
-#define AGDF_DRAIN_LOOP(t, body, in, size)                      \
+#define AGDF_DRAIN_LOOP(t, body, item, keep, size)              \
     agdf_win agdf_iw = { NULL, 0 }, agdf_ow = { NULL, 0 };      \
     int agdf_lc = 0, agdf_r;                                    \
     if ((t)->busy) {                                            \
         (t)->busy = 0;                                          \
         agdf_lc = (t)->lc;                                      \
+        (item) = (keep);                                        \
         goto agdf_resume;                                       \
     }                                                           \
     for (;;) {                                                  \
         if (!agdf_iw.n) {                                       \
-            agdf_iw = agdf__take_next(t);                       \
+            agdf_iw = agdf__take_next((t), agdf_ow.n);          \
             if (!agdf_iw.n)                                     \
-                break;                                          \
+                return AGDF_SUSPENDED;                          \
         }                                                       \
-        memcpy((in), agdf_iw.p, (size));                        \
+        memcpy(&(item), agdf_iw.p, (size));                     \
         agdf_iw.p += (size);                                    \
         agdf_iw.n--;                                            \
         agdf_lc = 0;                                            \
     agdf_resume:                                                \
-        agdf_r = body((t), &agdf_ow, (in), agdf_lc);            \
+        agdf_r = body((t), &agdf_ow, &(item), agdf_lc);         \
         if (agdf_r != AGDF_DONE) {                              \
+            (keep) = (item);                                    \
             (t)->busy = agdf_r == AGDF_SUSPENDED;               \
             break;                                              \
         }                                                       \
@@ -409,22 +412,23 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 
 /* The put agdfc emits for a node with one destination (item type T): a store
 ** into the burst's window of reserved slots, *agdf_w, which lives in registers
-** of the drain loop; when it is used up, agdf__put_next puts the item the
-** checked way (waking a consumer, or parking when the queue is full) and
-** reserves the next window. */
+** of the drain loop.  When it is used up, agdf__put_next makes this put the
+** checked way (rule 5, waking a consumer) and reserves its slot and the next
+** window; with none (n = 0) the put is either done (p set: a destination
+** without items) or waits (p NULL: the queue is full, the task parks with its
+** item in agdf_out and the scheduler finishes the put before it resumes). */
 #define AGDF__PUT_WIN(item, T)                                  \
     do {                                                        \
         T agdf_o = (item);                                      \
+        if (!agdf_w->n)                                         \
+            *agdf_w = agdf__put_next(&self->agdf);              \
         if (agdf_w->n) {                                        \
             memcpy(agdf_w->p, &agdf_o, sizeof agdf_o);          \
             agdf_w->p += sizeof agdf_o;                         \
             agdf_w->n--;                                        \
-        } else {                                                \
+        } else if (!agdf_w->p) {                                \
             self->agdf_out = agdf_o;                            \
-            *agdf_w = agdf__put_next(&self->agdf);              \
-            if (!agdf_w->p) {                                   \
-                AGDF__PARK()                                    \
-            }                                                   \
+            AGDF__PARK()                                        \
         }                                                       \
     } while (0)
 

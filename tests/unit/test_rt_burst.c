@@ -94,9 +94,28 @@ PLAIN(src_win, srctask)
 PLAIN(mid_win, itask)
 PLAIN(sink_win, itask)
 
-static int src_drain(agdf_task *t) { AGDF_DRAIN_LOOP(t, src_win, &((srctask *)(void *)t)->agdf_in, 0) }
-static int mid_drain(agdf_task *t) { AGDF_DRAIN_LOOP(t, mid_win, &((itask *)(void *)t)->agdf_in, sizeof(int)) }
-static int sink_drain(agdf_task *t) { AGDF_DRAIN_LOOP(t, sink_win, &((itask *)(void *)t)->agdf_in, sizeof(int)) }
+/* The drain loops, written as agdfc writes them: the item in a local, kept
+** in agdf_in across a suspension. */
+static int src_drain(agdf_task *t)
+{
+    srctask *self = (srctask *)(void *)t;
+    char v = self->agdf_in;
+    AGDF_DRAIN_LOOP(t, src_win, v, self->agdf_in, 0)
+}
+
+static int mid_drain(agdf_task *t)
+{
+    itask *self = (itask *)(void *)t;
+    int v = self->agdf_in;
+    AGDF_DRAIN_LOOP(t, mid_win, v, self->agdf_in, sizeof v)
+}
+
+static int sink_drain(agdf_task *t)
+{
+    itask *self = (itask *)(void *)t;
+    int v = self->agdf_in;
+    AGDF_DRAIN_LOOP(t, sink_win, v, self->agdf_in, sizeof v)
+}
 
 enum { MODE_ANY, MODE_WIN, MODE_DRAIN };
 

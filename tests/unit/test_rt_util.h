@@ -33,20 +33,21 @@
 
 /* TG_DRAIN(name, T, body, size): a run function `name` that drives the
 ** hand-written body(t) from AGDF_DRAIN_LOOP the way generated bodies are
-** driven: the item arrives in place (copied to agdf_in here) and the resume
-** point in lc; the body's yields take the general put. */
+** driven (the item arrives through a pointer, copied to agdf_in here, and the
+** resume point in lc); the body's yields take the general put. */
 #define TG_DRAIN(name, T, body, size)                                            \
     static int name##_in_place(agdf_task *t, agdf_win *w, const void *item, int lc) \
     {                                                                           \
         (void)w;                                                                \
-        if (item != (const void *)&((T *)(void *)t)->agdf_in)                   \
-            memcpy(&((T *)(void *)t)->agdf_in, item, size);                     \
+        memcpy(&((T *)(void *)t)->agdf_in, item, size);                         \
         t->lc = lc;                                                             \
         return body(t);                                                         \
     }                                                                           \
     static int name(agdf_task *t)                                               \
     {                                                                           \
-        AGDF_DRAIN_LOOP(t, name##_in_place, &((T *)(void *)t)->agdf_in, size)   \
+        T *self = (T *)(void *)t;                                               \
+        T agdf_v = *self;                                                       \
+        AGDF_DRAIN_LOOP(t, name##_in_place, agdf_v.agdf_in, self->agdf_in, size) \
     }
 
 static agdf_graph G;                                  /* the graph under test */
