@@ -65,8 +65,7 @@ static agdf_task *ready_pop(agdf_graph *g)
         g->npoll--;
     else
         g->polled = 0;          /* it may change a condition: polls re-check */
-    t->wait = AGDF__W_NONE;
-    return t;
+    return t;                   /* t->wait is stale until t waits again */
 }
 
 static void line_push(agdf_task **head, agdf_task **tail, agdf_task *t)
@@ -774,18 +773,22 @@ int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
         g->log_next = agdf__clock(g) + g->log_interval;
     }
     while (budget > 0) {
-        if (g->batch == 0 && (r = next_batch(g, wait_ms)) != AGDF_STEP_READY) {
-            if (r < 0)
+        uint32_t batch = g->batch;
+        if (batch == 0) {
+            if ((r = next_batch(g, wait_ms)) < 0)
                 continue;
-            return r;
+            if (r != AGDF_STEP_READY)
+                return r;
+            batch = g->batch;
         }
-        g->batch--;
-        budget--;
-        run_task(g, ready_pop(g));
-        if (g->halted) {
-            finish(g);
-            return AGDF_STEP_DONE;
+        for (; batch > 0 && budget > 0; batch--, budget--) {
+            run_task(g, ready_pop(g));
+            if (g->halted) {
+                finish(g);
+                return AGDF_STEP_DONE;
+            }
         }
+        g->batch = batch;
     }
     return AGDF_STEP_READY;
 }

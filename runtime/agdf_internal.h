@@ -11,7 +11,7 @@
 #include "agdf.h"
 
 enum {
-    AGDF__W_NONE,       /* running, or idle before its first resumption */
+    AGDF__W_NONE,       /* idle before its first resumption (a running task keeps its last state) */
     AGDF__W_READY,      /* in the ready queue */
     AGDF__W_POLL,       /* in the ready queue, re-checking an AGDF_AWAIT condition */
     AGDF__W_TAKE,       /* in a queue's line of consumers */
