@@ -312,19 +312,33 @@ static int put_pending(agdf_task *t)
     return 0;
 }
 
-/* Rule 5: count out and every destination's in first, then put in edge order. */
+/* Rule 5: count out and every destination's in, and put in edge order; a
+** full queue parks t there, its later destinations counted already (the
+** reference counts them all before the first put: no one can look between).
+** One pass, no second call: this is the fan-out hot path. */
 int agdf__yield_slow(agdf_task *t)
 {
     agdf_node *n = t->node;
     const uint32_t *dst = n->def->dst;
     agdf_node *nodes = n->graph->nodes;
+    const unsigned char *item = (unsigned char *)t + n->def->out_offset;
     uint32_t i, k = n->ndst;
 
     n->stats.out++;
-    for (i = 0; i < k; i++)
-        nodes[dst[i]].stats.in++;
-    t->cursor = 0;
-    return yield_more(t);
+    for (i = 0; i < k; i++) {
+        agdf_node *d = &nodes[dst[i]];
+        d->stats.in++;
+        if (!queue_put(d, item)) {
+            t->cursor = i;
+            t->putting = 1;
+            t->wait = AGDF__W_PUT;
+            line_push(&d->putters, &d->putters_tail, t);
+            while (++i < k)
+                nodes[dst[i]].stats.in++;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* ---------------------------------------------------------------- timers */
