@@ -583,7 +583,7 @@ int agdf_start(agdf_graph *g, uint32_t node, const void *item)
     static const unsigned char none[1];
 
     /* From inside a body a queue may hold reserved slots (a burst's window). */
-    if (node >= g->nnodes || g->finished || g->current || (!item && g->nodes[node].isz))
+    if (node >= g->nnodes || g->finished || g->stepping || (!item && g->nodes[node].isz))
         return -1;
     if (!queue_put(&g->nodes[node], item ? item : none))
         return -1;
@@ -644,20 +644,17 @@ static void drain(agdf_graph *g, agdf_task *t)
 }
 
 /* A task parked in a yield first finishes its put (rule 5: in edge order,
-** parking again at a full queue), then its body resumes.  g->current marks the
-** time a body may run (agdf_start refuses then). */
+** parking again at a full queue), then its body resumes. */
 static void run_task(agdf_graph *g, agdf_task *t)
 {
     agdf_body_fn run = t->node->run;
 
     if (t->putting && put_pending(t))
         return;
-    g->current = t;
     if (run)
         (void)run(t);
     else
         drain(g, t);
-    g->current = NULL;
 }
 
 static int pending(const agdf_graph *g)
@@ -747,6 +744,10 @@ static int64_t ns_to_ms_up(int64_t ns)
 ** look again (a deadline came due, virtual time advanced, pollers failed). */
 static int next_batch(agdf_graph *g, int64_t *wait_ms)
 {
+    if (g->nready && !(g->nfdwait | g->noffload | g->nheap | g->npoll) && !g->log_interval) {
+        g->batch = g->nready;       /* nothing to collect: the common case */
+        return AGDF_STEP_READY;
+    }
     collect(g);
     if (g->npoll && g->nready == g->npoll && !g->polled) {
         g->polled = 1;              /* one round of re-checks, then wait */
@@ -772,14 +773,10 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
     return AGDF_STEP_READY;
 }
 
-int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
+static int step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
 {
-    int64_t dummy;
     int r;
 
-    if (!wait_ms)
-        wait_ms = &dummy;
-    *wait_ms = 0;
     if (g->finished)
         return AGDF_STEP_DONE;
     if (!g->running) {
@@ -805,6 +802,22 @@ int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
         g->batch = batch;
     }
     return AGDF_STEP_READY;
+}
+
+/* g->stepping marks the time bodies may run: agdf_start refuses then, since
+** a burst may hold reserved slots of the queue it would put into. */
+int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
+{
+    int64_t dummy;
+    int r;
+
+    if (!wait_ms)
+        wait_ms = &dummy;
+    *wait_ms = 0;
+    g->stepping = 1;
+    r = step(g, budget, wait_ms);
+    g->stepping = 0;
+    return r;
 }
 
 void agdf_wait(agdf_graph *g, int64_t timeout_ms)

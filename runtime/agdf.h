@@ -215,7 +215,7 @@ struct agdf_graph {
     uint32_t npoll;              /* ... of which AGDF_AWAIT polls */
     int polled;                  /* every poll re-checked since another task ran */
     uint32_t batch;              /* resumptions left in the current batch */
-    agdf_task *current;          /* the task running now (its burst holds windows), or NULL */
+    int stepping;                /* inside agdf_step: bodies may run (and hold windows) */
     agdf_task **heap;            /* timer min-heap on (deadline, seq) */
     uint32_t nheap;              /* timers pending */
     uint32_t nfdwait;            /* tasks waiting on an fd */
