@@ -473,7 +473,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     emit_c_put_macro(w, g, it, nd);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
     cw_user_text(w, nd->body, nd->body_pos);
-    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF_YIELD_ITEM\n"
+    cw_puts(w, "    }\n    AGDF__END_AT();\n#undef AGDF_OUT_MAKE\n#undef AGDF_YIELD_ITEM\n"
                "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n}\n\n");
 }
 

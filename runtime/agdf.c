@@ -165,12 +165,19 @@ static void unwind_out(agdf_node *n, uint32_t out)
     n->stats.out -= out;
 }
 
-int agdf__burst_end(agdf_task *t, uint32_t in, uint32_t out)
+/* The end of a burst other than an empty queue: a suspension, a halting
+** raise, or a body resumed at an unknown point (the drain loop's file and line
+** locate it), which is raised and, unless that halts, leaves the task ready to
+** take its next item. */
+int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *file,
+                    int line)
 {
     if (in)
         unwind_in(t->node, in);
     if (out)
         unwind_out(t->node, out);
+    if (r == AGDF__LOST && agdf__lost(t, file, line) != AGDF__HALTED)
+        agdf__ready_push(t->node->graph, t);
     return AGDF_SUSPENDED;
 }
 

@@ -38,6 +38,7 @@ typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 #define AGDF_DONE      0     /* body: the invocation finished (normally or by a raise) */
 #define AGDF_SUSPENDED 1     /* body: the task parked itself and will be resumed */
 #define AGDF__HALTED   2     /* body: finished by a raise that halted the graph */
+#define AGDF__LOST     3     /* body (agdfc's): resumed at an unknown point */
 
 #define AGDF_STEP_DONE  0    /* agdf_step: finished, see agdf_result() */
 #define AGDF_STEP_READY 1    /* agdf_step: more ready work, call again */
@@ -281,7 +282,8 @@ typedef struct agdf_win {
 
 agdf_win agdf__take_next(agdf_task *t, uint32_t out); /* take + window (n >= 1); n 0: t waits */
 agdf_win agdf__put_next(agdf_task *t);   /* reserve this put's slot + window; n 0: see AGDF__PUT_WIN */
-int agdf__burst_end(agdf_task *t, uint32_t in, uint32_t out); /* hand unused reservations back */
+int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *file, int line);
+                                         /* hand unused reservations back; r: why the burst ends */
 int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 void agdf__pass(agdf_task *t);
@@ -366,7 +368,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
             break;                                              \
         }                                                       \
     }                                                           \
-    return agdf__burst_end((t), agdf_iw.n, agdf_ow.n);
+    return agdf__burst_end((t), agdf_r, agdf_iw.n, agdf_ow.n, __FILE__, __LINE__);
 
 /* ---------------------------------------------------------------- body macros
 ** Inside a body, `self` points to the generated task struct and AGDF_OUT_MAKE(...)
@@ -384,6 +386,14 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
         break;                                                  \
     default:                                                    \
         return agdf__lost(&(self)->agdf, __FILE__, __LINE__);   \
+    }                                                           \
+    return AGDF_DONE
+/* agdfc's bodies leave the report of an unknown resume point to their drain
+** loop (one call site per node instead of one per body and loop). */
+#define AGDF__END_AT()                                          \
+        break;                                                  \
+    default:                                                    \
+        return AGDF__LOST;                                      \
     }                                                           \
     return AGDF_DONE
 

@@ -7,7 +7,8 @@
 ** runtime's own loop with the general put (the reference), the same loop with
 ** window puts, and the generated-style drain loop with window puts.  Printed
 ** order, every statistic, the error count and the dropped items after a halt
-** must be identical.  A body's agdf_start is refused in every mode.
+** must be identical.  A body's agdf_start is refused in every mode.  A lost
+** resume point is reported by the drain loop, and the task goes on.
 */
 #include "test_rt_util.h"
 
@@ -84,7 +85,7 @@ BODIES(win, PUT_WIN)
         agdf_win w = { NULL, 0 };                                               \
         int r = name(t, &w, &((T *)(void *)t)->agdf_in, t->lc);                 \
         if (w.n)                                                                \
-            agdf__burst_end(t, 0, w.n);                                            \
+            agdf__burst_end(t, AGDF_DONE, 0, w.n, __FILE__, __LINE__);                                            \
         return r;                                                               \
     }
 PLAIN(src_any, srctask)
@@ -239,12 +240,79 @@ static void test_windows_with_halt(void **state)
     assert_int_equal(agdf_result(&G), AGDF_HALTED);
 }
 
+/* ---------------------------------------------------------------- lost resume point
+** A generated body's unknown resume point is reported by its drain loop
+** (AGDF__END_AT returns AGDF__LOST): raised, then the task takes its next item,
+** or, when the raise halts, the rest is dropped. */
+
+static int switchy(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item, int agdf_lc)
+{
+    itask *self = (itask *)(void *)agdf_t;
+    int v = *(const int *)agdf_item;
+    (void)agdf_w;
+    AGDF__BEGIN_AT(agdf_lc);
+    switch (v) {
+    case 1:
+        AGDF_PASS();            /* wrong: resume point inside the body's switch */
+        say("unreachable");
+        break;
+    default:
+        say("default %d", v);
+        break;
+    }
+    AGDF__END_AT();
+}
+
+static int switchy_drain(agdf_task *t)
+{
+    itask *self = (itask *)(void *)t;
+    int v = self->agdf_in;
+    AGDF_DRAIN_LOOP(t, switchy, v, self->agdf_in, sizeof v)
+}
+
+static void run_switchy(int halt)
+{
+    static agdf_node_def sw[1];
+    static const agdf_graph_def sw_graph = {"lost", 1, sw, 0, 3};
+    const agdf_node_def proto = NODE0("switchy", NULL, itask, 1, 8, sizeof(int), -1);
+    int v[] = {1, 2, 3};
+    int i;
+
+    sw[0] = proto;
+    sw[0].run = switchy_drain;
+    sw[0].halt_on_exception = halt;
+    tg_init(&sw_graph);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(agdf_start(&G, 0, &v[i]), 0);
+    assert_int_equal(agdf_run(&G), halt ? AGDF_HALTED : AGDF_ERRORS);
+    expect_stats(0, 0, 0, 1);
+    assert_non_null(strstr(agdf_error_at(&G, 0, 0)->msg, "lost resume point"));
+    assert_non_null(strstr(LOG, "ERROR:agdf: switchy: lost resume point "));
+}
+
+static void test_lost_resume_point(void **state)
+{
+    (void)state;
+    run_switchy(0);
+    assert_string_equal(OUT, "default 2\ndefault 3\n");
+}
+
+static void test_lost_resume_point_halts(void **state)
+{
+    (void)state;
+    run_switchy(1);
+    assert_string_equal(OUT, "");
+    assert_int_equal(agdf_node_stats(&G, 0)->dropped, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_windows_change_nothing),
         cmocka_unit_test(test_windows_with_raise),
         cmocka_unit_test(test_windows_with_halt),
+        cmocka_unit_test(test_lost_resume_point),
+        cmocka_unit_test(test_lost_resume_point_halts),
     };
     return cmocka_run_group_tests_name("runtime burst windows", tests, NULL, NULL);
 }
