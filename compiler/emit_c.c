@@ -461,7 +461,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
     emit_c_param_copies(w, g, it, nd);
-    cw_puts(w, "    (void)agdf_w;\n    (void)agdf_item;\n");
+    cw_puts(w, "    (void)self;\n    (void)agdf_w;\n    (void)agdf_item;\n");
     if (!nd->body) {
         cw_printf(w, "    self->agdf.lc = agdf_lc;\n    return %s_%s(self", G, nd->name);
         for (int k = 0; k < nd->nparams; k++)
