@@ -224,12 +224,11 @@ static void emit_h_task(CWriter *w, const Graph *g, const ItemTable *it, const N
     cw_printf(w, "/* Node %s: one per task (max_tasks = %lld). */\n", nd->name,
               (long long)nd->max_tasks);
     cw_printf(w, "typedef struct %s_%s_task {\n", g->name, nd->name);
-    cw_puts(w, "    agdf_task agdf;          /* runtime part; must be first */\n");
-    cw_puts(w, "    ");
+    cw_puts(w, "    agdf_task agdf;\n    ");
     cw_item_type(w, g, it->in_item[nd->id]);
-    cw_puts(w, " agdf_in;   /* the invocation's input item */\n    ");
+    cw_puts(w, " agdf_in;\n    ");
     cw_item_type(w, g, it->out_item[nd->id]);
-    cw_puts(w, " agdf_out;  /* the item being yielded */\n");
+    cw_puts(w, " agdf_out;\n");
     if (nd->state)
         cw_user_text(w, nd->state, nd->state_pos);
     cw_printf(w, "} %s_%s_task;\n", g->name, nd->name);
@@ -284,15 +283,16 @@ static void emit_h_starts(CWriter *w, const Graph *g, const ItemTable *it)
         const Node *nd = GRAPH_NODE(g, i);
         cw_printf(w, "static inline int %s_start_%s(%s *agdf_g", G, nd->name, G);
         cw_params(w, nd);
-        cw_puts(w, ")\n{\n");
         if (it->in_item[i] < 0) {
-            cw_printf(w, "    return agdf_start(&agdf_g->agdf, %s_NODE_%s, NULL);\n}\n", G, nd->name);
+            cw_printf(w, ")\n{ return agdf_start(&agdf_g->agdf, %s_NODE_%s, NULL); }\n", G,
+                      nd->name);
             continue;
         }
-        cw_printf(w, "    %s__item%d agdf_item;\n", G, it->in_item[i]);
+        cw_printf(w, ")\n{ %s__item%d agdf_item;", G, it->in_item[i]);
         for (int k = 0; k < nd->nparams; k++)
-            cw_printf(w, "    agdf_item.v%d = %s;\n", k, nd->params[k].name);
-        cw_printf(w, "    return agdf_start(&agdf_g->agdf, %s_NODE_%s, &agdf_item);\n}\n", G, nd->name);
+            cw_printf(w, " agdf_item.v%d = %s;", k, nd->params[k].name);
+        cw_printf(w, " return agdf_start(&agdf_g->agdf, %s_NODE_%s, &agdf_item); }\n", G,
+                  nd->name);
     }
     cw_puts(w, "\n");
 }
@@ -400,6 +400,8 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
     cw_printf(&w, "    %s_NNODES = %d,\n", G, GRAPH_NNODES(g));
     cw_printf(&w, "    %s_NTASKS = %lld\n};\n\n", G, (long long)graph_total_tasks(g));
     emit_h_items(&w, g, &it);
+    cw_puts(&w, "/* Task structs: agdf (the runtime part, first), agdf_in (the input item of\n"
+                "** the invocation), agdf_out (the item being yielded), then the node's state. */\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++)
         emit_h_task(&w, g, &it, GRAPH_NODE(g, i));
     emit_h_graph_struct(&w, g, &it);
@@ -419,8 +421,10 @@ static void emit_c_param_copies(CWriter *w, const Graph *g, const ItemTable *it,
     for (int k = 0; k < nd->nparams; k++)
         cw_printf(w, "    %s %s = agdf_i->v%d;\n", nd->params[k].type.text,
                   nd->params[k].name, k);
+    cw_puts(w, "   ");
     for (int k = 0; k < nd->nparams; k++)
-        cw_printf(w, "    (void)%s;\n", nd->params[k].name);
+        cw_printf(w, " (void)%s;", nd->params[k].name);
+    cw_puts(w, " (void)self; (void)agdf_w; (void)agdf_item;\n");
 }
 
 /* The node's drain loop (rule 2): one call site of the body, so the compiler
@@ -443,12 +447,11 @@ static void emit_c_run(CWriter *w, const Graph *g, const ItemTable *it, const No
 ** of agdf.h), typed with its output item; any other uses the general put. */
 static void emit_c_put_macro(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
 {
-    cw_puts(w, "#undef AGDF_YIELD_ITEM\n");
     if (nd->nsucc == 1 && it->out_item[nd->id] >= 0)
-        cw_printf(w, "#define AGDF_YIELD_ITEM(item) AGDF__PUT_WIN(item, %s__item%d)\n", g->name,
+        cw_printf(w, "#define AGDF__OUT_PUT(item) AGDF__PUT_WIN(item, %s__item%d)\n", g->name,
                   it->out_item[nd->id]);
     else
-        cw_puts(w, "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n");
+        cw_puts(w, "#define AGDF__OUT_PUT(item) AGDF__PUT_ANY(item)\n");
 }
 
 /* The body as a function of (task, output window, input item, resume point),
@@ -461,7 +464,6 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
     emit_c_param_copies(w, g, it, nd);
-    cw_puts(w, "    (void)self;\n    (void)agdf_w;\n    (void)agdf_item;\n");
     if (!nd->body) {
         cw_printf(w, "    self->agdf.lc = agdf_lc;\n    return %s_%s(self", G, nd->name);
         for (int k = 0; k < nd->nparams; k++)
@@ -473,8 +475,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     emit_c_put_macro(w, g, it, nd);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
     cw_user_text(w, nd->body, nd->body_pos);
-    cw_puts(w, "    }\n    AGDF__END_AT();\n#undef AGDF_OUT_MAKE\n#undef AGDF_YIELD_ITEM\n"
-               "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n}\n\n");
+    cw_puts(w, "    }\n    AGDF__END_AT();\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_PUT\n}\n\n");
 }
 
 static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
@@ -685,11 +686,14 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
     cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"
                 "#pragma GCC diagnostic push\n"
                 "#pragma GCC diagnostic error \"-Wreturn-type\"\n"
-                "#endif\n\n");
+                "#endif\n");
+    /* Each body defines AGDF__OUT_PUT: its node's put (see emit_c_put_macro). */
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#define AGDF_YIELD_ITEM(item) AGDF__OUT_PUT(item)\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, &it, GRAPH_NODE(g, i));
         emit_c_run(&w, g, &it, GRAPH_NODE(g, i));
     }
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n");
     cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"
                 "#pragma GCC diagnostic pop\n"
                 "#endif\n\n");
