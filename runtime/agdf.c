@@ -88,6 +88,16 @@ static void line_wake(agdf_graph *g, agdf_task **head, agdf_task **tail)
     agdf__ready_push(g, t);
 }
 
+/* Rule 3 for a yield: t waits in the line of d, its put owed from destination
+** `cursor` on (the scheduler finishes it before the body resumes). */
+static void park_putter(agdf_task *t, agdf_node *d, uint32_t cursor)
+{
+    t->cursor = cursor;
+    t->putting = 1;
+    t->wait = AGDF__W_PUT;
+    line_push(&d->putters, &d->putters_tail, t);
+}
+
 /* ---------------------------------------------------------------- queues */
 
 /* memcpy with the common item sizes as constants (moves, not calls). */
@@ -181,10 +191,8 @@ int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *
     return AGDF_SUSPENDED;
 }
 
-/* The next item (w.p, in the ring) and after it every item queued before the
-** ring wraps when no producer waits (w.n counts them all).  An empty queue
-** ends the burst: its `out` reserved slots go back and t joins the line of
-** consumers (w.n = 0). */
+/* An empty queue ends the burst: the `out` reserved slots go back and t joins
+** the line of consumers (w.n = 0). */
 static agdf_win take_none(agdf_task *t, uint32_t out)
 {
     agdf_node *n = t->node;
@@ -197,7 +205,9 @@ static agdf_win take_none(agdf_task *t, uint32_t out)
     return w;
 }
 
-/* No halt test: after a halt no task runs (the raising one stops at once). */
+/* The next item (w.p, in the ring) and after it every item queued before the
+** ring wraps when no producer is left to wake (w.n counts them all).  No halt
+** test: after a halt no task runs (the raising one stops at once). */
 agdf_win agdf__take_next(agdf_task *t, uint32_t out)
 {
     agdf_node *n = t->node;
@@ -225,17 +235,14 @@ static agdf_win put_slow(agdf_task *t, agdf_node *d)
 {
     agdf_win w = { NULL, 0 };
 
-    if (!d) {
+    if (!d) {                   /* nothing to copy: agdf_out is not needed yet */
         if (!agdf__yield_slow(t))
             w.p = t->node->buf;     /* put done: n = 0, nothing to write */
         return w;
     }
     t->node->stats.out++;
     d->stats.in++;
-    t->cursor = 0;
-    t->putting = 1;
-    t->wait = AGDF__W_PUT;
-    line_push(&d->putters, &d->putters_tail, t);
+    park_putter(t, d, 0);
     return w;
 }
 
@@ -290,10 +297,7 @@ static int yield_more(agdf_task *t)
     for (i = t->cursor; i < k; i++) {
         agdf_node *d = &nodes[dst[i]];
         if (!queue_put(d, item)) {
-            t->cursor = i;
-            t->putting = 1;
-            t->wait = AGDF__W_PUT;
-            line_push(&d->putters, &d->putters_tail, t);
+            park_putter(t, d, i);
             return 1;
         }
     }
@@ -311,8 +315,7 @@ static int put_pending(agdf_task *t)
     if (!d)
         return yield_more(t);
     if (!queue_put(d, (unsigned char *)t + t->node->def->out_offset)) {
-        t->wait = AGDF__W_PUT;
-        line_push(&d->putters, &d->putters_tail, t);
+        park_putter(t, d, 0);
         return 1;
     }
     t->putting = 0;
@@ -336,10 +339,7 @@ int agdf__yield_slow(agdf_task *t)
         agdf_node *d = &nodes[dst[i]];
         d->stats.in++;
         if (!queue_put(d, item)) {
-            t->cursor = i;
-            t->putting = 1;
-            t->wait = AGDF__W_PUT;
-            line_push(&d->putters, &d->putters_tail, t);
+            park_putter(t, d, i);
             while (++i < k)
                 nodes[dst[i]].stats.in++;
             return 1;
@@ -589,7 +589,7 @@ int agdf_start(agdf_graph *g, uint32_t node, const void *item)
 {
     static const unsigned char none[1];
 
-    /* From inside a body a queue may hold reserved slots (a burst's window). */
+    /* Inside agdf_step (a body, a logger) a queue may hold a burst's reserved slots. */
     if (node >= g->nnodes || g->finished || g->stepping || (!item && g->nodes[node].isz))
         return -1;
     if (!queue_put(&g->nodes[node], item ? item : none))
