@@ -326,21 +326,23 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 
 /* The drain loop of rule 2 that agdfc emits once per node: resume the task if
 ** it is parked inside an invocation, then take items and run the body until it
-** must wait.  IN is the task's agdf_in, SIZE the item size (a constant) and
-** BODY(t, &window, item, lc) the node's body: item points at the input item and
-** lc is the resume point (0: a new invocation), both in registers.
+** must wait.  ITEM is a local of the input item type (the compiler keeps it in
+** registers), KEEP the task's agdf_in, where the item is kept while its
+** invocation is suspended, SIZE the item size (a constant, 0: no item) and
+** BODY(t, &window, &item, lc) the node's body, lc its resume point (0: a new
+** invocation).
 **
 ** It runs in bursts.  Nothing else runs while a task runs, so when a take finds
-** no producer waiting (rule 4 has nobody to wake) the runtime reserves for it
-** every further item queued before the ring wraps: a window that the loop walks
-** with a pointer and a count, the body reading each item in place.  A yield to
-** the node's one destination reserves free slots the same way (agdf__put_next,
-** when no consumer waits).  Reservations are counted in the queues and
-** statistics at once; what a burst leaves unused is handed back (the unwinds)
-** before the task returns to the scheduler, so every scheduling decision and
-** every report sees exact counts.  An item read in place is copied to IN only
-** when its invocation suspends.  A halt is honoured at the raise: the queues
-** are emptied when the run ends, after the unwind. */
+** no producer left to wake (rule 4) the runtime reserves for it every further
+** item queued before the ring wraps: a window that the loop walks with a
+** pointer and a count.  A yield to the node's one destination reserves free
+** slots the same way (agdf__put_next, once no consumer is left to wake).
+** Reservations are counted in the queues and statistics at once; what a burst
+** leaves unused is handed back (agdf__take_next when the queue is empty,
+** agdf__burst_end otherwise) before the task returns to the scheduler, so every
+** scheduling decision and every report sees exact counts.  A halt is honoured
+** at the raise (the body returns AGDF__HALTED): the queues are emptied when the
+** run ends, after the hand-back. */
 #define AGDF_DRAIN_LOOP(t, body, item, keep, size)              \
     agdf_win agdf_iw = { NULL, 0 }, agdf_ow = { NULL, 0 };      \
     int agdf_lc = 0, agdf_r;                                    \
@@ -442,7 +444,8 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
         }                                                       \
     } while (0)
 
-/* agdfc redefines AGDF_YIELD_ITEM around the bodies it inlines (AGDF__PUT_WIN). */
+/* Around the bodies it inlines, agdfc redefines AGDF_YIELD_ITEM as AGDF__OUT_PUT,
+** which each body defines: AGDF__PUT_WIN for a node with one destination. */
 #define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)
 #define AGDF_YIELD(...) AGDF_YIELD_ITEM(AGDF_OUT_MAKE(__VA_ARGS__))
 
