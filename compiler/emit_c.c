@@ -48,15 +48,94 @@ static void cw_puts(CWriter *w, const char *s)
     fputs(s, w->f);
 }
 
-/* Formatted output.  Only the format's own newlines are counted: arguments
-** are names, normalised types and numbers, never text with newlines (user C
-** text always goes through cw_puts). */
+/* cw_printf's output, gathered so that stdio is called once per call. */
+typedef struct CwBuf {
+    CWriter *w;
+    size_t n;
+    char s[512];
+} CwBuf;
+
+static void cwb_put(CwBuf *b, const char *s, size_t n)
+{
+    if (b->n + n > sizeof b->s) {
+        fwrite(b->s, 1, b->n, b->w->f);
+        b->n = 0;
+        if (n > sizeof b->s) {
+            fwrite(s, 1, n, b->w->f);
+            return;
+        }
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+}
+
+static void cwb_num(CwBuf *b, unsigned long long v, bool neg)
+{
+    char d[24];
+    size_t i = sizeof d;
+
+    do {
+        d[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg)
+        d[--i] = '-';
+    cwb_put(b, d + i, sizeof d - i);
+}
+
+static void cwb_signed(CwBuf *b, long long v)
+{
+    cwb_num(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+}
+
+/* Formatted output with the directives the emitter uses, %s %d %u %lld %zu
+** %%, in one pass that also counts the format's newlines and one fwrite:
+** vfprintf's generality was half of agdfc's time on a 100,000-node program.
+** Only the format's own newlines are counted: arguments are names, normalised
+** types and numbers, never text with newlines (user C text always goes
+** through cw_puts). */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 2, 3)))
+#endif
 static void cw_printf(CWriter *w, const char *fmt, ...)
 {
     va_list ap;
-    w->line += count_newlines(fmt);
+    CwBuf b;
+    const char *run = fmt, *p;
+
+    b.w = w;
+    b.n = 0;
     va_start(ap, fmt);
-    vfprintf(w->f, fmt, ap);
+    for (p = fmt + strcspn(fmt, "%\n"); *p; p += 1 + strcspn(p + 1, "%\n")) {
+        if (*p == '\n') {
+            w->line++;
+            continue;
+        }
+        cwb_put(&b, run, (size_t)(p - run));
+        if (p[1] == 's') {
+            const char *a = va_arg(ap, const char *);
+            a = a ? a : "(null)";
+            cwb_put(&b, a, strlen(a));
+        } else if (p[1] == 'd') {
+            cwb_signed(&b, va_arg(ap, int));
+        } else if (p[1] == 'u') {
+            cwb_num(&b, va_arg(ap, unsigned), false);
+        } else if (p[1] == 'z' && p[2] == 'u') {
+            cwb_num(&b, va_arg(ap, size_t), false);
+            p++;
+        } else if (p[1] == 'l' && p[2] == 'l' && p[3] == 'd') {
+            cwb_signed(&b, va_arg(ap, long long));
+            p += 2;
+        } else if (p[1] == '%') {
+            cwb_put(&b, "%", 1);
+        } else {
+            abort();            /* a directive this writer was not taught */
+        }
+        p++;
+        run = p + 1;
+    }
+    cwb_put(&b, run, (size_t)(p - run));
+    fwrite(b.s, 1, b.n, w->f);
     va_end(ap);
 }
 
