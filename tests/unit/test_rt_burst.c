@@ -1,6 +1,6 @@
 /*
 ** test_rt_burst.c — the burst windows of AGDF_DRAIN_LOOP and AGDF__PUT_WIN
-** (items taken in place, free slots reserved, both handed back at the end of a
+** (queued items and free slots reserved, both handed back at the end of a
 ** burst) must not change anything observable.  One pipeline, src -> mid (several
 ** tasks) -> sink, whose bodies suspend in the middle of invocations, yield twice
 ** and raise, runs three ways over a grid of queue sizes and task counts: the
@@ -46,7 +46,7 @@ static int mid_##sfx(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item,
     (void)agdf_w;                                                               \
     AGDF__BEGIN_AT(agdf_lc);                                                    \
     if (v % 7 == 3)                                                             \
-        AGDF_PASS();                   /* suspends on an item read in place */  \
+        AGDF_PASS();                   /* suspends mid-burst: the item is kept */ \
     if (v % 11 == 5) {                                                          \
         PUT(-v);                                                                \
         AGDF_PASS();                                                            \

@@ -33,21 +33,20 @@
 
 /* TG_DRAIN(name, T, body, size): a run function `name` that drives the
 ** hand-written body(t) from AGDF_DRAIN_LOOP the way generated bodies are
-** driven (the item arrives through a pointer, copied to agdf_in here, and the
-** resume point in lc); the body's yields take the general put. */
+** driven (the item arrives through a pointer, the resume point in lc); the
+** item's local is agdf_in itself, and the body's yields take the general put. */
 #define TG_DRAIN(name, T, body, size)                                            \
     static int name##_in_place(agdf_task *t, agdf_win *w, const void *item, int lc) \
     {                                                                           \
         (void)w;                                                                \
-        memcpy(&((T *)(void *)t)->agdf_in, item, size);                         \
+        (void)item;                   /* always &agdf_in here */                \
         t->lc = lc;                                                             \
         return body(t);                                                         \
     }                                                                           \
     static int name(agdf_task *t)                                               \
     {                                                                           \
         T *self = (T *)(void *)t;                                               \
-        T agdf_v = *self;                                                       \
-        AGDF_DRAIN_LOOP(t, name##_in_place, agdf_v.agdf_in, self->agdf_in, size) \
+        AGDF_DRAIN_LOOP(t, name##_in_place, self->agdf_in, self->agdf_in, size) \
     }
 
 static agdf_graph G;                                  /* the graph under test */
