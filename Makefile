@@ -85,11 +85,11 @@ lib/libagdf.a: $(RUNTIME_OBJ)
 # Unit tests named test_rt_* exercise the runtime (C99, linked with the
 # sanitizer build of the runtime); the others exercise the compiler.  All of
 # them are built with ASan/UBSan.
-$(B)/tests/test_rt_%: tests/unit/test_rt_%.c $(RUNTIME_SAN_OBJ) $(RUNTIME_HDR) $(wildcard tests/unit/test_rt_*.h)
+$(B)/tests/test_rt_%: tests/unit/test_rt_%.c $(B)/.deps $(RUNTIME_SAN_OBJ) $(RUNTIME_HDR) $(wildcard tests/unit/test_rt_*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_RUNTIME) $(SAN) -Itests/unit -o $@ $< $(RUNTIME_SAN_OBJ) -lcmocka -lpthread
 
-$(B)/tests/test_%: tests/unit/test_%.c $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) compiler/agdfc.h
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/.deps $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) compiler/agdfc.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMPILER) $(SAN) -I$(B)/grammar -Itests/unit -o $@ $< $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) -lcmocka
 
