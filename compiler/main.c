@@ -27,6 +27,10 @@ typedef struct Options {
     EmitKind emit;
     bool line_directives;
     bool with_main;
+    bool depfile;            /* -MD, or implied by -MF/-MT: write a make rule */
+    const char *depfile_path;/* -MF, or NULL: the output's name with .d */
+    const char **dep_targets;/* -MT values in order (argc slots), verbatim */
+    int ndep_targets;
 } Options;
 
 static const char usage_text[] =
@@ -41,6 +45,11 @@ static const char usage_text[] =
     "                     output unless -o is given)\n"
     "  --no-line          no #line directives in the generated C\n"
     "  --main             add a main() to the generated C\n"
+    "  -MD                also write a dependency file for make (FILE.d beside\n"
+    "                     the output): the outputs depend on the .agdf file\n"
+    "  -MF FILE           write the dependency file to FILE (implies -MD)\n"
+    "  -MT TARGET         the rule's target instead of the output files\n"
+    "                     (repeatable; implies -MD)\n"
     "  --version          print the version and exit\n"
     "  --help             print this help and exit\n"
     "\n"
@@ -65,10 +74,13 @@ static bool parse_emit_kind(const char *s, EmitKind *k) {
     return false;
 }
 
+static int check_dep_options(const Options *o);
+
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, Options *o) {
     memset(o, 0, sizeof *o);
     o->line_directives = true;
+    o->dep_targets = util_xmalloc((size_t)argc * sizeof *o->dep_targets);
     bool only_files = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -97,12 +109,22 @@ static int parse_args(int argc, char **argv, Options *o) {
             o->line_directives = false;
         } else if (strcmp(a, "--main") == 0) {
             o->with_main = true;
+        } else if (strcmp(a, "-MD") == 0) {
+            o->depfile = true;
+        } else if (strncmp(a, "-MF", 3) == 0 || strncmp(a, "-MT", 3) == 0) {
+            const char *v = a[3] ? a + 3 : (++i < argc ? argv[i] : NULL);
+            if (!v || !*v)
+                return usage_error(a[2] == 'F' ? "%s needs a file name" : "%s needs a target",
+                                   a[2] == 'F' ? "-MF" : "-MT");
+            if (a[2] == 'F') o->depfile_path = v;
+            else o->dep_targets[o->ndep_targets++] = v;
+            o->depfile = true;
         } else {
             return usage_error("unknown option '%s'", a);
         }
     }
     if (!o->input) return usage_error("%s", "no input file");
-    return -1;
+    return o->depfile ? check_dep_options(o) : -1;
 }
 
 /* Reads the whole input, NUL-terminated (the lexer's sentinel). */
@@ -222,23 +244,41 @@ static char *base_name(const char *path, const char *ext) {
     return s;
 }
 
-/* "out/etl.c" -> "out/etl.h". */
-static char *header_path(const char *cpath) {
-    const char *slash = strrchr(cpath, '/');
-    const char *dot = strrchr(cpath, '.');
-    size_t n = dot && (!slash || dot > slash + 1) ? (size_t)(dot - cpath) : strlen(cpath);
-    char *s = util_xmalloc(n + 3);
-    memcpy(s, cpath, n);
-    strcpy(s + n, ".h");
+/* with_ext("out/etl.c", ".h") -> "out/etl.h": the extension replaced, or added. */
+static char *with_ext(const char *path, const char *ext) {
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    size_t n = dot && (!slash || dot > slash + 1) ? (size_t)(dot - path) : strlen(path);
+    char *s = util_xmalloc(n + strlen(ext) + 1);
+    memcpy(s, path, n);
+    strcpy(s + n, ext);
     return s;
+}
+
+static char *dup_str(const char *s) {
+    return strcpy(util_xmalloc(strlen(s) + 1), s);
+}
+
+/* The files a run writes: files[0] the main output ("-" for standard output),
+** files[1] the header beside a .c file or NULL.  IN names the input (the graph's
+** name for standard input).  Returns how many are named files; free both. */
+static int output_files(const Options *opt, const char *in, char *files[2]) {
+    files[1] = NULL;
+    if (opt->output) files[0] = dup_str(opt->output);
+    else if (opt->emit == EMIT_C || opt->emit == EMIT_H)
+        files[0] = base_name(in, opt->emit == EMIT_H ? ".h" : ".c");
+    else files[0] = dup_str("-");            /* pictures and JSON: stdout */
+    if (strcmp(files[0], "-") == 0) return 0;
+    if (opt->emit == EMIT_C) files[1] = with_ext(files[0], ".h");
+    return files[1] ? 2 : 1;
 }
 
 static int write_c(const Graph *g, const Options *opt, const Source *src) {
     const char *in = strcmp(opt->input, "-") == 0 ? g->name : opt->input;
-    char *cpath = opt->output ? NULL : base_name(in, opt->emit == EMIT_H ? ".h" : ".c");
-    const char *target = opt->output ? opt->output : cpath;
-    bool to_stdout = strcmp(target, "-") == 0;
-    char *hpath = opt->emit == EMIT_C && !to_stdout ? header_path(target) : NULL;
+    char *files[2];
+    bool to_stdout = output_files(opt, in, files) == 0;
+    char *cpath = files[0], *hpath = files[1];
+    const char *target = cpath;
     char *hname = hpath ? base_name(hpath, ".h")
                         : base_name(opt->emit == EMIT_H && !to_stdout ? target : in, ".h");
     EmitOpts eo = { opt->line_directives, opt->with_main, hname, src->path };
@@ -277,12 +317,109 @@ static int write_graph(const Graph *g, const Options *opt, const Source *src) {
     return ok ? 0 : EXIT_USAGE;
 }
 
+/* ---------------------------------------------------------------- depfile */
+
+/* The dependency file's name: -MF, else the output's name with .d, else (output
+** on standard output) the input's basename with .d, as gcc -MD does. */
+static char *depfile_name(const Options *o, char *const files[2], int nfiles) {
+    if (o->depfile_path) return dup_str(o->depfile_path);
+    return nfiles > 0 ? with_ext(files[0], ".d") : base_name(o->input, ".d");
+}
+
+/* -MD's usage errors, found before anything is compiled: the rule needs a named
+** input, a target, names make can read, and a file that is none of the others. */
+static int check_dep_options(const Options *o) {
+    if (strcmp(o->input, "-") == 0)
+        return usage_error("%s needs a named input file, not standard input", "-MD");
+    char *files[2];
+    int n = output_files(o, o->input, files);
+    char *dep = depfile_name(o, files, n);
+    int rc = -1;
+    if (n == 0 && o->ndep_targets == 0)
+        rc = usage_error("%s: the output goes to standard output; name the rule's target "
+                         "with -MT", "-MD");
+    const char *names[3] = { o->input, n > 0 ? files[0] : NULL, dep };
+    for (int i = 0; i < 3 + o->ndep_targets && rc < 0; i++) {
+        const char *s = i < 3 ? names[i] : o->dep_targets[i - 3];
+        if (s && strchr(s, '\n'))
+            rc = usage_error("'%s': a name with a newline cannot be written in a "
+                             "dependency file", s);
+    }
+    for (int i = 0; i < n && rc < 0; i++)
+        if (strcmp(dep, files[i]) == 0)
+            rc = usage_error("the dependency file '%s' would overwrite an output; "
+                             "name it with -MF", dep);
+    if (rc < 0 && strcmp(dep, o->input) == 0)
+        rc = usage_error("the dependency file '%s' would overwrite the input", dep);
+    free(files[0]);
+    free(files[1]);
+    free(dep);
+    return rc;
+}
+
+/* Writes NAME as make reads it: a space or tab escaped with a backslash (the
+** backslashes before it doubled), '$' as "$$", '#' as "\#" (what gcc does). */
+static void dep_put_name(FILE *f, const char *name) {
+    for (const char *p = name; *p; p++) {
+        if (*p == ' ' || *p == '\t') {
+            for (const char *q = p; q > name && q[-1] == '\\'; q--) fputc('\\', f);
+            fputc('\\', f);
+        } else if (*p == '$') {
+            fputc('$', f);
+        } else if (*p == '#') {
+            fputc('\\', f);
+        }
+        fputc(*p, f);
+    }
+}
+
+/* Writes the rule "OUTPUTS: INPUT ...", then an empty rule for each prerequisite
+** after the input (as gcc -MP), so that a file the graph no longer pulls in does
+** not stop make.  Called only after the outputs were written; the file is written
+** like them, whole or not at all. */
+static int write_depfile(const Options *o) {
+    char *files[2];
+    int n = output_files(o, o->input, files);
+    char *dep = depfile_name(o, files, n);
+    const char *prereqs[] = { o->input };  /* a graph pulls in no other file yet */
+    size_t nprereqs = sizeof prereqs / sizeof prereqs[0];
+    Output out;
+    bool ok = out_open(&out, dep);
+    if (ok) {
+        for (int i = 0; i < o->ndep_targets; i++)    /* -MT: verbatim, as gcc */
+            fprintf(out.f, "%s%s", i ? " " : "", o->dep_targets[i]);
+        for (int i = 0; i < n && o->ndep_targets == 0; i++) {
+            if (i) fputc(' ', out.f);
+            dep_put_name(out.f, files[i]);
+        }
+        fputc(':', out.f);
+        for (size_t i = 0; i < nprereqs; i++) {
+            fputc(' ', out.f);
+            dep_put_name(out.f, prereqs[i]);
+        }
+        fputc('\n', out.f);
+        for (size_t i = 1; i < nprereqs; i++) {
+            fputc('\n', out.f);
+            dep_put_name(out.f, prereqs[i]);
+            fputs(":\n", out.f);
+        }
+        ok = out_close(&out) && out_commit(&out);
+    }
+    free(files[0]);
+    free(files[1]);
+    free(dep);
+    return ok ? 0 : EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
     Options opt;
     int rc = parse_args(argc, argv, &opt);
-    if (rc >= 0) return rc;
     Source src;
-    if (!read_source(opt.input, &src)) return EXIT_USAGE;
+    if (rc < 0 && !read_source(opt.input, &src)) rc = EXIT_USAGE;
+    if (rc >= 0) {
+        free(opt.dep_targets);
+        return rc;
+    }
 
     Arena arena = { NULL };
     DiagCtx dc;
@@ -294,10 +431,12 @@ int main(int argc, char **argv) {
     if (dc.nerrors > 0) rc = EXIT_INPUT;
     else if (opt.emit == EMIT_C || opt.emit == EMIT_H) rc = write_c(g, &opt, &src);
     else rc = write_graph(g, &opt, &src);
+    if (rc == 0 && opt.depfile) rc = write_depfile(&opt);
 
     diag_free(&dc);
     parse_graph_free(g);
     arena_free(&arena);
     free((char *)src.text);
+    free(opt.dep_targets);
     return rc;
 }

@@ -60,3 +60,58 @@ printf 'old\n' >"$tmp/c2/out.c"
 check emit-c-error 1 "$agdfc" -o "$tmp/c2/out.c" "$tmp/bad.agdf"
 [ "$(cat "$tmp/c2/out.c")" = old ] && echo "PASS cli/emit-c-error-keeps-file" \
     || echo "FAIL cli/emit-c-error-keeps-file"
+
+# -MD / -MF / -MT: a make rule "OUTPUTS: INPUT", written only on success.
+expect_file() {             # expect_file NAME FILE CONTENT
+    if [ -f "$2" ] && [ "$(cat "$2")" = "$3" ]; then echo "PASS cli/$1"
+    else
+        echo "FAIL cli/$1"
+        { echo "want: $3"; [ -f "$2" ] && echo "got:  $(cat "$2")" || echo "no file $2"; } \
+            | sed 's/^/    /'
+    fi
+}
+mkdir -p "$tmp/d1" "$tmp/d2" "$tmp/d3"
+cp "$good" "$tmp/d1/etl.agdf"
+check md-default 0 sh -c "cd \"$tmp/d1\" && \"$agdfc\" -MD etl.agdf"
+expect_file md-default-rule "$tmp/d1/etl.d" "etl.c etl.h: etl.agdf"
+check md-o 0 "$agdfc" -MD -o "$tmp/d2/out.c" "$good"
+expect_file md-o-rule "$tmp/d2/out.d" "$tmp/d2/out.c $tmp/d2/out.h: $good"
+check mf 0 "$agdfc" -o "$tmp/d2/mf.c" -MF "$tmp/d2/deps.mk" "$good"
+expect_file mf-rule "$tmp/d2/deps.mk" "$tmp/d2/mf.c $tmp/d2/mf.h: $good"
+check mf-joined 0 "$agdfc" -o "$tmp/d2/mf.c" "-MF$tmp/d2/joined.mk" "$good"
+expect_file mf-joined-rule "$tmp/d2/joined.mk" "$tmp/d2/mf.c $tmp/d2/mf.h: $good"
+check mt 0 "$agdfc" -o "$tmp/d2/mt.c" -MT 'a.c' -MTb.h "$good"
+expect_file mt-rule "$tmp/d2/mt.d" "a.c b.h: $good"
+check md-emit-h 0 "$agdfc" --emit=h -MD -o "$tmp/d2/only.h" "$good"
+expect_file md-emit-h-rule "$tmp/d2/only.d" "$tmp/d2/only.h: $good"
+check md-dot-stdout-mt 0 sh -c "cd \"$tmp/d1\" && \"$agdfc\" --emit=dot -MD -MT g.svg etl.agdf"
+expect_file md-dot-stdout-mt-rule "$tmp/d1/etl.d" "g.svg: etl.agdf"
+[ "$(ls "$tmp/d2" | grep -c tmp)" -eq 0 ] && echo "PASS cli/md-no-temporary-left" \
+    || echo "FAIL cli/md-no-temporary-left"
+# Names make would misread: a space, '$' and '#' are escaped as gcc -MD does,
+# and make reads the rule back with the right names.
+cp "$good" "$tmp/d3/my etl\$#.agdf"
+check md-quoting 0 sh -c "cd \"$tmp/d3\" && \"$agdfc\" -MD 'my etl\$#.agdf'"
+expect_file md-quoting-rule "$tmp/d3/my etl\$#.d" 'my\ etl$$\#.c my\ etl$$\#.h: my\ etl$$\#.agdf'
+cat >"$tmp/d3/Makefile" <<'MK'
+include my\ etl$$\#.d
+my\ etl$$\#.h:
+	@echo 'h from $^'
+MK
+check md-quoting-make 0 make -s -B -C "$tmp/d3" 'my etl$#.h'
+grep -q 'h from my etl\$#\.agdf' "$tmp/out" && echo "PASS cli/md-quoting-make-names" \
+    || echo "FAIL cli/md-quoting-make-names"
+# On an input error the old dependency file is kept, as the outputs are.
+printf 'old\n' >"$tmp/d2/bad.d"
+check md-error 1 "$agdfc" -MD -o "$tmp/d2/bad.c" "$tmp/bad.agdf"
+expect_file md-error-keeps-file "$tmp/d2/bad.d" old
+check md-stdin 2 sh -c "\"$agdfc\" -MD -o \"$tmp/d2/s.c\" - <\"$good\""
+check md-stdout-needs-mt 2 "$agdfc" --emit=dot -MD "$good"
+grep -q 'name the rule.s target with -MT' "$tmp/err" && echo "PASS cli/md-stdout-needs-mt-message" \
+    || echo "FAIL cli/md-stdout-needs-mt-message"
+check md-overwrites-output 2 "$agdfc" --emit=json -MD -o "$tmp/d2/x.d" "$good"
+[ ! -e "$tmp/d2/x.d" ] && echo "PASS cli/md-overwrites-output-nothing-written" \
+    || echo "FAIL cli/md-overwrites-output-nothing-written"
+check mf-missing 2 "$agdfc" "$good" -MF
+check mt-missing 2 "$agdfc" "$good" -MT
+check mf-unwritable 2 "$agdfc" -o "$tmp/d2/u.c" -MF "$tmp/no/such/dir/u.d" "$good"
