@@ -7,7 +7,7 @@
 #   make test       every test: unit (cmocka, also under ASan/UBSan), golden,
 #                   examples, conformance; ends with "N passed, N failed"
 #   make bench      the benchmark programs (not part of make test)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local [DESTDIR=/staging]   (and make uninstall)
 
 PREFIX  ?= /usr/local
 CC      ?= cc
@@ -28,7 +28,7 @@ RUNTIME_SAN_OBJ := $(RUNTIME_SRC:%.c=$(B)/san/%.o)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps demo test unit bench install clean
+.PHONY: all deps demo test unit bench install uninstall clean
 .DELETE_ON_ERROR:
 
 all: deps bin/agdfc lib/libagdf.a
@@ -122,11 +122,17 @@ bench: all
 	@bash bench/run.sh
 
 # ---------------------------------------------------------------- install
+# make install [PREFIX=...] [DESTDIR=...] / make uninstall: scripts/install.sh
+# holds the list of installed files (see docs/build.md).
+install uninstall: export PREFIX := $(PREFIX)
+install uninstall: export DESTDIR := $(DESTDIR)
+install uninstall: export CC := $(CC)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
-	install -m 755 bin/agdfc $(DESTDIR)$(PREFIX)/bin/agdfc
-	install -m 644 lib/libagdf.a $(DESTDIR)$(PREFIX)/lib/libagdf.a
-	install -m 644 runtime/agdf.h $(DESTDIR)$(PREFIX)/include/agdf.h
+	@sh scripts/install.sh install
+
+uninstall:
+	@sh scripts/install.sh uninstall
 
 clean:
 	rm -rf $(B) bin lib

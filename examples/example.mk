@@ -76,9 +76,18 @@ $(LIBAGDF):
 	$(MAKE) -C $(ROOT) all
 endif
 
+# The rules an installed agdf gives a project (dist/agdf.mk, installed as
+# share/agdf/agdf.mk): AGDF_COMPILE runs agdfc with a dependency file, included
+# on the next run.  The flags are set here, so it does not ask pkg-config.
+AGDF_CFLAGS  := -I$(RUNTIME_INC)
+AGDF_LIBS    := -lpthread
+AGDF_DEPDIRS := $(B)
+AGDFFLAGS     = $(AGDFC_FLAGS)
+include $(ROOT)/dist/agdf.mk
+
 $(B)/%.c $(B)/%.h: %.agdf $(AGDFC_DEP)
 	@mkdir -p $(B)
-	$(AGDFC) $(AGDFC_FLAGS) $< -o $(B)/$*.c
+	$(AGDF_COMPILE)
 
 $(GEN_O): $(B)/%.o: $(B)/%.c $(GEN_H)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

@@ -1,0 +1,56 @@
+# agdfConfig.cmake — what find_package(agdf CONFIG) loads: the imported targets
+# agdf::agdf and agdf::agdfc (agdfTargets.cmake) and the function
+# agdf_add_graph, which compiles a graph at build time into a target.
+# Installed as PREFIX/lib/cmake/agdf/; see docs/build.md.
+#
+#   agdf_add_graph(TARGET FILE.agdf [MAIN] [OPTIONS flag...])
+#
+# runs agdfc on FILE.agdf (relative to the current source directory) when it
+# changed, writing FILE.c and FILE.h into a directory of the build tree kept
+# for TARGET; adds the .c to TARGET's sources, that directory to its include
+# path (so its C files may #include "FILE.h"), and links agdf::agdf.  MAIN
+# passes --main (a main() in the generated C); OPTIONS are more agdfc flags.
+# TARGET must exist and use the keyword form of target_link_libraries.
+include(CMakeFindDependencyMacro)
+find_dependency(Threads)
+include("${CMAKE_CURRENT_LIST_DIR}/agdfTargets.cmake")
+
+function(agdf_add_graph target file)
+  cmake_parse_arguments(PARSE_ARGV 2 _agdf "MAIN" "" "OPTIONS")
+  if(_agdf_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "agdf_add_graph: unknown arguments: ${_agdf_UNPARSED_ARGUMENTS}"
+                        " (expected: TARGET FILE.agdf [MAIN] [OPTIONS flag...])")
+  endif()
+  if(NOT TARGET "${target}")
+    message(FATAL_ERROR "agdf_add_graph: no target named '${target}' (create it first)")
+  endif()
+  get_filename_component(src "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT EXISTS "${src}")
+    message(FATAL_ERROR "agdf_add_graph: no file '${src}'")
+  endif()
+  get_filename_component(name "${file}" NAME_WE)
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}/agdf/${target}")
+  set(flags ${_agdf_OPTIONS})
+  if(_agdf_MAIN)
+    list(APPEND flags --main)
+  endif()
+  # A depfile lets the build tool see what agdfc read; CMake takes one from a
+  # custom command for the Makefile generators since 3.20, and for Ninja.
+  set(depfile_args)
+  if(CMAKE_GENERATOR MATCHES "Ninja" OR
+     (CMAKE_GENERATOR MATCHES "Makefiles" AND CMAKE_VERSION VERSION_GREATER_EQUAL 3.20))
+    set(depfile_args DEPFILE "${dir}/${name}.agdf.d")
+    list(APPEND flags -MD -MF "${dir}/${name}.agdf.d")
+  endif()
+  file(MAKE_DIRECTORY "${dir}")
+  add_custom_command(
+    OUTPUT "${dir}/${name}.c" "${dir}/${name}.h"
+    COMMAND agdf::agdfc ${flags} -o "${dir}/${name}.c" "${src}"
+    DEPENDS "${src}" "$<TARGET_FILE:agdf::agdfc>"
+    ${depfile_args}
+    COMMENT "agdfc ${file}"
+    VERBATIM)
+  target_sources("${target}" PRIVATE "${dir}/${name}.c" "${dir}/${name}.h")
+  target_include_directories("${target}" PRIVATE "${dir}")
+  target_link_libraries("${target}" PRIVATE agdf::agdf)
+endfunction()
