@@ -28,17 +28,13 @@ PKG_CONFIG ?= pkg-config
 
 # pkg-config runs once, when the fragment is read, and only for what the
 # including Makefile did not set; a failure stops make with the reason.
+agdf_mk_pkg = $(shell $(PKG_CONFIG) --$1 agdf)$(if $(filter 0,$(.SHELLSTATUS)),,$(error \
+  agdf.mk: '$(PKG_CONFIG) --$1 agdf' failed: is PKG_CONFIG_PATH set to PREFIX/lib/pkgconfig?))
 ifeq ($(origin AGDF_CFLAGS),undefined)
-AGDF_CFLAGS := $(shell $(PKG_CONFIG) --cflags agdf)
-ifneq ($(.SHELLSTATUS),0)
-$(error agdf.mk: '$(PKG_CONFIG) --cflags agdf' failed: is PKG_CONFIG_PATH set to PREFIX/lib/pkgconfig?)
-endif
+AGDF_CFLAGS := $(call agdf_mk_pkg,cflags)
 endif
 ifeq ($(origin AGDF_LIBS),undefined)
-AGDF_LIBS := $(shell $(PKG_CONFIG) --libs agdf)
-ifneq ($(.SHELLSTATUS),0)
-$(error agdf.mk: '$(PKG_CONFIG) --libs agdf' failed: is PKG_CONFIG_PATH set to PREFIX/lib/pkgconfig?)
-endif
+AGDF_LIBS := $(call agdf_mk_pkg,libs)
 endif
 
 # The recipe of a rule "DIR/%.c DIR/%.h: %.agdf": writes the .c, the .h beside

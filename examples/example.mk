@@ -17,6 +17,8 @@
 # the agdf log lines of its stderr (INFO:agdf: / ERROR:agdf: ...) with expected.stderr,
 # and its exit status with expected.status; any difference fails the target.
 #
+# The graphs are compiled with the rules of the Make fragment agdf installs
+# (ROOT/dist/agdf.mk; docs/build.md), which also writes build/G.agdf.d.
 # The compiler and the runtime come from the repository root (ROOT, default ../..):
 # bin/agdfc and lib/libagdf.a, built there with `make` when missing.  Override AGDFC,
 # LIBAGDF and RUNTIME_INC to use an installed agdf instead.  `make SAN=1 ...` builds

@@ -111,6 +111,13 @@ if [ "$(wc -l <"$T/mp.re.log")" -eq 3 ] &&
 else
     fail make-project-touch-rebuilds-only-graph "$T/mp.re.log"
 fi
+# Where pkg-config finds no agdf, make stops at the include line and says why.
+(export PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$T/none" PKG_CONFIG=pkg-config
+ make -C "$mp" --no-print-directory) >"$T/mp.none.log" 2>&1
+grep -q "Package agdf was not found" "$T/mp.none.log" &&
+    grep -q 'agdf.mk not found.  Stop' "$T/mp.none.log" \
+    && pass make-project-without-agdf-says-why || fail make-project-without-agdf-says-why "$T/mp.none.log"
+
 # The fragment includes the dependency files: a prerequisite added to one
 # (as a graph that pulled in another file would have) reruns agdfc.
 printf 'squares.c squares.h: extra.txt\n' >>"$mp/squares.agdf.d"
