@@ -38,7 +38,7 @@ put() {
         if [ -e "$dest/$3" ]; then echo "rm $dest/$3"; rm -f "$dest/$3"; fi
         return
     fi
-    echo "install $2 $dest/$3"
+    echo "install $dest/$3"
     install -d "$(dirname "$dest/$3")"
     install -m "$1" "$2" "$dest/$3"
     if [ $# -gt 3 ]; then "$STRIP" $4 "$dest/$3"; fi
