@@ -674,6 +674,7 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "        \"  --log-interval=SECS   log data-flow statistics every SECS seconds\\n\"\n"
         "        \"  --log-nodes=A,B       only log these nodes\\n\"\n"
         "        \"  --virtual-time        sleeps complete at once, in deadline order\\n\"\n"
+        "        \"  --trace=FILE          write a Chrome/Perfetto trace of the run to FILE\\n\"\n"
         "        \"  --help                this text\\n\\n\"\n"
         "        \"exit status: 0 no node raised, 1 some node raised, 2 usage error,\\n\"\n"
         "        \"3 halted by halt_on_exception\\n\", argv0);\n}\n\n");
@@ -701,6 +702,7 @@ static void emit_c_main(CWriter *w, const Graph *g)
     cw_puts(w,
         "    int stats = 0, virt = 0, filtered = 0, i;\n"
         "    double interval = 0;\n"
+        "    const char *trace = NULL;\n"
         "    agdf_status st;\n");
     cw_printf(w, "    %s_init(g);\n", G);
     cw_puts(w,
@@ -713,6 +715,12 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "            interval = strtod(a + 15, &end);\n"
         "            if (end == a + 15 || *end || !(interval > 0) || interval > 1e9) {\n"
         "                fprintf(stderr, \"%s: bad --log-interval: %s\\n\", argv[0], a + 15);\n"
+        "                return 2;\n"
+        "            }\n"
+        "        } else if (strncmp(a, \"--trace=\", 8) == 0) {\n"
+        "            trace = a + 8;\n"
+        "            if (!*trace) {\n"
+        "                fprintf(stderr, \"%s: bad --trace: no file name\\n\", argv[0]);\n"
         "                return 2;\n"
         "            }\n"
         "        } else if (strncmp(a, \"--log-nodes=\", 12) == 0) {\n"
@@ -729,9 +737,15 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "    if (virt)\n        agdf_set_virtual_time(&g->agdf, 1);\n"
         "    if (interval > 0 || filtered)\n"
         "        agdf_set_data_flow_logging(&g->agdf, interval > 0 ? (uint32_t)(interval * 1000 + 0.5) : 0,\n"
-        "                                   filtered ? nodes : NULL, NULL);\n");
+        "                                   filtered ? nodes : NULL, NULL);\n"
+        "    if (trace && agdf_trace_open(&g->agdf, trace) != 0) {\n"
+        "        fprintf(stderr, \"%s: cannot write --trace file %s: %s\\n\", argv[0], trace,\n"
+        "                strerror(errno));\n"
+        "        return 2;\n"
+        "    }\n");
     cw_printf(w, "    st = %s_run(g);\n", G);
     cw_puts(w,
+        "    (void)agdf_trace_close();   /* a failed write was logged */\n"
         "    fflush(stdout);\n"
         "    /* The final report, as the reference logs it: the --log-nodes filter\n"
         "    ** applies, and data-flow logging alone also ends with one. */\n"
@@ -757,7 +771,7 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
                 "#endif\n");
     cw_printf(&w, "#include \"%s\"\n\n#include <stddef.h>\n", hname);
     if (o->with_main)
-        cw_puts(&w, "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n");
+        cw_puts(&w, "#include <errno.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n");
     cw_puts(&w, "\n");
     emit_verbatims(&w, g, false);
     /* A body is an int function: a bare `return;` in it would hand garbage to

@@ -553,6 +553,7 @@ static void tasks_init(agdf_graph *g, agdf_node *n)
         t->index = k;
         agdf__ready_push(g, t);
     }
+    n->task0 = g->ntasks;
     g->ntasks += n->def->ntasks;
 }
 
@@ -652,7 +653,7 @@ static void drain(agdf_graph *g, agdf_task *t)
 
 /* A task parked in a yield first finishes its put (rule 5: in edge order,
 ** parking again at a full queue), then its body resumes. */
-static void run_task(agdf_graph *g, agdf_task *t)
+AGDF__HOT void run_task(agdf_graph *g, agdf_task *t)
 {
     agdf_body_fn run = t->node->run;
 
@@ -662,6 +663,14 @@ static void run_task(agdf_graph *g, agdf_task *t)
         (void)run(t);
     else
         drain(g, t);
+}
+
+/* run_task as one slice of an open trace (agdf_trace.c). */
+static void run_traced(agdf_graph *g, agdf_task *t)
+{
+    agdf__trace_begin(g, t);
+    run_task(g, t);
+    agdf__trace_end(g, t);
 }
 
 static int pending(const agdf_graph *g)
@@ -800,7 +809,11 @@ static int step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
             batch = g->batch;
         }
         for (; batch > 0 && budget > 0; batch--, budget--) {
-            run_task(g, ready_pop(g));
+            agdf_task *t = ready_pop(g);
+            if (g->trace)       /* the one test tracing costs when it is off */
+                run_traced(g, t);
+            else
+                run_task(g, t);
             if (g->halted) {
                 finish(g);
                 return AGDF_STEP_DONE;

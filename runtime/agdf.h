@@ -194,6 +194,8 @@ struct agdf_node {
     uint32_t nerrors;            /* records held */
     uint32_t err_next;           /* ring slot the next record goes to */
     agdf_stats stats;            /* counters */
+    uint32_t task0;              /* index of task 0 among the graph's tasks (trace tracks) */
+    uint32_t traced;             /* queue depth last written to the trace */
 };
 
 /* The offload pool's state, opaque here (pthread types stay out of the header);
@@ -240,6 +242,7 @@ struct agdf_graph {
     const char *const *log_nodes;/* NULL-terminated filter, NULL = all */
     const char *log_format;      /* line format, NULL = default */
     agdf__pool_mem pool;         /* offload pool */
+    struct agdf__trace *trace;   /* open trace (agdf_trace.c), NULL: none */
 };
 
 /* ---------------------------------------------------------------- API */
@@ -261,6 +264,13 @@ void agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
 void agdf_log_stats(agdf_graph *g);        /* every node, declaration order */
 void agdf_log_data_flow(agdf_graph *g);    /* one report now: the logging filter's nodes
                                               (every node when there is no filter) */
+
+/* Tracing (docs/tracing.md): Chrome trace-event JSON, one open trace at a
+** time, opened before a run and closed after it.  open: 0, or -1 with errno
+** set (the file cannot be created, or a trace is open already); close: 0, or
+** -1 when a write failed during the run (reported once through the logger). */
+int agdf_trace_open(agdf_graph *g, const char *path);
+int agdf_trace_close(void);
 
 const agdf_stats *agdf_node_stats(const agdf_graph *g, uint32_t node);
 uint32_t agdf_error_count(const agdf_graph *g, uint32_t node);

@@ -2,8 +2,9 @@
 ** agdf_internal.h — what the runtime's own files share and nobody else may use:
 ** the task wait states, the ready queue, the graph clock and the hooks between
 ** the scheduler core (agdf.c), the error and logging code (agdf_log.c, the only
-** part that formats text) and the offload pool (agdf_offload.c, the only part
-** that uses threads).  Not installed.
+** part that formats log text), the tracer (agdf_trace.c, which writes the trace
+** file) and the offload pool (agdf_offload.c, the only part that uses threads).
+** Not installed.
 */
 #ifndef AGDF_INTERNAL_H
 #define AGDF_INTERNAL_H
@@ -29,10 +30,22 @@ void agdf__halt(agdf_graph *g, const agdf_node *n);  /* stop processing; logs wh
 void agdf__log_flow(agdf_graph *g);            /* one periodic data-flow report */
 void agdf__log_halt(agdf_graph *g, const agdf_node *n);
 void agdf__await_deadlock(agdf_graph *g);      /* fail every poller: nothing can wake them */
+void agdf__log_trace_failed(agdf_graph *g, const char *path, int err);  /* tracing stops */
 
 /* agdf_offload.c (no-ops with AGDF_NO_OFFLOAD) */
 int agdf__offload_fd(agdf_graph *g);           /* read end of the wake pipe, -1 if none */
 void agdf__offload_collect(agdf_graph *g);     /* finished calls: tasks back to ready */
 void agdf__offload_stop(agdf_graph *g);        /* end of run: drop queued jobs, join */
+
+/* agdf_trace.c: each hook runs only when g->trace is set, so a graph without
+** a trace pays one predictable branch per task switch (AGDF__TRACED). */
+#define AGDF__TRACED(g, call) do { if ((g)->trace) call; } while (0)
+void agdf__trace_begin(agdf_graph *g, const agdf_task *t);  /* a slice starts */
+void agdf__trace_end(agdf_graph *g, const agdf_task *t);    /* ... and ends */
+void agdf__trace_raise(agdf_graph *g, const agdf_task *t, const agdf_error *e, int halts);
+int64_t agdf__trace_stamp(void);               /* raw monotonic ns (any thread) */
+void agdf__trace_call(const agdf_task *t, unsigned worker, int64_t start, int64_t end);
+                                               /* a worker's offloaded call: under the pool lock */
+void agdf__trace_calls(agdf_graph *g);         /* the scheduler writes them: under the pool lock */
 
 #endif /* AGDF_INTERNAL_H */

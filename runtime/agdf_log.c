@@ -193,6 +193,7 @@ int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
     n->stats.err++;
     g->total_err++;
     log_error(g, n, e);
+    AGDF__TRACED(g, agdf__trace_raise(g, t, e, n->halt != 0));
     if (!n->halt)
         return AGDF_DONE;
     agdf__halt(g, n);
@@ -233,5 +234,20 @@ void agdf__log_halt(agdf_graph *g, const agdf_node *n)
     put_str(&b, "ERROR:agdf: Pipeline execution halted due to an exception in ");
     put_str(&b, n->def->name);
     put_str(&b, " node");
+    emit(g, AGDF_LOG_ERROR, &b);
+}
+
+/* A write to the trace file failed (agdf_trace.c stops tracing): said once. */
+void agdf__log_trace_failed(agdf_graph *g, const char *path, int err)
+{
+    buf b;
+
+    b.n = 0;
+    b.s[0] = '\0';
+    put_str(&b, "ERROR:agdf: trace ");
+    put_str(&b, path);
+    put_str(&b, ": ");
+    put_str(&b, strerror(err));
+    put_str(&b, "; tracing stopped");
     emit(g, AGDF_LOG_ERROR, &b);
 }

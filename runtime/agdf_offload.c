@@ -36,6 +36,7 @@ typedef struct agdf__pool {
     pthread_cond_t cv;           /* signalled when a job arrives or on stop */
     pthread_t th[AGDF_OFFLOAD_THREADS_MAX]; /* workers */
     unsigned nth;                /* workers started */
+    unsigned nid;                /* workers that took an index (trace tracks) */
     int started;                 /* pool up for this run */
     int stop;                    /* workers must exit */
     int pipe_rd;                 /* scheduler polls this */
@@ -65,14 +66,20 @@ static void fifo_push(agdf_task **head, agdf_task **tail, agdf_task *t)
     *tail = t;
 }
 
+/* A traced graph's calls are timed here and handed to agdf_trace.c under the
+** lock (g->trace changes only between runs, when no worker exists). */
 static void *worker(void *arg)
 {
     agdf__pool *p = arg;
     char one = 1;
+    unsigned id;
 
     pthread_mutex_lock(&p->mu);
+    id = p->nid++;
     for (;;) {
         agdf_task *t;
+        int64_t t0 = 0, t1 = 0;
+        int traced;
         while (!p->jobs && !p->stop)
             pthread_cond_wait(&p->cv, &p->mu);
         if (!p->jobs)
@@ -81,9 +88,16 @@ static void *worker(void *arg)
         p->jobs = t->next;
         if (!p->jobs)
             p->jobs_tail = NULL;
+        traced = t->node->graph->trace != NULL;
         pthread_mutex_unlock(&p->mu);
+        if (traced)
+            t0 = agdf__trace_stamp();
         t->w.off.fn(t->w.off.arg);
+        if (traced)
+            t1 = agdf__trace_stamp();
         pthread_mutex_lock(&p->mu);
+        if (traced)
+            agdf__trace_call(t, id, t0, t1);
         fifo_push(&p->done, &p->done_tail, t);
         while (write(p->pipe_wr, &one, 1) < 0 && errno == EINTR)
             ;
@@ -102,6 +116,7 @@ static int pool_start(agdf__pool *p)
     p->pipe_rd = fds[0];
     p->pipe_wr = fds[1];
     p->stop = 0;
+    p->nid = 0;
     p->jobs = p->jobs_tail = p->done = p->done_tail = NULL;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
@@ -154,6 +169,7 @@ void agdf__offload_collect(agdf_graph *g)
     pthread_mutex_lock(&p->mu);
     t = p->done;
     p->done = p->done_tail = NULL;
+    AGDF__TRACED(g, agdf__trace_calls(g));
     pthread_mutex_unlock(&p->mu);
     for (; t; t = next) {
         next = t->next;
@@ -176,6 +192,7 @@ void agdf__offload_stop(agdf_graph *g)
     pthread_mutex_unlock(&p->mu);
     for (i = 0; i < p->nth; i++)
         pthread_join(p->th[i], NULL);
+    AGDF__TRACED(g, agdf__trace_calls(g));  /* the last calls, workers joined */
     close(p->pipe_rd);
     close(p->pipe_wr);
     pthread_cond_destroy(&p->cv);
