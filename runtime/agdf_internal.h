@@ -39,6 +39,9 @@ void agdf__offload_stop(agdf_graph *g);        /* end of run: drop queued jobs, 
 
 /* agdf_trace.c: each hook runs only when g->trace is set, so a graph without
 ** a trace pays one predictable branch per task switch (AGDF__TRACED). */
+#ifndef AGDF_TRACE_CALLS
+#define AGDF_TRACE_CALLS 64     /* offloaded calls held between two collections */
+#endif
 #define AGDF__TRACED(g, call) do { if ((g)->trace) call; } while (0)
 void agdf__trace_begin(agdf_graph *g, const agdf_task *t);  /* a slice starts */
 void agdf__trace_end(agdf_graph *g, const agdf_task *t);    /* ... and ends */

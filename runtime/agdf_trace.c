@@ -27,9 +27,6 @@
 #ifndef AGDF_TRACE_BUF
 #define AGDF_TRACE_BUF 65536     /* bytes formatted before one write() */
 #endif
-#ifndef AGDF_TRACE_CALLS
-#define AGDF_TRACE_CALLS 64      /* offloaded calls held between two collections */
-#endif
 
 typedef char agdf__trace_buf_ok[AGDF_TRACE_BUF >= 1 && AGDF_TRACE_CALLS >= 1 ? 1 : -1];
 
