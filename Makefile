@@ -7,6 +7,8 @@
 #   make test       every test: unit (cmocka, also under ASan/UBSan), golden,
 #                   examples, conformance; ends with "N passed, N failed"
 #   make bench      the benchmark programs (not part of make test)
+#   make trace-picture  re-render docs/tracing.png from a real trace (needs
+#                   rsvg-convert, Debian librsvg2-bin; not part of make test)
 #   make install PREFIX=/usr/local [DESTDIR=/staging]   (and make uninstall)
 
 PREFIX  ?= /usr/local
@@ -28,7 +30,7 @@ RUNTIME_SAN_OBJ := $(RUNTIME_SRC:%.c=$(B)/san/%.o)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps demo test unit bench install uninstall clean
+.PHONY: all deps demo test unit bench trace-picture install uninstall clean
 .DELETE_ON_ERROR:
 
 all: deps bin/agdfc lib/libagdf.a
@@ -120,6 +122,17 @@ demo: all
 
 bench: all
 	@bash bench/run.sh
+
+# docs/tracing.md's picture: tests/trace/pipe.agdf run with --trace, drawn by
+# scripts/trace_svg.py.
+trace-picture: all
+	@mkdir -p $(B)/trace
+	bin/agdfc --main tests/trace/pipe.agdf -o $(B)/trace/pipe.c
+	$(CC) -std=c99 -O2 -Iruntime -I$(B)/trace $(B)/trace/pipe.c lib/libagdf.a -lpthread -o $(B)/trace/pipe
+	$(B)/trace/pipe --trace=$(B)/trace/pipe.json 2>/dev/null || test $$? = 1
+	python3 scripts/trace_svg.py $(B)/trace/pipe.json $(B)/trace/pipe.svg \
+	    "pipe: ./pipe --trace=pipe.json (tests/trace/pipe.agdf)"
+	rsvg-convert -o docs/tracing.png $(B)/trace/pipe.svg
 
 # ---------------------------------------------------------------- install
 # make install [PREFIX=...] [DESTDIR=...] / make uninstall: scripts/install.sh
