@@ -307,8 +307,9 @@ static int yield_more(agdf_task *t)
 }
 
 /* The put a parked task still owes, before its body resumes: straight into
-** the one destination when there is one, else yield_more. */
-static int put_pending(agdf_task *t)
+** the one destination when there is one, else yield_more.  Forced inline: run_task
+** has two copies (the traced one too), which would otherwise leave it a call. */
+AGDF__HOT int put_pending(agdf_task *t)
 {
     agdf_node *d = t->node->dst1;
 
