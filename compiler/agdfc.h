@@ -271,6 +271,9 @@ typedef struct EmitOpts {
     bool with_main;          /* --main */
     const char *header_name; /* how the .c includes the header ("etl.h") */
     const char *src_path;    /* the .agdf path for #line and messages */
+    const char *out_path;    /* this output as the user named it ("build/etl.c"),
+                             ** for the #line back into it, so a debugger finds the
+                             ** file from where the compiler ran; NULL: the bare name */
 } EmitOpts;
 
 void emit_dot(const Graph *g, FILE *out);

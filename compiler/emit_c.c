@@ -463,7 +463,7 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
     CWriter w;
     const char *G = g->name;
     ItemTable it;
-    cw_open(&w, out, o, o->header_name ? o->header_name : "graph.h");
+    cw_open(&w, out, o, o->out_path ? o->out_path : o->header_name ? o->header_name : "graph.h");
     items_build(&it, g);
     cw_banner(&w, g, o);
     cw_puts(&w, "#ifndef ");
@@ -759,7 +759,7 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
     ItemTable it;
     const char *hname = o->header_name ? o->header_name : "graph.h";
     char *cname = c_name_of(hname);
-    cw_open(&w, out, o, cname);
+    cw_open(&w, out, o, o->out_path ? o->out_path : cname);
     items_build(&it, g);
     cw_banner(&w, g, o);
     /* Bodies are POSIX code (fds, pipes, clocks, threads), but a strict ISO

@@ -281,10 +281,11 @@ static int write_c(const Graph *g, const Options *opt, const Source *src) {
     const char *target = cpath;
     char *hname = hpath ? base_name(hpath, ".h")
                         : base_name(opt->emit == EMIT_H && !to_stdout ? target : in, ".h");
-    EmitOpts eo = { opt->line_directives, opt->with_main, hname, src->path };
+    EmitOpts eo = { opt->line_directives, opt->with_main, hname, src->path, NULL };
     Output oc, oh;
     bool ok = out_open(&oc, target);
     if (ok) {
+        eo.out_path = to_stdout ? NULL : target;     /* #line names it as written */
         if (opt->emit == EMIT_H) emit_h(g, &eo, oc.f);
         else emit_c(g, &eo, oc.f);
         ok = out_close(&oc);
@@ -292,6 +293,7 @@ static int write_c(const Graph *g, const Options *opt, const Source *src) {
     if (ok && hpath) {
         ok = out_open(&oh, hpath);
         if (ok) {
+            eo.out_path = hpath;
             emit_h(g, &eo, oh.f);
             ok = out_close(&oh);
             ok = ok && out_commit(&oh);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# tests/gdb/run.sh — source-level debugging of generated code: compiles an
+# example with its output in a subdirectory (agdfc -o sub/branching.c, then
+# cc -g -O0 from the parent directory, as a Makefile with a build/ directory
+# does) and checks, with gdb in batch mode, that a breakpoint on a .agdf line
+# is hit, and that a frame in generated code names the generated file as it
+# was written, so gdb finds it and `list` prints its lines.  gdb is required
+# (.ci/run installs it): a missing gdb is a FAIL.  Takes about 1 s.
+set -u
+cd "$(dirname "$0")/../.."
+root=$PWD
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() {                    # fail NAME DETAIL-FILE...
+    local name=$1
+    shift
+    echo "FAIL gdb/$name"
+    for f in "$@"; do sed 's/^/    /' "$f" | head -20; done
+}
+
+if ! command -v gdb >/dev/null 2>&1; then
+    echo "FAIL gdb/installed"
+    echo "    gdb not found (bash .ci/run installs it)"
+    exit 0
+fi
+echo "PASS gdb/installed"
+
+cp examples/branching/branching.agdf "$tmp/"
+mkdir "$tmp/sub"
+cd "$tmp"
+if "$root/bin/agdfc" --main branching.agdf -o sub/branching.c 2>err \
+   && cc -std=c99 -g -O0 -I"$root/runtime" sub/branching.c "$root/lib/libagdf.a" \
+        -lpthread -o prog 2>>err; then
+    echo "PASS gdb/build"
+else
+    fail build err
+    exit 0
+fi
+
+# Every #line back into the generated file names it as -o gave it.
+back=$(grep -c '^#line [0-9]* "sub/branching\.c"$' sub/branching.c)
+bare=$(grep -c '^#line [0-9]* "branching\.c"$' sub/branching.c)
+if [ "$back" -gt 0 ] && [ "$bare" -eq 0 ]; then echo "PASS gdb/line-names-output"
+else
+    echo "FAIL gdb/line-names-output"
+    echo "    $back #line to sub/branching.c, $bare to branching.c"
+fi
+
+line=$(grep -n 'printf("func2 got' branching.agdf | cut -d: -f1)
+gdb -batch -nx -iex 'set debuginfod enabled off' \
+    -ex "break branching.agdf:$line" -ex run -ex bt -ex 'frame 1' \
+    -ex 'info source' -ex list ./prog >out 2>&1 </dev/null
+
+if grep -q "^Breakpoint 1, branching__func2_body .* at .*branching\.agdf:$line\$" out \
+   && grep -q "^$line[[:space:]]*printf(\"func2 got" out; then
+    echo "PASS gdb/breakpoint-on-agdf-line"
+else
+    fail breakpoint-on-agdf-line out
+fi
+
+# Frame 1 is the node's drain loop, in the generated C.
+gline=$(sed -n 's/^#1 .* in branching__func2_run .* at sub\/branching\.c:\([0-9]*\)$/\1/p' out | head -1)
+if [ -n "$gline" ] && grep -q "^Located in $tmp/sub/branching\.c\$" out; then
+    echo "PASS gdb/frame-names-generated-file"
+else
+    fail frame-names-generated-file out
+fi
+want=$(sed -n "${gline:-0}p" sub/branching.c 2>/dev/null)
+if [ -n "$gline" ] && [ -n "$want" ] && grep -qxF "$gline	$want" out; then
+    echo "PASS gdb/list-shows-generated-line"
+else
+    echo "FAIL gdb/list-shows-generated-line"
+    echo "    line ${gline:-?} of sub/branching.c: $want"
+    sed 's/^/    /' out | tail -12
+fi
