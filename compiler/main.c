@@ -50,12 +50,15 @@ static const char usage_text[] =
     "  -MF FILE           write the dependency file to FILE (implies -MD)\n"
     "  -MT TARGET         the rule's target instead of the output files\n"
     "                     (repeatable; implies -MD)\n"
+    "  -ferror-limit=N, --error-limit=N\n"
+    "                     stop after N errors (default 20; 0: no limit)\n"
     "  --version          print the version and exit\n"
-    "  --help             print this help and exit\n"
+    "  -h, --help         print this help and exit\n"
     "\n"
     "FILE may be \"-\" for standard input.  Without -o, C goes to NAME.c and\n"
     "NAME.h in the current directory (NAME: the file's basename).\n"
-    "Exit status: 0 ok, 1 errors in the input, 2 usage or I/O error.\n";
+    "Exit status: 0 ok, 1 errors in the input, 2 usage or I/O error.\n"
+    "Manual: man agdfc (docs/agdfc.1 in the source tree).\n";
 
 static int usage_error(const char *fmt, const char *arg) {
     fputs("agdfc: ", stderr);

@@ -115,3 +115,47 @@ check md-overwrites-output 2 "$agdfc" --emit=json -MD -o "$tmp/d2/x.d" "$good"
 check mf-missing 2 "$agdfc" "$good" -MF
 check mt-missing 2 "$agdfc" "$good" -MT
 check mf-unwritable 2 "$agdfc" -o "$tmp/d2/u.c" -MF "$tmp/no/such/dir/u.d" "$good"
+
+# The man page (docs/agdfc.1) and --help list the same options; it renders
+# without warnings (groff, from groff-base) and names the current version.
+man=$root/docs/agdfc.1
+"$agdfc" --help >"$tmp/help" 2>&1
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$tmp/help" "$man" >"$tmp/optdiff" 2>&1 <<'PY'
+import re, sys
+opt = re.compile(r'(?<![\w-])--?[A-Za-z][A-Za-z-]*')
+help_opts = set()
+for line in open(sys.argv[1]):
+    if line.startswith('  -'):                       # the option column
+        help_opts.update(opt.findall(re.split(r'\s{2,}', line.strip())[0]))
+man_opts, section, tag = set(), '', False
+for line in open(sys.argv[2]):
+    if line.startswith('.SH'):
+        section = line[3:].strip()
+    elif section == 'OPTIONS' and line.startswith('.TP'):
+        tag = True
+    elif tag:
+        text = re.sub(r'\\f.', '', line.replace('\\-', '-'))
+        man_opts.update(opt.findall(text))
+        tag = False
+for o in sorted(help_opts - man_opts): print('in --help, not in the man page:', o)
+for o in sorted(man_opts - help_opts): print('in the man page, not in --help:', o)
+if len(help_opts) < 10: print('too few options found in --help:', sorted(help_opts))
+PY
+    if [ ! -s "$tmp/optdiff" ]; then echo "PASS cli/man-options-match-help"
+    else echo "FAIL cli/man-options-match-help"; sed 's/^/    /' "$tmp/optdiff"; fi
+else
+    echo "FAIL cli/man-options-match-help"
+    echo "    python3 is needed"
+fi
+if command -v groff >/dev/null 2>&1 \
+   && groff -man -Tutf8 -ww -z "$man" >"$tmp/groff" 2>&1 && [ ! -s "$tmp/groff" ] \
+   && groff -man -Tutf8 -P-cbou "$man" 2>/dev/null | grep -q 'EXIT STATUS'; then
+    echo "PASS cli/man-renders"
+else
+    echo "FAIL cli/man-renders"
+    sed 's/^/    /' "$tmp/groff" 2>/dev/null | head -10
+fi
+version=$("$agdfc" --version | sed -n 's/^agdfc //p')
+grep -q "^\.TH AGDFC 1 .* \"agdf $version\"" "$man" && echo "PASS cli/man-version" \
+    || echo "FAIL cli/man-version"
