@@ -134,6 +134,13 @@ trace-picture: all
 	    "pipe: ./pipe --trace=pipe.json (tests/trace/pipe.agdf)"
 	rsvg-convert -o docs/tracing.png $(B)/trace/pipe.svg
 
+# The picture docs/cli.md shows, drawn by agdfc --emit=dot and Graphviz.
+# Not part of `make test`: run it when the example or the DOT output changes.
+.PHONY: docs-pictures
+docs-pictures: docs/graph-example.svg
+docs/graph-example.svg: examples/branching/branching.agdf bin/agdfc
+	bin/agdfc --emit=dot $< | dot -Tsvg -o $@
+
 # ---------------------------------------------------------------- install
 # make install [PREFIX=...] [DESTDIR=...] / make uninstall: scripts/install.sh
 # holds the list of installed files (see docs/build.md).

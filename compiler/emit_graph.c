@@ -196,12 +196,36 @@ void emit_json(const Graph *g, const Source *src, FILE *out) {
     fputs("\n}\n", out);
 }
 
-/* ---------------------------------------------------------------- DOT */
+/* ---------------------------------------------------------------- pictures */
 
-/* Names are C identifiers and types C type names, but a DOT string still
-** needs its quotes and backslashes escaped. */
+/* Both pictures show on each node its max_tasks, queue_size and effective
+** halt_on_exception (a halting node is also drawn in red), the start nodes
+** in bold, and on each edge the type of the items it carries: the source's
+** output types, "(int, double)" for a tuple, "()" for an empty item. */
+
+static bool node_halts(const Graph *g, const Node *n) {
+    return n->halt_on_exception >= 0 ? n->halt_on_exception : g->halt_on_exception;
+}
+
+/* Writes text through esc, which escapes what the picture's syntax needs. */
+typedef void (*EscFn)(FILE *out, const char *s);
+
+static void edge_type(FILE *out, const Node *from, EscFn esc) {
+    if (from->nouts == 1 && !from->out_tuple) { esc(out, from->outs[0].text); return; }
+    fputc('(', out);
+    for (int i = 0; i < from->nouts; i++) {
+        if (i) fputs(", ", out);
+        esc(out, from->outs[i].text);
+    }
+    fputc(')', out);
+}
+
+/* Names are C identifiers, but types are C text (a type may be written with
+** a macro, a string in an attribute, ...): a DOT string needs its quotes and
+** backslashes escaped, and a line break is written \n. */
 static void dot_str_body(FILE *out, const char *s) {
     for (; *s; s++) {
+        if (*s == '\n') { fputs("\\n", out); continue; }
         if (*s == '"' || *s == '\\') fputc('\\', out);
         fputc(*s, out);
     }
@@ -210,32 +234,72 @@ static void dot_str_body(FILE *out, const char *s) {
 void emit_dot(const Graph *g, FILE *out) {
     fputs("digraph \"", out);
     dot_str_body(out, g->name);
-    fputs("\" {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n", out);
+    fputs("\" {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n"
+          "    edge [fontname=\"monospace\", fontsize=10];\n", out);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *n = GRAPH_NODE(g, i);
-        fprintf(out, "    \"%s\" [label=\"%s\\nmax_tasks=%lld queue_size=%lld\"%s];\n",
-                n->name, n->name, (long long)n->max_tasks, (long long)n->queue_size,
-                n->is_start ? ", style=bold" : "");
+        bool halt = node_halts(g, n);
+        fputs("    \"", out);
+        dot_str_body(out, n->name);
+        fputs("\" [label=\"", out);
+        dot_str_body(out, n->name);
+        fprintf(out, "\\nmax_tasks=%lld queue_size=%lld\\nhalt_on_exception=%s\"%s%s];\n",
+                (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false",
+                n->is_start ? ", style=bold" : "", halt ? ", color=red" : "");
     }
     for (size_t i = 0; i < g->edges.len; i++) {
         const Edge *e = GRAPH_EDGE(g, i);
-        if (!e->duplicate) fprintf(out, "    \"%s\" -> \"%s\";\n", e->from, e->to);
+        if (e->duplicate) continue;
+        fputs("    \"", out);
+        dot_str_body(out, e->from);
+        fputs("\" -> \"", out);
+        dot_str_body(out, e->to);
+        fputs("\" [label=\"", out);
+        edge_type(out, GRAPH_NODE(g, e->from_id), dot_str_body);
+        fputs("\"];\n", out);
     }
     fputs("}\n", out);
 }
 
 /* ---------------------------------------------------------------- Mermaid */
 
+/* A Mermaid "quoted label" ends at the first quote and is read as HTML: the
+** quote, the angle brackets and the ampersand are written as entities
+** (#quot; #lt; #gt; #amp;), and a line break as <br/>. */
+static void mermaid_str(FILE *out, const char *s) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '"': fputs("#quot;", out); break;
+        case '<': fputs("#lt;", out); break;
+        case '>': fputs("#gt;", out); break;
+        case '&': fputs("#amp;", out); break;
+        case '#': fputs("#35;", out); break;
+        case '\n': fputs("<br/>", out); break;
+        default: fputc(*s, out); break;
+        }
+    }
+}
+
 /* Node ids get a prefix: Mermaid reserves some words ("end", "graph"). */
 void emit_mermaid(const Graph *g, FILE *out) {
     fputs("flowchart LR\n", out);
+    bool any_halt = false;
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *n = GRAPH_NODE(g, i);
-        fprintf(out, "    n_%s[\"%s<br/>max_tasks=%lld queue_size=%lld\"]\n", n->name,
-                n->name, (long long)n->max_tasks, (long long)n->queue_size);
+        bool halt = node_halts(g, n);
+        any_halt |= halt;
+        fprintf(out, "    n_%s[\"", n->name);
+        mermaid_str(out, n->name);
+        fprintf(out, "<br/>max_tasks=%lld queue_size=%lld<br/>halt_on_exception=%s\"]%s\n",
+                (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false",
+                halt ? ":::halt" : "");
     }
     for (size_t i = 0; i < g->edges.len; i++) {
         const Edge *e = GRAPH_EDGE(g, i);
-        if (!e->duplicate) fprintf(out, "    n_%s --> n_%s\n", e->from, e->to);
+        if (e->duplicate) continue;
+        fprintf(out, "    n_%s -->|\"", e->from);
+        edge_type(out, GRAPH_NODE(g, e->from_id), mermaid_str);
+        fprintf(out, "\"| n_%s\n", e->to);
     }
+    if (any_halt) fputs("    classDef halt stroke:#c00,stroke-width:2px\n", out);
 }
