@@ -3,7 +3,7 @@
 ** hand-written graph (the way agdfc generates one): an 8-node chain passing ints
 ** (source -> 6 forwarders -> sink), N items, run alone and then beside 10,000
 ** idle nodes (one task each, never fed).  Prints ns per item for both and their
-** ratio; DESIGN.md §2 wants them equal (the issue: within 10%).
+** ratio; docs/runtime.md ("Cost") wants them equal: within 10%.
 **
 **   sh bench/runtime_idle.sh [N [QUEUE]]      (builds build/runtime_idle with cc -O2
 **   from bench/runtime_idle.c and runtime's .c files, -lpthread, then runs it)

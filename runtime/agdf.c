@@ -2,7 +2,7 @@
 ** agdf.c — the scheduler core of libagdf: graph set-up over caller storage,
 ** bounded FIFO queues with FIFO lines of waiting consumers and producers, the
 ** ready queue, the timer heap, fd waiting with poll(), and the run loop that
-** applies DESIGN.md §2's six rules.  Every scheduling decision is O(1) (the
+** applies the six scheduling rules of docs/language.md §10.  Every scheduling decision is O(1) (the
 ** heap is O(log timers)): nothing here scans nodes or tasks except agdf_init, a
 ** halt and the end of a run.  No stdio and no allocation: text goes through
 ** agdf_log.c, threads live in agdf_offload.c.

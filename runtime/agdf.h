@@ -5,8 +5,8 @@
 ** pthread pool for blocking calls, errors, statistics and logging.  Every byte of
 ** storage is the caller's: the generated graph struct declares the tasks, queue
 ** buffers, error rings and wait slots with compile-time sizes and hands them to
-** agdf_init(); the library never allocates.  The scheduling rules are DESIGN.md
-** §2 "The scheduling model, precisely"; docs/runtime.md explains the model, the
+** agdf_init(); the library never allocates.  The scheduling rules are those of
+** docs/language.md §10 ("Scheduling, precisely"); docs/runtime.md explains the model, the
 ** macros used in node bodies and their stackless caveats.  Public names start with
 ** agdf_ / AGDF_; names with a double underscore are internal and may change.
 */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """tests/conformance/model.py — an executable model of the scheduling rules of
-DESIGN §2 ("the scheduling model, precisely"; docs/language.md §10), and a
+docs/language.md §10 ("Scheduling, precisely"), and a
 generator of random conformance graphs in the style of case_NN.agdf.
 
 The model is an asyncio-like loop written out by hand: a FIFO ready queue of

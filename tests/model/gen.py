@@ -3,7 +3,7 @@
 
 The acceptance tests hold agdf to the reference library on random graphs we cannot
 see; this script produces more graphs of the same kind so that tests/model/model.py
-(an independent simulator of DESIGN §2's six scheduling rules) can be compared with
+(an independent simulator of the six scheduling rules of docs/language.md §10) can be compared with
 the compiled programs.  The shape mirrors the twelve conformance cases: nodes n0..nK
 declared in order; a node with incoming edges takes `int v`, one without takes no
 parameters (prints -1 and is a default start node); each body prints "nI got V", may

@@ -2,8 +2,8 @@
 """An independent model of agdf's scheduler, for differential testing.
 
 It reads a .agdf graph in the style of tests/conformance/case_NN.agdf (and of
-tests/model/gen.py), simulates it under the six rules of DESIGN §2 ("The scheduling
-model, precisely"), and prints what the reference library would print: the stdout
+tests/model/gen.py), simulates it under the six rules of docs/language.md §10 ("Scheduling,
+precisely"), and prints what the reference library would print: the stdout
 lines, then one line per node `NAME IN OUT ERR` (the .stats format); the exit status
 is 1 when some node raised, 0 otherwise.  It is written from the rules, not from
 runtime/agdf.c, and stays deliberately literal:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/model/run.sh — differential testing of the generated programs against an
-# independent model of DESIGN §2's scheduling rules.  First the model itself
+# independent model of the scheduling rules (docs/language.md §10).  First the model itself
 # (tests/model/model.py) must reproduce the twelve ground-truth cases of
 # tests/conformance/ (stdout, statistics, exit status) exactly.  Then, for K seeded
 # random graphs from tests/model/gen.py (the same kind as the conformance cases),
