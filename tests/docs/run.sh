@@ -20,6 +20,8 @@ fi
 mkdir -p "$tmp/home" "$tmp/readme" "$tmp/language"
 ln -s "$root/bin" "$root/lib" "$root/runtime" "$tmp/readme/"
 export HOME=$tmp/home
+# A reader's shell is not inside a make: no "Entering directory" in the outputs.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 replay() { python3 tests/docs/replay.py "$@" --agdfc "$root/bin/agdfc" --runtime "$root/runtime"; }
 replay docs/tutorial.md "$root"
 replay README.md "$tmp/readme"
