@@ -1,6 +1,7 @@
 /*
 ** emit_graph.c — writes a checked Graph as a picture (Graphviz DOT, Mermaid
-** flowchart) or as JSON for other tools.  All three are deterministic: nodes
+** flowchart: nodes with their attributes, edges with their item types) or as
+** JSON for other tools.  All three are deterministic: nodes
 ** in declaration order, edges in declaration order (a repeated edge once),
 ** numbers in decimal, no timestamps, so the output can be diffed and kept
 ** as a golden file.  The JSON carries the whole checked graph: names, types,
