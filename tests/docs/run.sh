@@ -5,7 +5,8 @@
 # compared) and README.md's minimal example (run in a directory that sees the
 # checkout's bin/, lib/ and runtime/), compiles every complete graph of
 # README.md and docs/language.md, and builds and runs the program the files
-# of docs/language.md make.  The conventions that say what each block is
+# of docs/language.md make; also checks docs/runtime.md's sizes (on x86-64)
+# and the message length against sizeof and AGDF_ERROR_MSG.  The conventions that say what each block is
 # are at the top of tests/docs/replay.py.  Budget: under 60 s (about 10 s here,
 # most of it the tutorial's two real-time seconds and its builds).
 set -u
@@ -27,3 +28,30 @@ replay() { python3 tests/docs/replay.py "$@" --agdfc "$root/bin/agdfc" --runtime
 replay docs/tutorial.md "$root"
 replay README.md "$tmp/readme"
 replay docs/language.md "$tmp/language"
+
+# docs/runtime.md's table of sizes (x86-64) and the message length it and
+# docs/language.md give, against sizeof and AGDF_ERROR_MSG.
+if [ "$(uname -m)" = x86_64 ]; then
+    python3 - "$tmp/sizes.c" <<'PY'
+import re, sys
+rows = re.findall(r'^\| `sizeof\((\w+)\)`[^|]*\| (\d+)', open('docs/runtime.md').read(), re.M)
+msg = re.search(r'`AGDF_ERROR_MSG` = (\d+) bytes', open('docs/runtime.md').read())
+raise_ = re.search(r'truncated to (\d+) bytes: `AGDF_ERROR_MSG` − 1', open('docs/language.md').read())
+with open(sys.argv[1], 'w') as f:
+    f.write('#include <stdio.h>\n#include "agdf.h"\nint main(void) {\n    int bad = 0;\n')
+    checks = [('sizeof(%s)' % t, n) for t, n in rows]
+    checks += [('AGDF_ERROR_MSG', msg.group(1) if msg else '-1'),
+               ('AGDF_ERROR_MSG - 1', raise_.group(1) if raise_ else '-1')]
+    for expr, n in checks:
+        f.write('    if ((long)(%s) != %s) { printf("%s is %%ld, the docs say %s\\n", (long)(%s)); bad = 1; }\n'
+                % (expr, n, expr, n, expr))
+    f.write('    printf("%d figures\\n", ' + str(len(checks)) + ');\n    return bad;\n}\n')
+PY
+    if cc -std=c99 -I"$root/runtime" "$tmp/sizes.c" -o "$tmp/sizes" 2>"$tmp/sizes.err" \
+       && "$tmp/sizes" >"$tmp/sizes.out" && grep -q '^7 figures$' "$tmp/sizes.out"; then
+        echo "PASS docs/runtime.md sizes"
+    else
+        echo "FAIL docs/runtime.md sizes"
+        cat "$tmp/sizes.err" "$tmp/sizes.out" 2>/dev/null | sed 's/^/    /'
+    fi
+fi
