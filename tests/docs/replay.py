@@ -5,8 +5,8 @@ following it would, so the page cannot drift from what the tools do.
     replay.py PAGE START_DIR [--agdfc AGDFC --runtime DIR]
 
 The blocks are taken in order; START_DIR is the directory the first command
-runs in, and a `cd` carries over to the next block (HOME comes from the
-environment).  What a block is follows the pages' own conventions:
+runs in, and a `cd` or an `export` carries over to the next block, as in the
+reader's shell (HOME comes from the environment).  What a block is follows the pages' own conventions:
 
 - a block whose first line is a comment naming a file (`// shout.agdf — ...`,
   `# Makefile — ...`) is that file's whole text: it is written in the current
@@ -36,6 +36,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 FENCE = re.compile(r'^(\s*)```(\S*)\s*$')
 FILE_LINE = re.compile(r'^(?://|#)\s*([\w./-]+\.(?:agdf|c|h)|[\w.-]*[Mm]akefile)(?:\s+—.*)?\s*$')
@@ -82,6 +83,7 @@ class Replay:
         self.last_out = None        # what the last sh block printed
         self.stopped = False
         self.failures = 0
+        self.state = None           # prefix of the files that carry the shell's state
 
     def result(self, b, what, ok, details=''):
         name = '%s:%d %s' % (self.page, b.line, what)
@@ -138,8 +140,11 @@ class Replay:
         self.compile_agdf(b, self.last_agdf)
 
     def run_sh(self, b):
-        state = os.path.join(self.cwd, '.docs-test-cwd')
-        script = '%s\nrc=$?\npwd >"%s.tmp"\n' % (b.text, '$DOCS_TEST_STATE') + 'exit $rc\n'
+        state = self.state
+        # The reader's shell persists: the directory and the exported variables.
+        script = ('[ -f "$DOCS_TEST_STATE.env" ] && . "$DOCS_TEST_STATE.env"\n%s\nrc=$?\n'
+                  'export -p | grep -Ev "^declare -x (PWD|OLDPWD|SHLVL|_)=" >"$DOCS_TEST_STATE.env"\n'
+                  'pwd >"$DOCS_TEST_STATE.tmp"\nexit $rc\n' % b.text)
         env = dict(os.environ, DOCS_TEST_STATE=state)
         p = subprocess.run(['bash', '-c', script], cwd=self.cwd, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
@@ -205,7 +210,9 @@ def main():
     opts = dict(zip(args[2::2], args[3::2]))
     r = Replay(page, start, os.path.abspath(opts.get('--agdfc', 'bin/agdfc')),
                os.path.abspath(opts.get('--runtime', 'runtime')))
-    r.run(blocks_of(page))
+    with tempfile.TemporaryDirectory() as d:
+        r.state = os.path.join(d, 'shell')
+        r.run(blocks_of(page))
     return 0
 
 
