@@ -6,9 +6,10 @@
 # checkout's bin/, lib/ and runtime/), compiles every complete graph of
 # README.md and docs/language.md, and builds and runs the program the files
 # of docs/language.md make; also checks docs/runtime.md's sizes (on x86-64)
-# and the message length against sizeof and AGDF_ERROR_MSG.  The conventions that say what each block is
-# are at the top of tests/docs/replay.py.  Budget: under 60 s (about 10 s here,
-# most of it the tutorial's two real-time seconds and its builds).
+# and the message length against sizeof and AGDF_ERROR_MSG.  The conventions
+# that say what each block is are at the top of tests/docs/replay.py.  Budget:
+# under 60 s (12-15 s here, most of it the tutorial's install, builds and its
+# two real-time seconds).
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
