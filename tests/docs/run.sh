@@ -6,10 +6,11 @@
 # checkout's bin/, lib/ and runtime/), compiles every complete graph of
 # README.md and docs/language.md, and builds and runs the program the files
 # of docs/language.md make; also checks docs/runtime.md's sizes (on x86-64)
-# and the message length against sizeof and AGDF_ERROR_MSG.  The conventions
-# that say what each block is are at the top of tests/docs/replay.py.  Budget:
-# under 60 s (12-15 s here, most of it the tutorial's install, builds and its
-# two real-time seconds).
+# and the message length against sizeof and AGDF_ERROR_MSG, and that the man
+# page's example graph compiles and runs.  The conventions that say what
+# each block is are at the top of tests/docs/replay.py.  Budget: under 60 s
+# (12-15 s here, most of it the tutorial's install, builds and its two
+# real-time seconds).
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -55,4 +56,20 @@ PY
         echo "FAIL docs/runtime.md sizes"
         cat "$tmp/sizes.err" "$tmp/sizes.out" 2>/dev/null | sed 's/^/    /'
     fi
+fi
+
+# The man page's example graph, as groff renders it, compiles and runs.
+mkdir -p "$tmp/man"
+if groff -man -Tutf8 -P-cbou docs/agdfc.1 2>/dev/null \
+        | sed -n '/^ *graph hello;/,/^ *numbers -> square -> print;/p' | sed 's/^ \{14\}//' \
+        >"$tmp/man/hello.agdf" \
+   && [ -s "$tmp/man/hello.agdf" ] \
+   && (cd "$tmp/man" && "$root/bin/agdfc" --main hello.agdf -o hello.c \
+       && cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$root/runtime" hello.c \
+            "$root/lib/libagdf.a" -lpthread -o hello \
+       && [ "$(./hello | tr '\n' ' ')" = "1 4 9 " ]) >"$tmp/man/log" 2>&1; then
+    echo "PASS docs/agdfc.1 example"
+else
+    echo "FAIL docs/agdfc.1 example"
+    cat "$tmp/man/hello.agdf" "$tmp/man/log" 2>/dev/null | sed 's/^/    /' | head -30
 fi
