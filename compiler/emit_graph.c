@@ -1,16 +1,21 @@
 /*
 ** emit_graph.c — writes a checked Graph as a picture (Graphviz DOT, Mermaid
 ** flowchart: nodes with their attributes, edges with their item types) or as
-** JSON for other tools.  All three are deterministic: nodes
-** in declaration order, edges in declaration order (a repeated edge once),
-** numbers in decimal, no timestamps, so the output can be diffed and kept
-** as a golden file.  The JSON carries the whole checked graph: names, types,
+** JSON for other tools.  All three are deterministic: nodes in declaration
+** order, edges in declaration order (a repeated edge once), numbers in
+** decimal, no timestamps, so the output can be diffed and kept as a golden
+** file.  The JSON carries the whole checked graph: names, types,
 ** attributes with their defaults filled in, bodies, source positions, start
 ** items, default start nodes and a topological order.
 */
 #include <string.h>
 
 #include "agdfc.h"
+
+/* A node's halt_on_exception, the graph's when the node does not set it. */
+static bool node_halts(const Graph *g, const Node *n) {
+    return n->halt_on_exception >= 0 ? n->halt_on_exception : g->halt_on_exception;
+}
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -89,7 +94,7 @@ static void json_node(FILE *out, const Graph *g, const Node *n) {
         json_str(out, n->outs[i].text);
     }
     fprintf(out, "], \"output_tuple\": %s,\n", n->out_tuple ? "true" : "false");
-    bool halt = n->halt_on_exception >= 0 ? n->halt_on_exception : g->halt_on_exception;
+    bool halt = node_halts(g, n);
     fprintf(out, "     \"max_tasks\": %lld, \"queue_size\": %lld, \"halt_on_exception\": %s,\n",
             (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false");
     fputs("     \"attrs_set\": [", out);
@@ -204,10 +209,6 @@ void emit_json(const Graph *g, const Source *src, FILE *out) {
 ** in bold, and on each edge the type of the items it carries: the source's
 ** output types, "(int, double)" for a tuple, "()" for an empty item. */
 
-static bool node_halts(const Graph *g, const Node *n) {
-    return n->halt_on_exception >= 0 ? n->halt_on_exception : g->halt_on_exception;
-}
-
 /* Writes text through esc, which escapes what the picture's syntax needs. */
 typedef void (*EscFn)(FILE *out, const char *s);
 
@@ -221,9 +222,9 @@ static void edge_type(FILE *out, const Node *from, EscFn esc) {
     fputc(')', out);
 }
 
-/* Names are C identifiers, but types are C text (a type may be written with
-** a macro, a string in an attribute, ...): a DOT string needs its quotes and
-** backslashes escaped, and a line break is written \n. */
+/* Names are C identifiers and types are identifiers and '*' today, but the
+** text is escaped for what a DOT string cannot hold as is, so that no later
+** syntax can break the picture: quotes and backslashes, a line break as \n. */
 static void dot_str_body(FILE *out, const char *s) {
     for (; *s; s++) {
         if (*s == '\n') { fputs("\\n", out); continue; }
@@ -264,9 +265,10 @@ void emit_dot(const Graph *g, FILE *out) {
 
 /* ---------------------------------------------------------------- Mermaid */
 
-/* A Mermaid "quoted label" ends at the first quote and is read as HTML: the
-** quote, the angle brackets and the ampersand are written as entities
-** (#quot; #lt; #gt; #amp;), and a line break as <br/>. */
+/* A Mermaid "quoted label" ends at the first quote, is read as HTML, and
+** takes '#' as the start of an entity: the quote, the angle brackets, the
+** ampersand and '#' are written as entities (#quot; #lt; #gt; #amp; #35;),
+** a line break as <br/>. */
 static void mermaid_str(FILE *out, const char *s) {
     for (; *s; s++) {
         switch (*s) {
