@@ -47,6 +47,16 @@ else
     echo "    $back #line to sub/branching.c, $bare to branching.c"
 fi
 
+# The header too (a %header{ %} block puts user text there).
+if "$root/bin/agdfc" "$root/tests/emit/fan.agdf" -o sub/fan.c 2>err \
+   && grep -q '^#line [0-9]* "sub/fan\.h"$' sub/fan.h \
+   && ! grep -q '^#line [0-9]* "fan\.h"$' sub/fan.h; then
+    echo "PASS gdb/line-names-header"
+else
+    fail line-names-header err
+    grep '^#line' sub/fan.h 2>/dev/null | sed 's/^/    /'
+fi
+
 line=$(grep -n 'printf("func2 got' branching.agdf | cut -d: -f1)
 gdb -batch -nx -iex 'set debuginfod enabled off' \
     -ex "break branching.agdf:$line" -ex run -ex bt -ex 'frame 1' \
