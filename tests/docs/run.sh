@@ -6,8 +6,9 @@
 # checkout's bin/, lib/ and runtime/), compiles every complete graph of
 # README.md and docs/language.md, and builds and runs the program the files
 # of docs/language.md make; also checks docs/runtime.md's sizes (on x86-64)
-# and the message length against sizeof and AGDF_ERROR_MSG, and that the man
-# page's example graph compiles and runs.  The conventions that say what
+# and the message length against sizeof and AGDF_ERROR_MSG, that the man
+# page's example graph compiles and runs, and that docs/cli.md's Mermaid
+# picture is agdfc's output.  The conventions that say what
 # each block is are at the top of tests/docs/replay.py.  Budget: under 60 s
 # (12-15 s here, most of it the tutorial's install, builds and its two
 # real-time seconds).
@@ -72,4 +73,14 @@ if groff -man -Tutf8 -P-cbou docs/agdfc.1 2>/dev/null \
 else
     echo "FAIL docs/agdfc.1 example"
     cat "$tmp/man/hello.agdf" "$tmp/man/log" 2>/dev/null | sed 's/^/    /' | head -30
+fi
+
+# docs/cli.md's Mermaid picture is what agdfc draws today.
+sed -n '/^```mermaid$/,/^```$/p' docs/cli.md | sed '1d;$d' >"$tmp/cli.mmd"
+if "$root/bin/agdfc" --emit=mermaid examples/branching/branching.agdf | cmp -s - "$tmp/cli.mmd"; then
+    echo "PASS docs/cli.md mermaid picture"
+else
+    echo "FAIL docs/cli.md mermaid picture"
+    "$root/bin/agdfc" --emit=mermaid examples/branching/branching.agdf | diff "$tmp/cli.mmd" - \
+        | sed 's/^/    /' | head -20
 fi
