@@ -8,10 +8,9 @@
 # of docs/language.md make; also checks docs/runtime.md's sizes (on x86-64)
 # and the message length against sizeof and AGDF_ERROR_MSG, that the man
 # page's example graph compiles and runs, and that docs/cli.md's Mermaid
-# picture is agdfc's output.  The conventions that say what
-# each block is are at the top of tests/docs/replay.py.  Budget: under 60 s
-# (12-15 s here, most of it the tutorial's install, builds and its two
-# real-time seconds).
+# picture is agdfc's output.  The conventions that say what each block is
+# are at the top of tests/docs/replay.py.  Budget: under 60 s (12-15 s here,
+# most of it the tutorial's install, builds and its two real-time seconds).
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
