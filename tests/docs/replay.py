@@ -82,14 +82,12 @@ class Replay:
         self.last_agdf = None       # path of the last .agdf file written
         self.last_out = None        # what the last sh block printed
         self.stopped = False
-        self.failures = 0
         self.state = None           # prefix of the files that carry the shell's state
 
     def result(self, b, what, ok, details=''):
         name = '%s:%d %s' % (self.page, b.line, what)
         print(('PASS ' if ok else 'FAIL ') + name)
         if not ok:
-            self.failures += 1
             for l in details.rstrip('\n').split('\n')[-25:]:
                 print('    ' + l)
 
@@ -108,7 +106,7 @@ class Replay:
         out = os.path.join(os.path.dirname(path), '.docs-test-' + os.path.basename(path)[:-5])
         cmds = [[self.agdfc, '--main', path, '-o', out + '.c'],
                 ['cc', '-std=c99', '-Wall', '-Wextra', '-Wpedantic', '-Werror',
-                 '-Wno-unused-parameter', '-I' + self.runtime, '-c', out + '.c', '-o', out + '.o']]
+                 '-I' + self.runtime, '-c', out + '.c', '-o', out + '.o']]
         log, ok = '', True
         for c in cmds:
             p = subprocess.run(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
