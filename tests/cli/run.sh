@@ -159,3 +159,14 @@ fi
 version=$("$agdfc" --version | sed -n 's/^agdfc //p')
 grep -q "^\.TH AGDFC 1 .* \"agdf $version\"" "$man" && echo "PASS cli/man-version" \
     || echo "FAIL cli/man-version"
+# The man page names every flag of the main() that --main generates.
+"$agdfc" --main -o "$tmp/m.c" "$good" 2>/dev/null
+missing=
+for flag in $(grep -o '"--[a-z-]*' "$tmp/m.c" | tr -d '"' | sort -u); do
+    grep -Eq "^\.B[IR]? ${flag//-/\\\\-}([= ]|\$)" "$man" || missing="$missing $flag"
+done
+if [ -z "$missing" ] && grep -q '"--stats' "$tmp/m.c"; then echo "PASS cli/man-main-flags"
+else
+    echo "FAIL cli/man-main-flags"
+    echo "    not in docs/agdfc.1:$missing"
+fi
