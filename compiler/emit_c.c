@@ -187,9 +187,11 @@ static void cw_user_text(CWriter *w, const char *text, SrcPos pos)
 
 /* Item structs: one per distinct type list, numbered in order of first use
 ** (node declaration order, parameters before outputs), so the numbering is
-** deterministic.  Lookup is by the list's joined text. */
+** deterministic.  Lookup is by the list's joined text, in a hash map, so
+** that a graph whose every node has its own type costs linear time. */
 typedef struct ItemTable {
     Vec keys;                /* of char *: "int|double" */
+    StrMap index;            /* key -> item number */
     Vec lists;               /* of const CType *: first use, for the fields */
     Vec counts;              /* of int: number of types */
     int *in_item;            /* per node: item of its parameters, -1 none */
@@ -219,13 +221,13 @@ static int item_intern(ItemTable *it, const CType *types, const Param *params, i
     if (n == 0)
         return -1;
     char *key = join_types(types, params, n);
-    for (size_t i = 0; i < it->keys.len; i++) {
-        if (strcmp(VEC_AT(it->keys, char *, i), key) == 0) {
-            free(key);
-            return (int)i;
-        }
+    int known = strmap_get(&it->index, key);
+    if (known >= 0) {
+        free(key);
+        return known;
     }
     *(char **)vec_push(&it->keys, sizeof(char *)) = key;
+    strmap_put(&it->index, key, (int)it->keys.len - 1);
     CType *fields = calloc((size_t)n, sizeof *fields);
     if (!fields)
         abort();
@@ -240,6 +242,7 @@ static void items_build(ItemTable *it, const Graph *g)
 {
     int n = GRAPH_NNODES(g);
     memset(it, 0, sizeof *it);
+    strmap_init(&it->index, (size_t)n);
     it->in_item = calloc((size_t)n + 1, sizeof(int));
     it->out_item = calloc((size_t)n + 1, sizeof(int));
     if (!it->in_item || !it->out_item)
@@ -258,6 +261,7 @@ static void items_free(ItemTable *it)
         free(VEC_AT(it->lists, CType *, i));
     }
     vec_free(&it->keys);
+    strmap_free(&it->index);
     vec_free(&it->lists);
     vec_free(&it->counts);
     free(it->in_item);

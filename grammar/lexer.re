@@ -76,9 +76,93 @@ static void lex_c_literal(Lexer *lx, char q, SrcPos open) {
     }
 }
 
+/* Preprocessor directives in C text.  A directive is C for the C compiler,
+** not C text to match: `#error don't` is not a character literal, and an
+** `#if 0` group may hold a lone quote or brace.  The lexer cannot evaluate
+** conditions, so it follows the branch a reader would: an `#if 0` group is
+** skipped, any other conditional counts its first branch only (its `#else`
+** and `#elif` branches are skipped up to the `#endif`), the way editors and
+** indexers read C.  Skipped text stays in the token unchanged. */
+typedef enum LexPp { PP_OTHER, PP_IF0, PP_IF, PP_ELSE, PP_ENDIF } LexPp;
+
+static bool lex_ident_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool lex_word_is(const char *w, size_t n, const char *s) {
+    return strlen(s) == n && memcmp(w, s, n) == 0;
+}
+
+/* Classifies the directive whose '#' ends just before p. */
+static LexPp lex_pp_kind(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    const char *w = p;
+    while (p < end && lex_ident_char(*p)) p++;
+    size_t n = (size_t)(p - w);
+    if (lex_word_is(w, n, "if")) {
+        while (p < end && (*p == ' ' || *p == '\t')) p++;
+        if (p == end || *p != '0') return PP_IF;
+        for (p++; p < end && (*p == ' ' || *p == '\t' || *p == '\r'); p++) {}
+        return p == end || *p == '\n' || *p == '/' ? PP_IF0 : PP_IF;
+    }
+    if (lex_word_is(w, n, "ifdef") || lex_word_is(w, n, "ifndef")) return PP_IF;
+    if (lex_word_is(w, n, "else") || lex_word_is(w, n, "elif")
+        || lex_word_is(w, n, "elifdef") || lex_word_is(w, n, "elifndef"))
+        return PP_ELSE;
+    return lex_word_is(w, n, "endif") ? PP_ENDIF : PP_OTHER;
+}
+
+/* Skips the rest of a directive line whose '#' was just consumed, up to
+** (not including) the newline that ends it: backslash continuations and
+** block comments (which may span lines) are all that count. */
+static LexPp lex_directive(Lexer *lx) {
+    LexPp kind = lex_pp_kind(lx->cur, lx->end);
+    Ptr YYCURSOR = (Ptr)lx->cur, YYLIMIT = (Ptr)lx->end, YYMARKER;
+    (void)YYMARKER;
+    for (;;) {
+        Ptr tok = YYCURSOR;
+        /*!re2c
+            "\\" "\r"? "\n" { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
+            "/" "*"         { lx->cur = (const char *)YYCURSOR;
+                              lex_block_comment(lx, lex_pos(lx, (const char *)tok));
+                              YYCURSOR = (Ptr)lx->cur; continue; }
+            "\n"            { lx->cur = (const char *)tok; return kind; }
+            $               { lx->cur = lx->end; return kind; }
+            *               { continue; }
+        */
+    }
+}
+
+/* Skips a conditional group: lx->cur is at the newline ending the directive
+** that opened it.  Stops after the `#endif` that closes it, or with
+** at_else after an `#else`/`#elif` of the same level; nested conditionals
+** are followed.  Lines other than directives are not looked at. */
+static void lex_skip_group(Lexer *lx, bool at_else) {
+    int depth = 0;
+    while (lx->cur < lx->end) {
+        const char *p = lx->cur;
+        if (*p != '\n') {                              /* the rest of a line */
+            const char *nl = memchr(p, '\n', (size_t)(lx->end - p));
+            lx->cur = nl ? nl : lx->end;
+            continue;
+        }
+        lex_newline(lx, p);
+        for (p++; p < lx->end && (*p == ' ' || *p == '\t' || *p == '\v' || *p == '\f' || *p == '\r'); p++) {}
+        lx->cur = p;
+        if (p == lx->end || *p != '#') continue;
+        lx->cur = p + 1;
+        LexPp kind = lex_directive(lx);
+        if (kind == PP_IF || kind == PP_IF0) depth++;
+        else if (kind == PP_ENDIF && depth-- == 0) return;
+        else if (kind == PP_ELSE && depth == 0 && at_else) return;
+    }
+}
+
 /* Scans C text up to the bracket that closes the one just consumed: '}' for
 ** a body or state block (only braces count), ')' for start arguments (all
-** of () [] {} count).  Returns one past the text; lx->cur ends after the
+** of () [] {} count).  Preprocessor directive lines (first non-blank byte
+** '#') and the conditional groups they skip are passed over (see above).
+** Returns one past the text; lx->cur ends after the
 ** closing bracket.  At the end of the file the error names what opened. */
 static const char *lex_balanced(Lexer *lx, char open_ch, SrcPos open, const char *what) {
     Ptr YYCURSOR = (Ptr)lx->cur, YYLIMIT = (Ptr)lx->end, YYMARKER;
@@ -101,6 +185,12 @@ static const char *lex_balanced(Lexer *lx, char open_ch, SrcPos open, const char
             "//" [^\n]* { continue; }
             "/" "*"     { lx->cur = (const char *)YYCURSOR;
                           lex_block_comment(lx, lex_pos(lx, (const char *)tok));
+                          YYCURSOR = (Ptr)lx->cur; continue; }
+            "\n" [ \t\v\f\r]* "#" {
+                          lex_newline(lx, (const char *)tok);
+                          lx->cur = (const char *)YYCURSOR;
+                          LexPp kind = lex_directive(lx);
+                          if (kind == PP_IF0 || kind == PP_ELSE) lex_skip_group(lx, kind == PP_IF0);
                           YYCURSOR = (Ptr)lx->cur; continue; }
             "\n"        { lex_newline(lx, (const char *)YYCURSOR - 1); continue; }
             $           { diag_error(lx->dc, open, "unterminated %s: missing '%c'", what,
@@ -146,7 +236,7 @@ static Token lex_integer(Lexer *lx, Token t) {
             t.ival = LEX_BAD_INT;
             return t;
         }
-        if (v > (UINT64_C(1) << 62)) big = true;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base) big = true;  /* would wrap */
         else v = v * (uint64_t)base + (uint64_t)d;
     }
     if (big || v > (uint64_t)INT64_MAX) {

@@ -95,6 +95,44 @@ static void test_integers(void **state) {
     lx_close(l);
 }
 
+/* No integer wraps: the largest int64 passes, one more (or a 65-bit value
+** that a wrapping conversion would read as a small one) is refused. */
+static void test_integer_limits(void **state) {
+    (void)state;
+    const char *s = "9223372036854775807 9223372036854775808 18446744073709551620 "
+                    "0x7fffffffffffffff 0x10000000000000004 -18446744073709551620";
+    Lx *l = lx_open(s, strlen(s));
+    assert_int_equal(expect_tok(l, TK_INT, 1, 1, NULL).ival, INT64_MAX);
+    assert_int_equal(expect_tok(l, TK_INT, 1, 21, NULL).ival, LEX_BAD_INT);
+    assert_int_equal(expect_tok(l, TK_INT, 1, 41, NULL).ival, LEX_BAD_INT);
+    assert_int_equal(expect_tok(l, TK_INT, 1, 62, NULL).ival, INT64_MAX);
+    assert_int_equal(expect_tok(l, TK_INT, 1, 81, NULL).ival, LEX_BAD_INT);
+    assert_int_equal(expect_tok(l, TK_INT, 1, 101, NULL).ival, LEX_BAD_INT);
+    assert_int_equal(l->dc.nerrors, 4);
+    assert_non_null(strstr(VEC_AT(l->dc.diags, Diag, 0).msg, "too large"));
+    lx_close(l);
+}
+
+/* Preprocessor lines are C for the C compiler: a quote or brace in a
+** directive, in an `#if 0` group or in an `#else` branch does not count, and
+** the text is kept whole (the next token is where it should be). */
+static void test_preprocessor_lines(void **state) {
+    (void)state;
+    const char *s = "{\n"
+                    "#if 0\n  if (x) {  // don't\n#endif\n"
+                    "  #ifdef A\n  if (y) {\n#elif B\n  if (z) {\n# else\n }}\n#endif\n"
+                    "  }\n"
+                    "#error it's \\\n  a '{' line\n"
+                    "#if 0 /* x */\n #if 1\n } \n #else\n '\n #endif\n#else\n#endif\n"
+                    "} z";
+    Lx *l = lx_open(s, strlen(s));
+    Token b = expect_tok(l, TK_BODY, 1, 1, NULL);
+    assert_int_equal(b.len, strlen(s) - 4);               /* all but "{", "} z" */
+    expect_tok(l, TK_ID, 23, 3, "z");
+    if (l->dc.diags.len) { diag_print(&l->dc, stderr); fail(); }
+    lx_close(l);
+}
+
 /* Braces inside strings, characters and comments do not count. */
 static void test_body_braces(void **state) {
     (void)state;
@@ -195,6 +233,8 @@ int main(void) {
         cmocka_unit_test(test_node_header),
         cmocka_unit_test(test_keywords_and_comments),
         cmocka_unit_test(test_integers),
+        cmocka_unit_test(test_integer_limits),
+        cmocka_unit_test(test_preprocessor_lines),
         cmocka_unit_test(test_body_braces),
         cmocka_unit_test(test_verbatim),
         cmocka_unit_test(test_start_args),
