@@ -151,6 +151,19 @@ void lex_init(Lexer *lx, const Source *src, DiagCtx *dc);
 Token lex_next(Lexer *lx);                      /* TK_EOF at the end, forever */
 const char *lex_token_name(int kind);           /* "'->'", "identifier", ... */
 
+/* ---------------------------------------------------------------- limits */
+
+/* What a graph may ask for (docs/language.md, "Limits").  The graph struct
+** is one static object: with the default code model of x86-64 and most
+** targets, all static data must fit in 2 GiB, so agdfc refuses attribute
+** values and graphs whose storage could not be linked, and the generated
+** header checks the exact size, which only the C compiler knows. */
+#define AGDFC_QUEUE_MAX      16777216LL    /* queue_size: items per input queue */
+#define AGDFC_TASKS_MAX      1048576LL     /* max_tasks: tasks per node */
+#define AGDFC_EXCEPTIONS_MAX 1048576LL     /* max_exceptions: error records per node */
+#define AGDFC_NTASKS_MAX     16777216LL    /* tasks of the whole graph */
+#define AGDFC_GRAPH_BYTES    1073741824LL  /* default AGDF_GRAPH_MAX_BYTES: 1 GiB */
+
 /* ---------------------------------------------------------------- graph */
 
 /* An attribute as written: `name = value`.  Checked (known name, right kind,

@@ -18,7 +18,11 @@
 #include "agdfc.h"
 #include "parse.h"
 
-#define CHECK_INT_MAX    INT32_MAX                   /* max_tasks, queue_size, ... */
+/* Lower bounds of the runtime's records on any target (ILP32 included), for
+** the storage check: struct agdf_task is two pointers, four 32-bit words and
+** a 16-byte union; an error record is at least its three scalar fields. */
+#define CHECK_TASK_MIN_BYTES  40LL
+#define CHECK_ERROR_MIN_BYTES 12LL
 #define QUEUE_WARN_BYTES (64LL * 1024 * 1024)
 #define QUEUE_WARN_ITEMS 10000000LL
 #define TASKS_WARN       1000000LL
@@ -32,6 +36,9 @@ typedef struct Checker {
     int *succ_edge;          /* edge index of Node.succ[k] is succ_edge[succ_base[u] + k] */
     int *succ_base;          /* per node: where its entries start in succ_edge */
     bool *has_in_edge;       /* some edge names the node as destination */
+    int64_t ntasks;          /* tasks of the nodes checked so far */
+    int64_t min_bytes;       /* lower bound of their static storage */
+    bool over_limit;         /* a graph-wide limit was reported (once) */
 } Checker;
 
 /* ---------------------------------------------------------------- names */
@@ -228,13 +235,13 @@ typedef struct AttrSpec {
 } AttrSpec;
 
 static const AttrSpec node_attrs[] = {
-    { "max_tasks", ATTR_INT, 1, CHECK_INT_MAX },
-    { "queue_size", ATTR_INT, 1, CHECK_INT_MAX },
+    { "max_tasks", ATTR_INT, 1, AGDFC_TASKS_MAX },
+    { "queue_size", ATTR_INT, 1, AGDFC_QUEUE_MAX },
     { "halt_on_exception", ATTR_BOOL, 0, 1 },
 };
 static const AttrSpec graph_attrs[] = {
     { "halt_on_exception", ATTR_BOOL, 0, 1 },
-    { "max_exceptions", ATTR_INT, 1, CHECK_INT_MAX },
+    { "max_exceptions", ATTR_INT, 1, AGDFC_EXCEPTIONS_MAX },
 };
 
 static const char *check_attr_value_text(const Attr *a) {
@@ -275,9 +282,11 @@ static void check_attrs(Checker *c, const Attr *attrs, int nattrs, const AttrSpe
         } else if (sp->kind == ATTR_INT && a->ival == LEX_BAD_INT) {
             /* already reported by the lexer */
         } else if (sp->kind == ATTR_INT && (a->ival < sp->min || a->ival > sp->max)) {
-            diag_error(c->dc, a->vpos, "%s must be between %lld and %lld, not %s",
+            diag_error(c->dc, a->vpos, "%s must be between %lld and %lld, not %s%s",
                        a->name, (long long)sp->min, (long long)sp->max,
-                       check_attr_value_text(a));
+                       check_attr_value_text(a), a->ival > sp->max
+                       ? " (the limit keeps the graph's static storage linkable; "
+                         "see docs/language.md, \"Limits\")" : "");
         } else {
             vals[s] = a->ival;
         }
@@ -309,6 +318,52 @@ static int64_t check_guess_size(const Node *n) {
     return total > 0 ? total : 1;
 }
 
+/* A lower bound of one queued item's size on any target: the sum of its
+** parameters' smallest sizes (a type agdfc does not know counts 1 byte). */
+static int64_t check_min_size(const Node *n) {
+    int64_t total = 0;
+    for (int i = 0; i < n->nparams; i++) {
+        const char *t = n->params[i].type.text;
+        if (strchr(t, '*')) total += 4;
+        else if (strstr(t, "long long") || strstr(t, "double") || strstr(t, "64")) total += 8;
+        else if (strstr(t, "char") || strstr(t, "bool") || strstr(t, "8_t")) total += 1;
+        else if (strstr(t, "short") || strstr(t, "16")) total += 2;
+        else if (strstr(t, "int") || strstr(t, "long") || strstr(t, "float")) total += 4;
+        else total += 1;
+    }
+    return total;
+}
+
+static long long check_mib(int64_t bytes) {
+    return (long long)((bytes + (1 << 20) - 1) >> 20);
+}
+
+/* Adds node n's tasks and storage to the graph's totals and reports, once,
+** the node (at its attribute) that takes the graph past a limit. */
+static void check_node_storage(Checker *c, const Node *n, const Attr *qattr,
+                               const Attr *tattr) {
+    int64_t item = check_min_size(n);
+    int64_t bytes = n->queue_size * item + n->max_tasks * CHECK_TASK_MIN_BYTES
+                  + c->g->max_exceptions * CHECK_ERROR_MIN_BYTES;
+    if (c->over_limit) return;
+    c->ntasks += n->max_tasks;
+    c->min_bytes += bytes;
+    if (c->ntasks > AGDFC_NTASKS_MAX) {
+        c->over_limit = true;
+        diag_error(c->dc, tattr ? tattr->vpos : n->pos, "node '%s' takes the graph to %lld "
+                   "tasks, over the limit of %lld tasks in a graph (docs/language.md, "
+                   "\"Limits\")", n->name, (long long)c->ntasks, AGDFC_NTASKS_MAX);
+    } else if (c->min_bytes > AGDFC_GRAPH_BYTES) {
+        c->over_limit = true;
+        diag_error(c->dc, qattr ? qattr->vpos : n->pos, "the graph's static storage is at "
+                   "least %lld MiB with node '%s' (which needs at least %lld MiB: "
+                   "queue_size = %lld, at least %lld bytes per item), over the limit of "
+                   "%lld MiB (docs/language.md, \"Limits\")", check_mib(c->min_bytes),
+                   n->name, check_mib(bytes), (long long)n->queue_size, (long long)item,
+                   check_mib(AGDFC_GRAPH_BYTES));
+    }
+}
+
 static void check_node_attrs(Checker *c, Node *n) {
     int64_t vals[3] = { 1, 10000, -1 };
     const Attr *given[3] = { NULL, NULL, NULL };
@@ -328,6 +383,14 @@ static void check_node_attrs(Checker *c, Node *n) {
     if (n->max_tasks > TASKS_WARN)
         diag_warning(c->dc, given[0] ? given[0]->vpos : n->pos, "node '%s' has %lld tasks, "
                      "each with static storage", n->name, (long long)n->max_tasks);
+    const Attr *q = given[1];
+    int64_t least = check_min_size(n);
+    if (q && q->kind == ATTR_INT && q->ival > AGDFC_QUEUE_MAX && q->ival != LEX_BAD_INT
+        && least > 0)
+        diag_note(c->dc, q->vpos, "a queue of %lld items (at least %lld bytes each) would "
+                  "need at least %.0f MiB of static storage", (long long)q->ival,
+                  (long long)least, (double)q->ival * (double)least / 1048576.0);
+    check_node_storage(c, n, given[1], given[0]);
 }
 
 /* ---------------------------------------------------------------- bodies */

@@ -345,6 +345,14 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
         cw_printf(w, "        } %s;\n", nd->name);
     }
     cw_puts(w, "    } n;                                      /* per node storage */\n};\n\n");
+    /* agdfc cannot know the size of C types, the C compiler can: an array of
+    ** negative size (C99 has no _Static_assert) whose name says what failed. */
+    cw_printf(w, "/* The graph's static storage must stay within AGDF_GRAPH_MAX_BYTES (see\n"
+                 "** docs/language.md, \"Limits\"): an error on the next line means it does not. */\n"
+                 "#ifndef AGDF_GRAPH_MAX_BYTES\n#define AGDF_GRAPH_MAX_BYTES %lldu\n#endif\n"
+                 "typedef char %s_graph_struct_exceeds_AGDF_GRAPH_MAX_BYTES\n"
+                 "    [sizeof(struct %s) <= AGDF_GRAPH_MAX_BYTES ? 1 : -1];\n\n",
+              AGDFC_GRAPH_BYTES, G, G);
 }
 
 /* The parameter list of a node as a C prototype fragment: ", int a, word b". */

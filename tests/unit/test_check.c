@@ -96,9 +96,9 @@ static void test_attr_errors(void **state) {
     Fx *f = fx_run("graph g [max_exceptions = 0, color = red];\n"
                    "node a() [max_tasks = -1, queue_size = true, halt_on_exception = 1,\n"
                    "          max_tasks = 2, speed = 3, queue_size = 3000000000];\n", true);
-    FX_EXPECT(f, DIAG_ERROR, 1, 27, "max_exceptions must be between 1 and 2147483647, not 0");
+    FX_EXPECT(f, DIAG_ERROR, 1, 27, "max_exceptions must be between 1 and 1048576, not 0");
     FX_EXPECT(f, DIAG_ERROR, 1, 30, "unknown attribute 'color' for graph");
-    FX_EXPECT(f, DIAG_ERROR, 2, 23, "max_tasks must be between 1 and 2147483647, not -1");
+    FX_EXPECT(f, DIAG_ERROR, 2, 23, "max_tasks must be between 1 and 1048576, not -1");
     FX_EXPECT(f, DIAG_ERROR, 2, 40, "attribute 'queue_size' takes an integer, not 'true'");
     FX_EXPECT(f, DIAG_ERROR, 2, 66, "attribute 'halt_on_exception' takes true or false, not '1'");
     FX_EXPECT(f, DIAG_ERROR, 3, 11, "attribute 'max_tasks' given twice");
@@ -111,7 +111,7 @@ static void test_attr_errors(void **state) {
 static void test_range_upper(void **state) {
     (void)state;
     Fx *f = fx_run("node a() [queue_size = 3000000000];\n", true);
-    FX_EXPECT(f, DIAG_ERROR, 1, 24, "queue_size must be between 1 and 2147483647");
+    FX_EXPECT(f, DIAG_ERROR, 1, 24, "queue_size must be between 1 and 16777216");
     fx_free(f);
 }
 
@@ -224,8 +224,8 @@ static void test_unreachable_warning(void **state) {
 
 static void test_queue_storage_warning(void **state) {
     (void)state;
-    Fx *f = fx_run("node a(double x, double y) [queue_size = 20000000];\nstart a(1, 2);\n", true);
-    FX_EXPECT(f, DIAG_WARNING, 1, 42, "the queue of node 'a' needs about 306 MiB");
+    Fx *f = fx_run("node a(double x, double y) [queue_size = 8000000];\nstart a(1, 2);\n", true);
+    FX_EXPECT(f, DIAG_WARNING, 1, 42, "the queue of node 'a' needs about 123 MiB");
     assert_true(f->ok);
     fx_free(f);
 }
@@ -254,10 +254,10 @@ static void test_no_cascade_after_syntax_error(void **state) {
 static void test_long_chain_checks(void **state) {
     (void)state;
     const int n = 100000;
-    size_t cap = (size_t)n * 40 + 64, len = 0;
+    size_t cap = (size_t)n * 64 + 64, len = 0;
     char *s = malloc(cap);
-    len += (size_t)sprintf(s, "node n0() -> int;\n");
-    for (int i = 1; i < n; i++) len += (size_t)sprintf(s + len, "node n%d(int x) -> int;\n", i);
+    len += (size_t)sprintf(s, "graph t [max_exceptions = 1]; node n0() -> int;\n");
+    for (int i = 1; i < n; i++) len += (size_t)sprintf(s + len, "node n%d(int x) -> int [queue_size = 1];\n", i);
     for (int i = 0; i < n; i++) len += (size_t)sprintf(s + len, i ? " -> n%d" : "n%d", i);
     len += (size_t)sprintf(s + len, " -> n0;\n");
     Fx *f = fx_run_named("t.agdf", s, len, true);
