@@ -174,6 +174,12 @@ static const char *lex_balanced(Lexer *lx, char open_ch, SrcPos open, const char
         /*!re2c
             "{"         { depth++; continue; }
             "(" | "["   { depth += args; continue; }
+            ";"         { if (!args || depth > 1) continue;
+                          /* no C argument holds a ';' outside brackets: the
+                          ** ')' is missing; the statement ends here */
+                          diag_error(lx->dc, open, "unterminated %s: missing ')'", what);
+                          lx->cur = (const char *)tok;
+                          return (const char *)tok; }
             ")" | "]" | "}" {
                           if (!args && *tok != '}') continue;
                           if (--depth > 0) continue;

@@ -11,7 +11,8 @@
 ** parser would have accepted, computed by replaying the LR automaton on a
 ** copy of its stack (so default reductions do not make every token look
 ** acceptable).  Recovery is at statement level with lemon's `error` token: a
-** broken statement is skipped up to its `;` or its C body; in addition, the
+** broken statement is skipped up to its `;` or its C body, and the next
+** statement's errors are reported (not lemon's three-token silence); the
 ** driver below closes a broken statement when the next statement keyword
 ** (`node`, `graph`, `start`, `%{`) arrives, so that a missing `;` costs one
 ** error, not the following statement too.
@@ -248,8 +249,18 @@ static void parse_call(yyParser *p, int kind, Token t) {
     Parse(p, kind, t);
 }
 
+/* True when the token just fed ended a statement skipped after an error
+** (`error ';'` or `error BODY` on top of the stack). */
+static bool parse_error_stmt_done(const yyParser *p) {
+    return p->yytos > p->yystack && p->yytos[-1].major == YYERRORSYMBOL
+        && (p->yytos->major == TK_SEMI || p->yytos->major == TK_BODY);
+}
+
 /* Feeds one token; around statement keywords, ends a statement being
-** skipped after an error with a synthetic ';' (see the file comment). */
+** skipped after an error with a synthetic ';' (see the file comment).  Once
+** a broken statement is skipped, the next one starts afresh: lemon would
+** otherwise stay silent until three more tokens had been shifted, hiding
+** the errors of the next statements. */
 static void parse_feed(yyParser *p, const Token *t) {
     bool kw = parse_stmt_keyword(t->kind);
     if (kw && parse_in_error(p)) {
@@ -261,6 +272,7 @@ static void parse_feed(yyParser *p, const Token *t) {
     }
     p->ctx->error_now = false;
     parse_call(p, t->kind, *t);
+    if (parse_error_stmt_done(p)) p->yyerrcnt = -1;
     if (kw && p->ctx->error_now && parse_in_error(p)) {
         Token semi = *t;
         semi.kind = TK_SEMI;

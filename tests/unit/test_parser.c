@@ -177,6 +177,24 @@ static void test_recovery_reports_all(void **state) {
     fx_free(f);
 }
 
+/* Back-to-back broken statements: one error each, none lost to lemon's
+** three-token silence after a recovery, and no follow-on errors. */
+static void test_recovery_each_statement(void **state) {
+    (void)state;
+    Fx *f = fx_run("a -> -> b;\na b;\n-> a;\nnode c( { }\na -> ;\nstart a(1;\ngraph ;\n"
+                   "node d();\n", false);
+    FX_EXPECT(f, DIAG_ERROR, 1, 6, "unexpected '->'");
+    FX_EXPECT(f, DIAG_ERROR, 2, 3, "unexpected identifier 'b'");
+    FX_EXPECT(f, DIAG_ERROR, 3, 1, "unexpected '->'");
+    FX_EXPECT(f, DIAG_ERROR, 4, 9, "unexpected C block");
+    FX_EXPECT(f, DIAG_ERROR, 5, 6, "unexpected ';'");
+    FX_EXPECT(f, DIAG_ERROR, 6, 8, "unterminated argument list: missing ')'");
+    FX_EXPECT(f, DIAG_ERROR, 7, 7, "unexpected ';'");
+    assert_int_equal(f->dc.nerrors, 7);
+    assert_int_equal(GRAPH_NNODES(f->g), 1);              /* d */
+    fx_free(f);
+}
+
 static void test_param_errors(void **state) {
     (void)state;
     Fx *f = fx_run("node a(x) -> int;\nnode b(int *);\nnode c(void, int x);\n", false);
@@ -230,6 +248,7 @@ int main(void) {
         cmocka_unit_test(test_syntax_error_expected),
         cmocka_unit_test(test_missing_semicolon),
         cmocka_unit_test(test_recovery_reports_all),
+        cmocka_unit_test(test_recovery_each_statement),
         cmocka_unit_test(test_param_errors),
         cmocka_unit_test(test_eof_error),
         cmocka_unit_test(test_graph_twice),
