@@ -99,7 +99,12 @@ typedef struct DiagCtx {
     Vec diags;               /* of Diag */
     int nerrors;
     int nwarnings;
+    int error_limit;         /* errors kept before stopping; 0: no limit (default 20) */
+    bool stopped;            /* the limit was reached: later reports are dropped */
 } DiagCtx;
+
+#define DIAG_ERROR_LIMIT 20  /* default of -ferror-limit */
+#define DIAG_LINE_SHOWN  160 /* source bytes shown around the caret of a long line */
 
 void diag_init(DiagCtx *dc, const Source *src);
 void diag_report(DiagCtx *dc, DiagLevel lv, SrcPos pos, const char *fmt, ...);
@@ -107,7 +112,11 @@ void diag_vreport(DiagCtx *dc, DiagLevel lv, SrcPos pos, const char *fmt, va_lis
 #define diag_error(dc, pos, ...)   diag_report((dc), DIAG_ERROR, (pos), __VA_ARGS__)
 #define diag_warning(dc, pos, ...) diag_report((dc), DIAG_WARNING, (pos), __VA_ARGS__)
 /* Prints every diagnostic in source order (stable for equal positions):
-** "FILE:LINE:COL: error: MSG", the source line, and a caret under COL. */
+** "FILE:LINE:COL: error: MSG", the source line (a long one cut to
+** DIAG_LINE_SHOWN bytes around the caret, with "..."), and a caret under
+** COL; one write per diagnostic.  When the error limit stopped the
+** compilation, ends with "agdfc: too many errors emitted, ..." and
+** "N errors generated.". */
 void diag_print(DiagCtx *dc, FILE *out);
 void diag_free(DiagCtx *dc);
 /* Notes (DIAG_NOTE) attach to the error or warning reported just before them:
@@ -147,6 +156,12 @@ typedef struct Lexer {
 ** large: later phases skip it instead of reporting it again. */
 #define LEX_BAD_INT INT64_MIN
 
+/* Refuses, with one error, a file that is not text: more than 1/8 NUL,
+** control bytes and invalid UTF-8 in its first LEX_TEXT_SAMPLE bytes (a
+** binary file given by mistake would otherwise make a flood of errors).  A
+** few stray bytes in a text file are left to the lexer, which says where. */
+#define LEX_TEXT_SAMPLE 65536
+bool lex_is_text(const Source *src, DiagCtx *dc);
 void lex_init(Lexer *lx, const Source *src, DiagCtx *dc);
 Token lex_next(Lexer *lx);                      /* TK_EOF at the end, forever */
 const char *lex_token_name(int kind);           /* "'->'", "identifier", ... */
@@ -249,6 +264,7 @@ typedef struct Graph {
     const char *name;        /* from `graph NAME`, else the file's basename */
     SrcPos pos;
     bool declared;           /* a `graph` statement was seen */
+    bool not_text;           /* the file was refused unread (lex_is_text) */
     Attr *attrs;             /* graph attributes as written */
     int nattrs;
     bool halt_on_exception;  /* filled by check.c; default false */

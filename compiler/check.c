@@ -775,6 +775,7 @@ bool check_graph(Graph *g, DiagCtx *dc, Arena *a) {
     c.a = a;
     bool parsed_ok = dc->nerrors == 0;
     g->start_nodes = arena_alloc(a, sizeof(int));
+    if (dc->stopped || g->not_text) return false;      /* past the error limit */
     check_graph_attrs(&c);
     check_graph_name(&c);
     check_nodes(&c);

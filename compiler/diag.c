@@ -15,9 +15,18 @@
 void diag_init(DiagCtx *dc, const Source *src) {
     memset(dc, 0, sizeof *dc);
     dc->src = src;
+    dc->error_limit = DIAG_ERROR_LIMIT;
 }
 
+/* Past the error limit, reports are dropped before they are even formatted,
+** and the phases, which look at dc->stopped, wind down: a binary file or a
+** runaway mistake costs little. */
 void diag_vreport(DiagCtx *dc, DiagLevel lv, SrcPos pos, const char *fmt, va_list ap) {
+    if (dc->stopped) return;
+    if (lv == DIAG_ERROR && dc->error_limit > 0 && dc->nerrors >= dc->error_limit) {
+        dc->stopped = true;
+        return;
+    }
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
@@ -67,25 +76,85 @@ static size_t *diag_line_starts(const Source *src, size_t *nlines) {
     return starts;
 }
 
+/* The text of one diagnostic, gathered so that it is written in one call
+** (standard error is unbuffered: byte-sized writes made a 1 MB report take
+** a million system calls). */
+typedef struct DiagBuf {
+    char *s;
+    size_t n, cap;
+} DiagBuf;
+
+static void db_put(DiagBuf *b, const char *s, size_t n) {
+    if (b->n + n > b->cap) {
+        while (b->n + n > b->cap) b->cap = b->cap ? b->cap * 2 : 256;
+        b->s = util_xrealloc(b->s, b->cap);
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+}
+
+static void db_putc(DiagBuf *b, char c) {
+    db_put(b, &c, 1);
+}
+
+static void db_puts(DiagBuf *b, const char *s) {
+    db_put(b, s, strlen(s));
+}
+
+static void db_printf(DiagBuf *b, const char *fmt, ...) {
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) { db_put(b, small, (size_t)n); return; }
+    char *big = util_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    db_put(b, big, (size_t)n);
+    free(big);
+}
+
+static bool diag_utf8_cont(unsigned char c) {
+    return c >= 0x80 && c < 0xC0;
+}
+
 /* Prints the source line and, below it, a caret under column col.  The
 ** padding copies the line's tabs and counts a UTF-8 character once, so the
 ** caret lines up in a terminal.  NUL and other control bytes are shown as
-** spaces: they are what the diagnostic is often about. */
-static void diag_print_excerpt(const Source *src, size_t start, uint32_t col, FILE *out) {
+** spaces: they are what the diagnostic is often about.  A line longer than
+** DIAG_LINE_SHOWN bytes is cut to a window around the caret (on character
+** boundaries), each cut marked "...". */
+static void diag_print_excerpt(const Source *src, size_t start, uint32_t col, DiagBuf *b) {
     size_t end = start;
-    while (end < src->len && src->text[end] != '\n') end++;
+    const char *nl = memchr(src->text + start, '\n', src->len - start);
+    end = nl ? (size_t)(nl - src->text) : src->len;
     if (end > start && src->text[end - 1] == '\r') end--;
-    for (size_t i = start; i < end; i++) {
+    size_t at = start + col - 1;                 /* the caret's byte */
+    size_t from = start, to = end;
+    if (end - start > DIAG_LINE_SHOWN) {
+        if (at > start + DIAG_LINE_SHOWN / 2) from = at - DIAG_LINE_SHOWN / 2;
+        if (from > end) from = end;
+        to = from + DIAG_LINE_SHOWN < end ? from + DIAG_LINE_SHOWN : end;
+        while (from > start && from < end && diag_utf8_cont((unsigned char)src->text[from])) from--;
+        while (to < end && diag_utf8_cont((unsigned char)src->text[to])) to++;
+    }
+    if (from > start) db_puts(b, "...");
+    for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)src->text[i];
-        fputc(c < 0x20 && c != '\t' ? ' ' : c, out);
+        db_putc(b, (char)(c < 0x20 && c != '\t' ? ' ' : c));
     }
-    fputc('\n', out);
-    for (size_t i = start; i + 1 < start + col; i++) {
+    if (to < end) db_puts(b, "...");
+    db_putc(b, '\n');
+    if (from > start) db_puts(b, "   ");
+    for (size_t i = from; i < at; i++) {
         unsigned char c = i < end ? (unsigned char)src->text[i] : ' ';
-        if (c == '\t') fputc('\t', out);
-        else if (c < 0x80 || c >= 0xC0) fputc(' ', out);
+        if (c == '\t') db_putc(b, '\t');
+        else if (!diag_utf8_cont(c)) db_putc(b, ' ');
     }
-    fputs("^\n", out);
+    db_puts(b, "^\n");
 }
 
 static const char *diag_level_name(DiagLevel lv) {
@@ -99,24 +168,37 @@ static const char *diag_level_name(DiagLevel lv) {
 
 void diag_print(DiagCtx *dc, FILE *out) {
     size_t n = dc->diags.len;
-    if (n == 0) return;
+    if (n == 0 && !dc->stopped) return;
     Diag *sorted = util_xmalloc(n * sizeof *sorted);
     memcpy(sorted, dc->diags.data, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, diag_cmp);
     size_t nlines = 0;
     size_t *starts = dc->src ? diag_line_starts(dc->src, &nlines) : NULL;
     const char *path = dc->src && dc->src->path ? dc->src->path : "<input>";
+    DiagBuf b = { NULL, 0, 0 };
     for (size_t i = 0; i < n; i++) {
         const Diag *d = &sorted[i];
+        b.n = 0;
         if (d->pos.line == 0) {
-            fprintf(out, "%s: %s: %s\n", path, diag_level_name(d->level), d->msg);
-            continue;
+            db_printf(&b, "%s: %s: ", path, diag_level_name(d->level));
+        } else {
+            db_printf(&b, "%s:%u:%u: %s: ", path, (unsigned)d->pos.line,
+                      (unsigned)d->pos.col, diag_level_name(d->level));
         }
-        fprintf(out, "%s:%u:%u: %s: %s\n", path, (unsigned)d->pos.line,
-                (unsigned)d->pos.col, diag_level_name(d->level), d->msg);
-        if (starts && d->pos.line <= nlines)
-            diag_print_excerpt(dc->src, starts[d->pos.line - 1], d->pos.col, out);
+        db_puts(&b, d->msg);
+        db_putc(&b, '\n');
+        if (d->pos.line != 0 && starts && d->pos.line <= nlines)
+            diag_print_excerpt(dc->src, starts[d->pos.line - 1], d->pos.col, &b);
+        fwrite(b.s, 1, b.n, out);
     }
+    if (dc->stopped) {
+        b.n = 0;
+        db_printf(&b, "agdfc: too many errors emitted, stopping now "
+                  "(use -ferror-limit=0 to see all)\n%d error%s generated.\n",
+                  dc->nerrors, dc->nerrors == 1 ? "" : "s");
+        fwrite(b.s, 1, b.n, out);
+    }
+    free(b.s);
     free(starts);
     free(sorted);
 }

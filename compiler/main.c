@@ -31,6 +31,7 @@ typedef struct Options {
     const char *depfile_path;/* -MF, or NULL: the output's name with .d */
     const char **dep_targets;/* -MT values in order (argc slots), verbatim */
     int ndep_targets;
+    int error_limit;         /* -ferror-limit=N; 0: none */
 } Options;
 
 static const char usage_text[] =
@@ -78,12 +79,25 @@ static bool parse_emit_kind(const char *s, EmitKind *k) {
 }
 
 static int check_dep_options(const Options *o);
+/* "-ferror-limit=N": N a decimal count, 0 ... INT_MAX. */
+static bool parse_count(const char *s, int *out) {
+    long long v = 0;
+    if (!*s) return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return false;
+        v = v * 10 + (*s - '0');
+        if (v > 2147483647LL) return false;
+    }
+    *out = (int)v;
+    return true;
+}
 
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, Options *o) {
     memset(o, 0, sizeof *o);
     o->line_directives = true;
     o->dep_targets = util_xmalloc((size_t)argc * sizeof *o->dep_targets);
+    o->error_limit = DIAG_ERROR_LIMIT;
     bool only_files = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -122,6 +136,9 @@ static int parse_args(int argc, char **argv, Options *o) {
             if (a[2] == 'F') o->depfile_path = v;
             else o->dep_targets[o->ndep_targets++] = v;
             o->depfile = true;
+        } else if (strncmp(a, "-ferror-limit=", 14) == 0 || strncmp(a, "--error-limit=", 14) == 0) {
+            if (!parse_count(a + 14, &o->error_limit))
+                return usage_error("%s: the error limit is a count (0: no limit)", a);
         } else {
             return usage_error("unknown option '%s'", a);
         }
@@ -429,6 +446,7 @@ int main(int argc, char **argv) {
     Arena arena = { NULL };
     DiagCtx dc;
     diag_init(&dc, &src);
+    dc.error_limit = opt.error_limit;
     Graph *g = parse_source(&src, &dc, &arena);
     check_graph(g, &dc, &arena);
     fflush(stdout);

@@ -269,11 +269,18 @@ static bool lex_is_name(int kind) {
         || kind == TK_START || kind == TK_TRUE || kind == TK_FALSE;
 }
 
-/* Reports a run of bytes that cannot start a token, once per run. */
+/* Reports a run of bytes that cannot start a token, once per run: a line
+** of garbage is one mistake, not a thousand. */
 static void lex_stray(Lexer *lx, const char *p, size_t n) {
     SrcPos pos = lex_pos(lx, p);
     unsigned char c = (unsigned char)*p;
-    if (c == 0)
+    bool high = true;
+    for (size_t i = 0; i < n; i++) high &= (unsigned char)p[i] >= 0x80;
+    if (n > 1 && !high && c != 0 && c > 0x20 && c < 0x7F)
+        diag_error(lx->dc, pos, "%zu stray bytes in input, starting with '%c'", n, c);
+    else if (n > 1 && !high && c != 0)
+        diag_error(lx->dc, pos, "%zu stray bytes in input, starting with byte 0x%02X", n, c);
+    else if (c == 0)
         diag_error(lx->dc, pos, "NUL byte in input");
     else if (c >= 0x80)
         diag_error(lx->dc, pos, "stray byte 0x%02X in input%s", c,
@@ -361,12 +368,41 @@ static Token lex_scan(Lexer *lx) {
             }
             [\x80-\xff]+    { lex_stray(lx, s, (size_t)(YYCURSOR - tok)); continue; }
             [\x00]+         { lex_stray(lx, s, (size_t)(YYCURSOR - tok)); continue; }
+            [^a-zA-Z_0-9 \t\r\v\f\n(){}[\];,=*%/\x2d]{2,} {
+                              lex_stray(lx, s, (size_t)(YYCURSOR - tok)); continue; }
             *               { lex_stray(lx, s, 1); continue; }
             $               { lx->cur = lx->end; t.kind = TK_EOF; t.pos = lx->last_end;
                               t.text = lx->end; return t; }
         */
 #undef LEX_TOKEN
     }
+}
+
+/* Length of the valid UTF-8 sequence at p (1 for ASCII), or 0 when invalid. */
+static size_t lex_utf8_len(const unsigned char *p, const unsigned char *end) {
+    size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2
+             : p[0] >= 0xE0 && p[0] < 0xF0 ? 3 : p[0] >= 0xF0 && p[0] < 0xF5 ? 4 : 0;
+    if (n == 0 || (size_t)(end - p) < n) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+bool lex_is_text(const Source *src, DiagCtx *dc) {
+    const unsigned char *p = (const unsigned char *)src->text;
+    const unsigned char *end = p + (src->len < LEX_TEXT_SAMPLE ? src->len : LEX_TEXT_SAMPLE);
+    size_t odd = 0, total = (size_t)(end - p);
+    while (p < end) {
+        size_t n = lex_utf8_len(p, end);
+        bool ctl = *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\v' && *p != '\f';
+        if (n == 0 || ctl) odd++;
+        p += n ? n : 1;
+    }
+    if (odd * 8 <= total) return true;              /* a few odd bytes: the lexer says where */
+    SrcPos none = { 0, 0 };
+    diag_error(dc, none, "file is not text (%zu of its first %zu bytes are NUL, control "
+               "bytes or invalid UTF-8): agdfc reads .agdf source files", odd, total);
+    return false;
 }
 
 void lex_init(Lexer *lx, const Source *src, DiagCtx *dc) {
@@ -382,6 +418,11 @@ void lex_init(Lexer *lx, const Source *src, DiagCtx *dc) {
 }
 
 Token lex_next(Lexer *lx) {
+    if (lx->dc->stopped) {                      /* past the error limit */
+        Token eof = { TK_EOF, lx->last_end, lx->end, 0, 0 };
+        lx->cur = lx->end;
+        return eof;
+    }
     Token t = lex_scan(lx);
     if (t.kind != TK_EOF) {
         lx->last_end = lex_pos(lx, lx->cur);

@@ -294,6 +294,10 @@ Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a) {
     ctx.a = a;
     ctx.src = src;
 
+    if (!lex_is_text(src, dc)) {
+        g->not_text = true;
+        return g;
+    }
     Lexer lx;
     lex_init(&lx, src, dc);
     yyParser parser;
@@ -303,7 +307,7 @@ Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a) {
         Token t = lex_next(&lx);
         ctx.quiet_eof = lx.ran_off_end;
         parse_feed(&parser, &t);
-        if (t.kind == TK_EOF) break;
+        if (t.kind == TK_EOF || dc->stopped) break;
     }
     ParseFinalize(&parser);
     return g;
