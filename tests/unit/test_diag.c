@@ -105,6 +105,48 @@ static void test_edges_of_file(void **state) {
     dx_close(d);
 }
 
+/* A long line is cut to DIAG_LINE_SHOWN bytes around the caret, each cut
+** marked with "...", and the caret still points at its byte. */
+static void test_long_line(void **state) {
+    (void)state;
+    char text[700];
+    memset(text, 'a', 300);
+    text[300] = 'X';
+    memset(text + 301, 'b', 300);
+    strcpy(text + 601, "\n");
+    Dx *d = dx_open(text);
+    diag_error(&d->dc, at(1, 301), "here");
+    char *out = dx_print(d);
+    char want[1024];
+    int n = sprintf(want, "f.agdf:1:301: error: here\n...");
+    n += sprintf(want + n, "%.80s%.80s...\n", text + 220, text + 300);
+    n += sprintf(want + n, "   %80s^\n", "");
+    assert_string_equal(out, want);
+    free(out);
+    dx_close(d);
+}
+
+/* Past the error limit nothing more is kept, and the print ends with the
+** stop line and the count. */
+static void test_error_limit(void **state) {
+    (void)state;
+    Dx *d = dx_open("x\n");
+    d->dc.error_limit = 2;
+    diag_error(&d->dc, at(1, 1), "one");
+    diag_error(&d->dc, at(1, 1), "two");
+    assert_false(d->dc.stopped);
+    diag_error(&d->dc, at(1, 1), "three");
+    diag_warning(&d->dc, at(1, 1), "late");
+    assert_true(d->dc.stopped);
+    assert_int_equal(d->dc.nerrors, 2);
+    assert_int_equal(d->dc.diags.len, 2);
+    char *out = dx_print(d);
+    assert_non_null(strstr(out, "error: two\nx\n^\nagdfc: too many errors emitted, stopping now "
+                                "(use -ferror-limit=0 to see all)\n2 errors generated.\n"));
+    free(out);
+    dx_close(d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format),
@@ -112,6 +154,8 @@ int main(void) {
         cmocka_unit_test(test_tabs_and_utf8),
         cmocka_unit_test(test_no_position),
         cmocka_unit_test(test_edges_of_file),
+        cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_error_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
