@@ -159,8 +159,10 @@ typedef struct Lexer {
 /* Refuses, with one error, a file that is not text: more than 1/8 NUL,
 ** control bytes and invalid UTF-8 in its first LEX_TEXT_SAMPLE bytes (a
 ** binary file given by mistake would otherwise make a flood of errors).  A
-** few stray bytes in a text file are left to the lexer, which says where. */
+** few stray bytes in a text file are left to the lexer, which says where.
+** A file over LEX_MAX_BYTES is refused too: positions could not count it. */
 #define LEX_TEXT_SAMPLE 65536
+#define LEX_MAX_BYTES   0xFFFFFFF0UL           /* SrcPos counts lines and columns in 32 bits */
 bool lex_is_text(const Source *src, DiagCtx *dc);
 void lex_init(Lexer *lx, const Source *src, DiagCtx *dc);
 Token lex_next(Lexer *lx);                      /* TK_EOF at the end, forever */

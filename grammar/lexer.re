@@ -389,6 +389,12 @@ static size_t lex_utf8_len(const unsigned char *p, const unsigned char *end) {
 }
 
 bool lex_is_text(const Source *src, DiagCtx *dc) {
+    SrcPos none = { 0, 0 };
+    if (src->len > LEX_MAX_BYTES) {             /* lines and columns are 32-bit */
+        diag_error(dc, none, "file is too large (%zu bytes; the limit is %lu)", src->len,
+                   (unsigned long)LEX_MAX_BYTES);
+        return false;
+    }
     const unsigned char *p = (const unsigned char *)src->text;
     const unsigned char *end = p + (src->len < LEX_TEXT_SAMPLE ? src->len : LEX_TEXT_SAMPLE);
     size_t odd = 0, total = (size_t)(end - p);
@@ -399,7 +405,6 @@ bool lex_is_text(const Source *src, DiagCtx *dc) {
         p += n ? n : 1;
     }
     if (odd * 8 <= total) return true;              /* a few odd bytes: the lexer says where */
-    SrcPos none = { 0, 0 };
     diag_error(dc, none, "file is not text (%zu of its first %zu bytes are NUL, control "
                "bytes or invalid UTF-8): agdfc reads .agdf source files", odd, total);
     return false;

@@ -113,6 +113,24 @@ static void test_integer_limits(void **state) {
     lx_close(l);
 }
 
+/* A file is refused whole when it is not text, or too large for 32-bit
+** positions (only its length is looked at then). */
+static void test_not_text(void **state) {
+    (void)state;
+    DiagCtx dc;
+    Source src = { "t.agdf", "node a() {}\n\xc3\xa9\x01", 15 };
+    diag_init(&dc, &src);
+    assert_true(lex_is_text(&src, &dc));                  /* 1 odd byte in 15 */
+    Source bin = { "t.bin", "\x7f" "ELF\x02\x01\x01\0\0\0\0\0", 12 };
+    assert_false(lex_is_text(&bin, &dc));
+    Source huge = { "t.agdf", "x", (size_t)LEX_MAX_BYTES + 1 };
+    assert_false(lex_is_text(&huge, &dc));
+    assert_int_equal(dc.nerrors, 2);
+    assert_non_null(strstr(VEC_AT(dc.diags, Diag, 0).msg, "file is not text"));
+    assert_non_null(strstr(VEC_AT(dc.diags, Diag, 1).msg, "file is too large"));
+    diag_free(&dc);
+}
+
 /* Preprocessor lines are C for the C compiler: a quote or brace in a
 ** directive, in an `#if 0` group or in an `#else` branch does not count, and
 ** the text is kept whole (the next token is where it should be). */
@@ -235,6 +253,7 @@ int main(void) {
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_integer_limits),
         cmocka_unit_test(test_preprocessor_lines),
+        cmocka_unit_test(test_not_text),
         cmocka_unit_test(test_body_braces),
         cmocka_unit_test(test_verbatim),
         cmocka_unit_test(test_start_args),
