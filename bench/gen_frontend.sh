@@ -10,18 +10,18 @@
 #                              n0 -> n1 -> ... -> n(N-1); (parser stack depth)
 #   gen_frontend.sh types N    N nodes in a chain (one edge statement each), every
 #                              node with its own item type t(i) (a typedef of int
-#                              in a verbatim block): the C back end has N distinct
+#                              in a verbatim block, small queues): the C back end has N distinct
 #                              item structs to number (--emit=c scales linearly)
 set -euo pipefail
 kind=${1:?usage: gen_frontend.sh dag|chain|types N}
 n=${2:?usage: gen_frontend.sh dag|chain|types N}
 if [ "$kind" = types ]; then
     awk -v n="$n" 'BEGIN {
-        printf "graph big;\n%%{\n"
+        printf "graph big [max_exceptions = 1];\n%%{\n"
         for (i = 0; i < n; i++) printf "typedef int t%d;\n", i
         printf "%%}\nnode n0() -> t0 { AGDF_YIELD(1); }\n"
         for (i = 1; i < n; i++)
-            printf "node n%d(t%d x) -> t%d { AGDF_YIELD(x + 1); }\n", i, i - 1, i
+            printf "node n%d(t%d x) -> t%d [queue_size = 4] { AGDF_YIELD(x + 1); }\n", i, i - 1, i
         for (i = 0; i + 1 < n; i++) printf "n%d -> n%d;\n", i, i + 1
     }'
     exit 0
