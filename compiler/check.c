@@ -318,19 +318,42 @@ static int64_t check_guess_size(const Node *n) {
     return total > 0 ? total : 1;
 }
 
-/* A lower bound of one queued item's size on any target: the sum of its
-** parameters' smallest sizes (a type agdfc does not know counts 1 byte). */
+/* The smallest size a C type can have on the targets agdf supports (ILP32
+** and LP64), from its words as written: 4 for a pointer, the standard sizes
+** for the arithmetic types (the smallest of its words: `unsigned char` is
+** 1), 1 for a struct, union, enum or typedef agdfc does not know.  A lower
+** bound, so that a refusal is never wrong. */
+static int64_t check_type_min_size(const char *t) {
+    if (strchr(t, '*')) return 4;
+    static const struct { const char *word; int64_t size; } known[] = {
+        {"char", 1}, {"_Bool", 1}, {"bool", 1}, {"int8_t", 1}, {"uint8_t", 1},
+        {"short", 2}, {"int16_t", 2}, {"uint16_t", 2}, {"double", 8}, {"int64_t", 8},
+        {"uint64_t", 8}, {"int", 4}, {"long", 4}, {"float", 4}, {"unsigned", 4},
+        {"signed", 4}, {"int32_t", 4}, {"uint32_t", 4}, {"size_t", 4},
+    };
+    int longs = 0;
+    int64_t size = 0;
+    for (const char *w = t; *w;) {
+        size_t n = strcspn(w, " ");
+        if (n == 6 && memcmp(w, "struct", 6) == 0) return 1;
+        if ((n == 5 && memcmp(w, "union", 5) == 0) || (n == 4 && memcmp(w, "enum", 4) == 0))
+            return 1;
+        longs += n == 4 && memcmp(w, "long", 4) == 0;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            if (strlen(known[k].word) == n && memcmp(known[k].word, w, n) == 0
+                && (size == 0 || known[k].size < size))
+                size = known[k].size;                 /* unsigned char: 1 */
+        w += n;
+        w += *w == ' ';
+    }
+    if (longs >= 2) return 8;                          /* long long */
+    return size > 0 ? size : 1;
+}
+
+/* A lower bound of one queued item's size: the sum of its parameters'. */
 static int64_t check_min_size(const Node *n) {
     int64_t total = 0;
-    for (int i = 0; i < n->nparams; i++) {
-        const char *t = n->params[i].type.text;
-        if (strchr(t, '*')) total += 4;
-        else if (strstr(t, "long long") || strstr(t, "double") || strstr(t, "64")) total += 8;
-        else if (strstr(t, "char") || strstr(t, "bool") || strstr(t, "8_t")) total += 1;
-        else if (strstr(t, "short") || strstr(t, "16")) total += 2;
-        else if (strstr(t, "int") || strstr(t, "long") || strstr(t, "float")) total += 4;
-        else total += 1;
-    }
+    for (int i = 0; i < n->nparams; i++) total += check_type_min_size(n->params[i].type.text);
     return total;
 }
 

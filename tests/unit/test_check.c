@@ -230,6 +230,28 @@ static void test_queue_storage_warning(void **state) {
     fx_free(f);
 }
 
+/* The storage limit counts each item at its smallest size on any target:
+** 9 queues of 16777216 items of 8 bytes (a double, an unsigned long long)
+** pass 1 GiB; of a struct or an unsigned char, 16 MiB each, they do not. */
+static void test_storage_lower_bound(void **state) {
+    (void)state;
+    const char *types[] = { "double", "unsigned long long", "struct s", "unsigned char" };
+    for (int k = 0; k < 4; k++) {
+        char src[2048];
+        int n = sprintf(src, "graph g [max_exceptions = 1];\n");
+        for (int i = 1; i <= 9; i++)
+            n += sprintf(src + n, "node b%d(%s x) [queue_size = 16777216];\nstart b%d(0);\n",
+                         i, types[k], i);
+        Fx *f = fx_run(src, true);
+        bool over = fx_has(f, DIAG_ERROR, 16, 0, "over the limit of 1024 MiB");   /* b8 */
+        if (over != (k < 2)) {
+            diag_print(&f->dc, stderr);
+            fail_msg("type '%s': limit error %s", types[k], over ? "reported" : "missing");
+        }
+        fx_free(f);
+    }
+}
+
 static void test_switch_warning(void **state) {
     (void)state;
     Fx *f = fx_run("node a() {\n  switch (x) {\n  case 1: /* AGDF_YIELD */ AGDF_PASS(); break;\n  }\n}\n"
@@ -288,6 +310,7 @@ int main(void) {
         cmocka_unit_test(test_duplicate_edge_warning),
         cmocka_unit_test(test_unreachable_warning),
         cmocka_unit_test(test_queue_storage_warning),
+        cmocka_unit_test(test_storage_lower_bound),
         cmocka_unit_test(test_switch_warning),
         cmocka_unit_test(test_no_cascade_after_syntax_error),
         cmocka_unit_test(test_long_chain_checks),
