@@ -87,6 +87,11 @@ add fanout4_q1024    main  "$N" fused_fanout4 agdf fanout 4 1024
 add fanin4_q1024     main  "$N" fused_fanin4  agdf fanin 4 1024
 add tasks8_q16       main  "$N" fused_chain8  agdf chain 8 16 8
 add "idle${IDLE}_q1024" main "$N" fused_chain8 agdf chain 8 1024 1 "$IDLE"
+# Item size and chain length (issue 12's baseline): 64 B and 1 KiB items, and a
+# chain of 1,000 nodes, with fewer items so each case takes about as long.
+add chain8_b64_q16   main  "$N" fused_chain8  agdf chain 8 16 1 0 64
+add chain8_b1024_q16 main  "$((N / 10))" fused_chain8 agdf chain 8 16 1 0 1024
+add chain1000_q16    main  "$((N / 100))" fused_chain8 agdf chain 1000 16
 add fused_chain8     base  "$N" fused_chain8  fused chain 8
 add fused_fanout4    base  "$N" fused_fanout4 fused fanout 4
 add fused_fanin4     base  "$N" fused_fanin4  fused fanin 4
@@ -218,7 +223,10 @@ if [ "$CG_OK" = 1 ]; then
         [ "$2" = main ] || [[ $1 == fused_chain8 || $1 == fused_fanout4 || $1 == fused_fanin4 ]] || continue
         [ "$5" = go ] && continue
         ir=(); dl=()
-        for n in $n1 $n2; do
+        # a case timed on fewer items than N is measured on as many fewer
+        m1=$(( n1 * $3 / N )); [ "$m1" -ge 2 ] || m1=2
+        m2=$(( m1 / 2 ))
+        for n in $m1 $m2; do
             set -- $c
             f=$OUT/cg/$1.$n.out
             cmd=$(set -- "$1" "$2" "$n" "${@:4}"; cmd_of "$@")

@@ -112,7 +112,7 @@ static void build(uint32_t nidle, uint32_t q)
 static double run_once(uint32_t nidle, uint32_t q)
 {
     agdf_graph_def gd = {"bench", CHAIN + nidle, defs, 0, 0};
-    agdf_graph_mem gm = {nodes, node_mem, timers, fds, NULL, NULL};
+    agdf_graph_mem gm = {.nodes = nodes, .node_mem = node_mem, .timers = timers, .fds = fds};
     struct timespec a, b;
 
     build(nidle, q);

@@ -333,6 +333,9 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
     cw_printf(w, "    agdf_node agdf_nodes[%s_NNODES];\n", G);
     cw_printf(w, "    agdf_task *agdf_timers[%s_NTASKS];\n", G);
     cw_printf(w, "    agdf_fdslot agdf_fds[%s_NTASKS];\n", G);
+    if (g->max_exceptions > 0)
+        cw_printf(w, "    agdf_error agdf_errors[%lld];              /* max_exceptions, shared */\n",
+                  (long long)g->max_exceptions);
     cw_puts(w, "    struct {\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
@@ -341,7 +344,6 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
         if (it->in_item[i] >= 0)
             cw_printf(w, "            %s__item%d queue[%lld];\n", G, it->in_item[i],
                       (long long)nd->queue_size);
-        cw_printf(w, "            agdf_error errors[%lld];\n", (long long)g->max_exceptions);
         cw_printf(w, "        } %s;\n", nd->name);
     }
     cw_puts(w, "    } n;                                      /* per node storage */\n};\n\n");
@@ -581,28 +583,31 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
             cw_printf(w, "%s %s_NODE_%s", k ? "," : "", G, GRAPH_NODE(g, nd->succ[k])->name);
         cw_puts(w, " };\n");
     }
+    /* Designated initializers throughout, so that the tables read (and print
+    ** in gdb) field by field.  body stays NULL: the drain loop (.run) calls it,
+    ** inlined, and no second, out-of-line copy of every body is compiled. */
     cw_printf(w, "\nstatic const agdf_node_def %s__nodes[%s_NNODES] = {\n", G, G);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
-        /* body stays NULL: the drain loop (last field) calls it, inlined, and no
-        ** second, out-of-line copy of every body has to be compiled. */
-        cw_printf(w, "    { \"%s\", NULL, %lld, sizeof(%s_%s_task),\n", nd->name,
+        cw_printf(w, "    [%s_NODE_%s] = { .name = \"%s\", .ntasks = %lld, "
+                     ".task_size = sizeof(%s_%s_task),\n", G, nd->name, nd->name,
                   (long long)nd->max_tasks, G, nd->name);
-        cw_printf(w, "      offsetof(%s_%s_task, agdf_in), offsetof(%s_%s_task, agdf_out),\n",
-                  G, nd->name, G, nd->name);
+        cw_printf(w, "      .in_offset = offsetof(%s_%s_task, agdf_in), "
+                     ".out_offset = offsetof(%s_%s_task, agdf_out),\n", G, nd->name, G, nd->name);
         if (it->in_item[i] >= 0)
-            cw_printf(w, "      sizeof(%s__item%d), ", G, it->in_item[i]);
+            cw_printf(w, "      .item_size = sizeof(%s__item%d),", G, it->in_item[i]);
         else
-            cw_puts(w, "      0, ");
-        cw_printf(w, "%lld, %d, ", (long long)nd->queue_size, nd->halt_on_exception);
+            cw_puts(w, "      .item_size = 0,");
+        cw_printf(w, " .queue_size = %lld, .halt_on_exception = %d,\n      ",
+                  (long long)nd->queue_size, nd->halt_on_exception);
         if (nd->nsucc)
-            cw_printf(w, "%s__dst_%s, %d,", G, nd->name, nd->nsucc);
-        else
-            cw_puts(w, "NULL, 0,");
-        cw_printf(w, " %s__%s_run },\n", G, nd->name);
+            cw_printf(w, ".dst = %s__dst_%s, .ndst = %d, ", G, nd->name, nd->nsucc);
+        cw_printf(w, ".run = %s__%s_run },\n", G, nd->name);
     }
     cw_puts(w, "};\n\n");
-    cw_printf(w, "static const agdf_graph_def %s__def = {\n    \"%s\", %s_NNODES, %s__nodes, %d, %lld\n};\n\n",
+    cw_printf(w, "static const agdf_graph_def %s__def = {\n    .name = \"%s\", "
+                 ".nnodes = %s_NNODES, .nodes = %s__nodes,\n"
+                 "    .halt_on_exception = %d, .max_exceptions = %lld\n};\n\n",
               G, G, G, G, g->halt_on_exception ? 1 : 0, (long long)g->max_exceptions);
 }
 
@@ -615,19 +620,16 @@ static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
     cw_printf(w, "static const agdf_node_off %s__mem[%s_NNODES] = {\n", G, G);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const char *X = GRAPH_NODE(g, i)->name;
-        cw_printf(w, "    { offsetof(%s, n.%s.tasks), ", G, X);
+        cw_printf(w, "    [%s_NODE_%s] = { .tasks = offsetof(%s, n.%s.tasks)", G, X, G, X);
         if (it->in_item[i] >= 0)
-            cw_printf(w, "offsetof(%s, n.%s.queue), ", G, X);
-        else
-            cw_puts(w, "0, ");
-        cw_printf(w, "offsetof(%s, n.%s.errors) },\n", G, X);
+            cw_printf(w, ", .queue = offsetof(%s, n.%s.queue)", G, X);
+        cw_puts(w, " },\n");
     }
     cw_puts(w, "};\n\n");
     cw_printf(w, "void %s_init(%s *g)\n{\n", G, G);
-    cw_puts(w, "    agdf_graph_mem gm;\n");
-    cw_puts(w, "    gm.nodes = g->agdf_nodes;\n    gm.node_mem = NULL;\n");
-    cw_printf(w, "    gm.node_off = %s__mem;\n    gm.base = g;\n", G);
-    cw_puts(w, "    gm.timers = g->agdf_timers;\n    gm.fds = g->agdf_fds;\n");
+    cw_printf(w, "    agdf_graph_mem gm = { .nodes = g->agdf_nodes, .node_off = %s__mem, .base = g,\n", G);
+    cw_printf(w, "        .timers = g->agdf_timers, .fds = g->agdf_fds, .errors = %s };\n",
+              g->max_exceptions > 0 ? "g->agdf_errors" : "NULL");
     cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n}\n\n", G);
 }
 
@@ -671,6 +673,35 @@ static void emit_c_api(CWriter *w, const Graph *g)
     cw_printf(w, "agdf_graph *%s_graph(%s *g)\n{\n    return &g->agdf;\n}\n\n", G, G);
 }
 
+/* --memory of the generated main: the graph's static size (sizeof the graph
+** struct), then its parts; a node's queue and tasks come from its agdf_node_def
+** (sizeof the item times queue_size, sizeof the task struct times max_tasks). */
+static void emit_c_main_memory(CWriter *w, const Graph *g)
+{
+    const char *G = g->name;
+    const char *errs = g->max_exceptions > 0 ? "sizeof agdf_main_graph.agdf_errors" : "0";
+    cw_puts(w, "static void agdf_main_memory(void)\n{\n");
+    cw_printf(w, "    const agdf_graph_def *d = &%s__def;\n", G);
+    cw_puts(w, "    unsigned long q, t, nodes = 0;\n    uint32_t i;\n");
+    cw_puts(w, "    for (i = 0; i < d->nnodes; i++)\n"
+               "        nodes += (unsigned long)(d->nodes[i].queue_size * d->nodes[i].item_size\n"
+               "                                 + d->nodes[i].ntasks * d->nodes[i].task_size);\n");
+    cw_printf(w, "    printf(\"graph %s: %%lu bytes static\\n\", (unsigned long)sizeof(%s));\n", G, G);
+    cw_printf(w, "    printf(\"  runtime: %%lu bytes (scheduler, %%lu nodes, timer and fd slots of %%lu tasks, padding)\\n\",\n"
+                 "           (unsigned long)(sizeof(%s) - sizeof agdf_main_graph.n - %s),\n"
+                 "           (unsigned long)d->nnodes, (unsigned long)%s_NTASKS);\n", G, errs, G);
+    cw_printf(w, "    printf(\"  errors: %%lu bytes (%%lu records of %%lu, shared by the nodes)\\n\",\n"
+                 "           (unsigned long)%s, (unsigned long)d->max_exceptions,\n"
+                 "           (unsigned long)sizeof(agdf_error));\n", errs);
+    cw_puts(w, "    printf(\"  nodes: %lu bytes (%lu with padding)\\n\", nodes,\n"
+               "           (unsigned long)sizeof agdf_main_graph.n);\n");
+    cw_puts(w, "    for (i = 0; i < d->nnodes; i++) {\n"
+               "        q = (unsigned long)(d->nodes[i].queue_size * d->nodes[i].item_size);\n"
+               "        t = (unsigned long)(d->nodes[i].ntasks * d->nodes[i].task_size);\n"
+               "        printf(\"  node %s: %lu bytes (queue %lu, tasks %lu)\\n\", d->nodes[i].name,\n"
+               "               q + t, q, t);\n    }\n}\n\n");
+}
+
 /* main() for --main: flags, run, report; exit codes documented in --help. */
 static void emit_c_main(CWriter *w, const Graph *g)
 {
@@ -687,6 +718,7 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "        \"  --log-nodes=A,B       only log these nodes\\n\"\n"
         "        \"  --virtual-time        sleeps complete at once, in deadline order\\n\"\n"
         "        \"  --trace=FILE          write a Chrome/Perfetto trace of the run to FILE\\n\"\n"
+        "        \"  --memory              print the graph's static memory and exit\\n\"\n"
         "        \"  --help                this text\\n\\n\"\n"
         "        \"exit status: 0 no node raised, 1 some node raised, 2 usage error,\\n\"\n"
         "        \"3 halted by halt_on_exception\\n\", argv0);\n}\n\n");
@@ -709,6 +741,7 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "    }\n"
         "    names[n] = NULL;\n"
         "    return 0;\n}\n\n");
+    emit_c_main_memory(w, g);
     cw_printf(w, "int main(int argc, char **argv)\n{\n    %s *g = &agdf_main_graph;\n", G);
     cw_printf(w, "    static const char *nodes[%s_NNODES + 1];\n", G);
     cw_puts(w,
@@ -740,6 +773,8 @@ static void emit_c_main(CWriter *w, const Graph *g)
     cw_printf(w, "            if (agdf_main_nodes(argv[i] + 12, nodes, %s_NNODES) != 0)\n"
                  "                return 2;\n", G);
     cw_puts(w,
+        "        } else if (strcmp(a, \"--memory\") == 0) {\n"
+        "            agdf_main_memory();\n            return 0;\n"
         "        } else if (strcmp(a, \"--help\") == 0 || strcmp(a, \"-h\") == 0) {\n"
         "            agdf_main_usage(stdout, argv[0]);\n            return 0;\n"
         "        } else {\n"

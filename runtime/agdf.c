@@ -13,6 +13,7 @@
 #include "agdf_internal.h"
 
 #include <poll.h>
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
@@ -532,7 +533,6 @@ static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
     n->cap = nd->queue_size;
     n->halt = (uint32_t)(nd->halt_on_exception >= 0 ? nd->halt_on_exception != 0
                                                     : def->halt_on_exception != 0);
-    n->errors = m->errors;
     n->ndst = nd->ndst;
     n->run = nd->run;
     /* The inline yield copies the source's item size into dst1's ring: only a
@@ -568,6 +568,8 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
     g->nnodes = def->nnodes;
     g->heap = mem->timers;
     g->fds = mem->fds;
+    g->errors = mem->errors;
+    g->err_cap = mem->errors ? def->max_exceptions : 0;
     g->log = agdf_log_default;
     g->epoch = mono_ns();
     for (i = 0; i < def->nnodes; i++) {
@@ -579,7 +581,6 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
             unsigned char *base = (unsigned char *)mem->base;
             m.tasks = base + o->tasks;
             m.queue = o->queue ? base + o->queue : NULL;
-            m.errors = o->errors ? (agdf_error *)(void *)(base + o->errors) : NULL;
         }
         node_init(g, i, &m);
     }
@@ -872,12 +873,76 @@ agdf_status agdf_result(const agdf_graph *g)
     return g->total_err ? AGDF_ERRORS : AGDF_OK;
 }
 
-/* ---------------------------------------------------------------- halting (from agdf__raise) */
+/* ---------------------------------------------------------------- errors and halting */
+
+/* Records a raise of task t in the pool: the graph's oldest record goes when the
+** pool is full, so each node keeps its most recent records; the message is cut
+** to the record's AGDF_ERROR_MSG - 1 bytes (the log line has all of it). */
+static void error_record(agdf_graph *g, agdf_task *t, const char *file, int line,
+                         const char *msg)
+{
+    agdf_node *n = t->node;
+    agdf_error *e;
+    uint32_t slot;
+    size_t k = strlen(msg);
+
+    if (!g->err_cap)
+        return;
+    if (g->err_count == g->err_cap) {
+        g->nodes[g->errors[g->err_head].node].nerrors--;
+        g->err_head = g->err_head + 1 == g->err_cap ? 0 : g->err_head + 1;
+        g->err_count--;
+    }
+    slot = g->err_head + g->err_count;
+    if (slot >= g->err_cap)
+        slot -= g->err_cap;
+    g->err_count++;
+    n->nerrors++;
+    e = &g->errors[slot];
+    e->file = file;
+    e->line = line;
+    e->task = t->index;
+    e->node = (uint32_t)(n - g->nodes);
+    if (k >= sizeof e->msg)
+        k = sizeof e->msg - 1;
+    memcpy(e->msg, msg, k);
+    e->msg[k] = '\0';
+}
 
 void agdf__halt(agdf_graph *g, const agdf_node *n)
 {
     g->halted = 1;              /* drain loops stop; finish() empties the queues */
     agdf__log_halt(g, n);
+}
+
+/* The error is counted and recorded here, formatted and logged by agdf_log.c,
+** and the halt decided here; AGDF__HALTED when it halts the graph (the body
+** returns that, and its drain loop stops), else AGDF_DONE. */
+int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
+{
+    agdf_node *n = t->node;
+    agdf_graph *g = n->graph;
+    char msg[AGDF__ERROR_TEXT];
+    va_list ap;
+
+    va_start(ap, fmt);
+    agdf__format_error(msg, fmt, ap);
+    va_end(ap);
+    error_record(g, t, file, line, msg);
+    n->stats.err++;
+    g->total_err++;
+    agdf__log_error(g, n, msg, file, line);
+    AGDF__TRACED(g, agdf__trace_raise(g, t, msg, file, line, n->halt != 0));
+    if (!n->halt)
+        return AGDF_DONE;
+    agdf__halt(g, n);
+    return AGDF__HALTED;
+}
+
+int agdf__lost(agdf_task *t, const char *file, int line)
+{
+    return agdf__raise(t, file, line, "lost resume point %d (a suspension inside a switch?)",
+                       t->lc);
 }
 
 /* ---------------------------------------------------------------- inspection */
@@ -892,17 +957,19 @@ uint32_t agdf_error_count(const agdf_graph *g, uint32_t node)
     return node < g->nnodes ? g->nodes[node].nerrors : 0;
 }
 
+/* A walk of the pool, oldest first: an inspection call, not on any run path. */
 const agdf_error *agdf_error_at(const agdf_graph *g, uint32_t node, uint32_t i)
 {
-    const agdf_node *n;
-    uint32_t cap, slot;
+    uint32_t k, slot = g->err_head;
 
     if (node >= g->nnodes || i >= g->nodes[node].nerrors)
         return NULL;
-    n = &g->nodes[node];
-    cap = g->def->max_exceptions;
-    slot = (n->err_next + cap - n->nerrors + i) % cap;
-    return &n->errors[slot];
+    for (k = 0; k < g->err_count; k++) {
+        if (g->errors[slot].node == node && i-- == 0)
+            return &g->errors[slot];
+        slot = slot + 1 == g->err_cap ? 0 : slot + 1;
+    }
+    return NULL;
 }
 
 uint32_t agdf_node_count(const agdf_graph *g)

@@ -4,7 +4,7 @@
 ** task) connected by bounded FIFO queues, with timers, fd waiting (poll), a small
 ** pthread pool for blocking calls, errors, statistics and logging.  Every byte of
 ** storage is the caller's: the generated graph struct declares the tasks, queue
-** buffers, error rings and wait slots with compile-time sizes and hands them to
+** buffers, the error pool and wait slots with compile-time sizes and hands them to
 ** agdf_init(); the library never allocates.  The scheduling rules are those of
 ** docs/language.md §10 ("Scheduling, precisely"); docs/runtime.md explains the model, the
 ** macros used in node bodies and their stackless caveats.  Public names start with
@@ -48,7 +48,8 @@ typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 #define AGDF_LOG_ERROR 40
 
 #ifndef AGDF_ERROR_MSG
-#define AGDF_ERROR_MSG 112   /* message bytes per error record (record = 128 B on LP64) */
+#define AGDF_ERROR_MSG 44    /* message bytes kept per error record (record = 64 B on LP64);
+                                the log line carries the full message */
 #endif
 
 #define AGDF_OFFLOAD_THREADS_MAX 8  /* upper bound of the offload pool */
@@ -57,9 +58,10 @@ typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 ** (the sum of every node's ntasks): */
 #define AGDF_TIMER_SLOTS(T) (T)      /* entries of agdf_graph_mem.timers */
 #define AGDF_FD_SLOTS(T)    (T)      /* entries of agdf_graph_mem.fds */
-/* Per node: tasks = ntasks * task_size bytes (an array of the task struct),
-** queue = queue_size * item_size bytes (omit / NULL when item_size is 0),
-** errors = max_exceptions records (NULL when max_exceptions is 0). */
+/* Per graph: errors = max_exceptions records, one pool all nodes share (NULL
+** when max_exceptions is 0).  Per node: tasks = ntasks * task_size bytes (an
+** array of the task struct), queue = queue_size * item_size bytes (omit / NULL
+** when item_size is 0). */
 
 /* ---------------------------------------------------------------- types */
 
@@ -81,7 +83,7 @@ struct agdf_task {
     uint32_t index;              /* task index within its node */
     uint32_t cursor;             /* pending yield: next destination (edge order) */
     uint8_t busy;                /* parked inside an invocation: resume, do not take */
-    uint8_t wait;                /* what it waits for (internal AGDF__W_*) */
+    uint8_t wait;                /* what it waits for: an agdf__wait (gdb: p (enum agdf__wait)t->wait) */
     uint8_t events;              /* fd wait: AGDF__RD / AGDF__WR */
     uint8_t putting;             /* parked in a yield: the put resumes before the body */
     union {
@@ -124,7 +126,7 @@ typedef struct agdf_graph_def {
     uint32_t nnodes;             /* entries of nodes */
     const agdf_node_def *nodes;  /* declaration order */
     int halt_on_exception;       /* graph default, 0 / 1 */
-    uint32_t max_exceptions;     /* error records kept per node */
+    uint32_t max_exceptions;     /* error records kept, the graph's pool (per node at most as many) */
 } agdf_graph_def;
 
 typedef struct agdf_stats {
@@ -135,10 +137,11 @@ typedef struct agdf_stats {
 } agdf_stats;
 
 typedef struct agdf_error {
-    char msg[AGDF_ERROR_MSG];    /* formatted message, NUL-terminated, truncated */
     const char *file;            /* __FILE__ of the AGDF_RAISE (#line: the .agdf) */
     int line;                    /* __LINE__ of the AGDF_RAISE */
     uint32_t task;               /* index of the raising task */
+    uint32_t node;               /* index of the raising node */
+    char msg[AGDF_ERROR_MSG];    /* formatted message, NUL-terminated, truncated */
 } agdf_error;
 
 /* Storage of one struct pollfd (kept opaque so this header needs no <poll.h>). */
@@ -151,16 +154,14 @@ typedef struct agdf_fdslot {
 typedef struct agdf_node_mem {
     void *tasks;                 /* ntasks * task_size bytes */
     void *queue;                 /* queue_size * item_size bytes (NULL if item_size 0) */
-    agdf_error *errors;          /* max_exceptions records */
 } agdf_node_mem;
 
 /* The same, as byte offsets from one base (the generated graph struct), so the
 ** compiler can emit it as a constant table: 0 means none (offset 0 of a graph
-** struct is its agdf_graph, never a queue or an error ring). */
+** struct is its agdf_graph, never a queue). */
 typedef struct agdf_node_off {
     size_t tasks;                /* offset of the task array */
     size_t queue;                /* offset of the queue ring, 0: none */
-    size_t errors;               /* offset of the error ring, 0: none */
 } agdf_node_off;
 
 typedef struct agdf_graph_mem {
@@ -170,6 +171,7 @@ typedef struct agdf_graph_mem {
     agdf_fdslot *fds;            /* AGDF_FD_SLOTS(total tasks) entries */
     const agdf_node_off *node_off; /* nnodes entries, from base (when node_mem is NULL) */
     void *base;                  /* what node_off is relative to */
+    agdf_error *errors;          /* max_exceptions records, shared by the nodes (NULL if 0) */
 } agdf_graph_mem;
 
 /* Runtime state of a node (set up by agdf_init; read through the functions). */
@@ -190,9 +192,7 @@ struct agdf_node {
     agdf_task *takers_tail;      /* ... and its tail */
     agdf_task *putters;          /* line of waiting producers (head) */
     agdf_task *putters_tail;     /* ... and its tail */
-    agdf_error *errors;          /* error ring */
-    uint32_t nerrors;            /* records held */
-    uint32_t err_next;           /* ring slot the next record goes to */
+    uint32_t nerrors;            /* records of this node in the graph's error pool */
     agdf_stats stats;            /* counters */
     uint32_t task0;              /* index of task 0 among the graph's tasks (trace tracks) */
     uint32_t traced;             /* queue depth last written to the trace */
@@ -235,6 +235,10 @@ struct agdf_graph {
     int finished;                /* the run reached quiescence or halt */
     int running;                 /* between the first step and the end */
     uint64_t total_err;          /* raises, all nodes */
+    agdf_error *errors;          /* error pool: a ring of the graph's latest records */
+    uint32_t err_cap;            /* its records (max_exceptions) */
+    uint32_t err_head;           /* ring index of the oldest record */
+    uint32_t err_count;          /* records held */
     agdf_log_fn log;             /* logger */
     void *log_ud;                /* its user data */
     int64_t log_interval;        /* data-flow logging period, ns; 0 = off */
@@ -411,11 +415,16 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 
 /* Park (the runtime already linked the task somewhere) and resume here.  The
 ** id goes through a macro argument so that it is expanded once: the stored
-** resume point and the case label are the same number (never 0: the start). */
+** resume point and the case label are the same number (never 0: the start).
+** It encodes where: LINE * 100 + a counter below 100, so that in gdb
+** `p self->agdf.lc / 100` (or lc of any agdf_task) is the .agdf line (#line)
+** where the task waits, and several suspensions may share a line (more than 100
+** on one line may collide: "duplicate case value", a compile error, never a
+** wrong resume). */
 #ifdef __COUNTER__
-#define AGDF__RESUME_ID (__COUNTER__ + 1)
+#define AGDF__RESUME_ID (__LINE__ * 100 + __COUNTER__ % 100)
 #else
-#define AGDF__RESUME_ID __LINE__
+#define AGDF__RESUME_ID (__LINE__ * 100)
 #endif
 #define AGDF__PARK() AGDF__PARK_AT(AGDF__RESUME_ID)
 #define AGDF__PARK_AT(id)                                       \

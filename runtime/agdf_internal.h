@@ -11,7 +11,10 @@
 
 #include "agdf.h"
 
-enum {
+#include <stdarg.h>
+
+/* What a task waits for (agdf_task.wait; gdb: p (enum agdf__wait)t->wait). */
+enum agdf__wait {
     AGDF__W_NONE,       /* idle before its first resumption (a running task keeps its last state) */
     AGDF__W_READY,      /* in the ready queue */
     AGDF__W_POLL,       /* in the ready queue, re-checking an AGDF_AWAIT condition */
@@ -29,6 +32,10 @@ void agdf__halt(agdf_graph *g, const agdf_node *n);  /* stop processing; logs wh
 /* agdf_log.c */
 void agdf__log_flow(agdf_graph *g);            /* one periodic data-flow report */
 void agdf__log_halt(agdf_graph *g, const agdf_node *n);
+#define AGDF__ERROR_TEXT 256                   /* bytes of a raised message logged and traced */
+void agdf__format_error(char *msg, const char *fmt, va_list ap);
+void agdf__log_error(agdf_graph *g, const agdf_node *n, const char *msg, const char *file,
+                     int line);
 void agdf__await_deadlock(agdf_graph *g);      /* fail every poller: nothing can wake them */
 void agdf__log_trace_failed(agdf_graph *g, const char *path, int err);  /* tracing stops */
 
@@ -45,7 +52,8 @@ void agdf__offload_stop(agdf_graph *g);        /* end of run: drop queued jobs, 
 #define AGDF__TRACED(g, call) do { if ((g)->trace) call; } while (0)
 void agdf__trace_begin(agdf_graph *g, const agdf_task *t);  /* a slice starts */
 void agdf__trace_end(agdf_graph *g, const agdf_task *t);    /* ... and ends */
-void agdf__trace_raise(agdf_graph *g, const agdf_task *t, const agdf_error *e, int halts);
+void agdf__trace_raise(agdf_graph *g, const agdf_task *t, const char *msg, const char *file,
+                       int line, int halts);
 int64_t agdf__trace_stamp(void);               /* raw monotonic ns (any thread) */
 void agdf__trace_call(const agdf_task *t, unsigned worker, int64_t start, int64_t end);
                                                /* a worker's offloaded call: under the pool lock */

@@ -1,7 +1,8 @@
 /*
-** agdf_log.c — everything in libagdf that makes text: recording a raised error
-** (formatted with vsnprintf, the only stdio call outside the default logger),
-** the error and halt log lines, the periodic data-flow report and the final
+** agdf_log.c — everything in libagdf that makes text: a raised error's message
+** (formatted with vsnprintf, the only stdio call outside the default logger;
+** agdf.c records and counts the error and decides the halt), the error and halt
+** log lines, the periodic data-flow report and the final
 ** statistics, and the default logger, which writes to stderr.  Lines are built
 ** in a bounded buffer on the stack with a small formatter (no printf) and handed
 ** to the graph's log function.
@@ -146,17 +147,15 @@ void agdf_log_stats(agdf_graph *g)
 
 /* ---------------------------------------------------------------- errors */
 
-static agdf_error *error_slot(agdf_node *n, uint32_t cap)
+/* A raised error's message, formatted into msg[AGDF__ERROR_TEXT] (truncated). */
+void agdf__format_error(char *msg, const char *fmt, va_list ap)
 {
-    agdf_error *e = &n->errors[n->err_next];
-
-    n->err_next = (n->err_next + 1) % cap;
-    if (n->nerrors < cap)
-        n->nerrors++;
-    return e;
+    vsnprintf(msg, AGDF__ERROR_TEXT, fmt, ap);
 }
 
-static void log_error(agdf_graph *g, const agdf_node *n, const agdf_error *e)
+/* "ERROR:agdf: NODE: MESSAGE (FILE:LINE)", the whole message. */
+void agdf__log_error(agdf_graph *g, const agdf_node *n, const char *msg, const char *file,
+                     int line)
 {
     buf b;
 
@@ -165,45 +164,13 @@ static void log_error(agdf_graph *g, const agdf_node *n, const agdf_error *e)
     put_str(&b, "ERROR:agdf: ");
     put_str(&b, n->def->name);
     put_str(&b, ": ");
-    put_str(&b, e->msg);
+    put_str(&b, msg);
     put_str(&b, " (");
-    put_str(&b, e->file);
+    put_str(&b, file);
     put_str(&b, ":");
-    put_int(&b, e->line);
+    put_int(&b, line);
     put_str(&b, ")");
     emit(g, AGDF_LOG_ERROR, &b);
-}
-
-/* Records and logs the error; AGDF__HALTED when it halts the graph (the body
-** returns that, and its drain loop stops), else AGDF_DONE. */
-int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
-{
-    agdf_node *n = t->node;
-    agdf_graph *g = n->graph;
-    uint32_t cap = g->def->max_exceptions;
-    agdf_error tmp, *e = (cap && n->errors) ? error_slot(n, cap) : &tmp;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-    va_end(ap);
-    e->file = file;
-    e->line = line;
-    e->task = t->index;
-    n->stats.err++;
-    g->total_err++;
-    log_error(g, n, e);
-    AGDF__TRACED(g, agdf__trace_raise(g, t, e, n->halt != 0));
-    if (!n->halt)
-        return AGDF_DONE;
-    agdf__halt(g, n);
-    return AGDF__HALTED;
-}
-
-int agdf__lost(agdf_task *t, const char *file, int line)
-{
-    return agdf__raise(t, file, line, "lost resume point %d (a suspension inside a switch?)",
-                       t->lc);
 }
 
 /* Every ready task is an AGDF_AWAIT poll and no timer, fd or offload is left:

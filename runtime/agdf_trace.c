@@ -344,7 +344,8 @@ void agdf__trace_end(agdf_graph *g, const agdf_task *t)
         sample(&g->nodes[n->def->dst[i]], ns);
 }
 
-void agdf__trace_raise(agdf_graph *g, const agdf_task *t, const agdf_error *e, int halts)
+void agdf__trace_raise(agdf_graph *g, const agdf_task *t, const char *msg, const char *file,
+                       int line, int halts)
 {
     int64_t ns;
 
@@ -354,11 +355,11 @@ void agdf__trace_raise(agdf_graph *g, const agdf_task *t, const agdf_error *e, i
     ev_open('i', "raise", task_tid(t));
     EV_TS(",\"ts\":", ns);
     OUTL(",\"s\":\"t\",\"args\":{\"message\":");
-    out_str(e->msg);
+    out_str(msg);
     OUTL(",\"at\":\"");
-    out_esc(e->file);
+    out_esc(file);
     out(":", 1);
-    out_i64(e->line);
+    out_i64(line);
     OUTL("\"}}");
     if (!halts)
         return;

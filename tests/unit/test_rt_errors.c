@@ -2,9 +2,11 @@
 ** test_rt_errors.c — AGDF_RAISE and halting: the issue's linear graph where load
 ** passes then raises on items 3 and 5 (with halt at the node, at the graph, and
 ** without halt: figures, printed order, log lines, dropped items), start items
-** that never run are counted as dropped, the error ring keeps the most recent
-** max_exceptions records (wrap-around, truncation, none kept), and a suspension
-** inside a body's own switch is reported as a "lost resume point" error.
+** that never run are counted as dropped, the graph's error pool keeps its most
+** recent max_exceptions records (wrap-around, truncation with the full text
+** logged, none kept, several nodes sharing it: the graph's oldest record goes,
+** so each node keeps its latest), a suspension inside a body's own switch is
+** reported as a "lost resume point" error, and a resume point encodes the line.
 */
 #include "test_rt_util.h"
 
@@ -235,7 +237,8 @@ static void test_error_ring_wraps(void **state)
 {
     int v;
     (void)state;
-    assert_true(sizeof(agdf_error) <= 128);
+    if (sizeof(void *) == 8)
+        assert_int_equal(sizeof(agdf_error), 64);       /* docs/runtime.md's figure */
     tg_init(&r_graph);
     for (v = 0; v < 5; v++)
         assert_int_equal(agdf_start(&G, 0, &v), 0);
@@ -254,6 +257,11 @@ static void test_error_ring_wraps(void **state)
     assert_int_equal(agdf_start(&G, 0, &v), 0);
     assert_int_equal(agdf_run(&G), AGDF_ERRORS);
     assert_int_equal(strlen(agdf_error_at(&G, 0, 0)->msg), AGDF_ERROR_MSG - 1);
+    {                                       /* the log line has all 200 digits */
+        char want[256];
+        snprintf(want, sizeof want, "ERROR:agdf: raiser: %0200d (", 7);
+        assert_non_null(strstr(LOG, want));
+    }
 
     tg_init(&r_graph0);                                     /* none kept, still counted */
     for (v = 0; v < 2; v++)
@@ -263,6 +271,77 @@ static void test_error_ring_wraps(void **state)
     assert_int_equal(agdf_error_count(&G, 0), 0);
     assert_null(agdf_error_at(&G, 0, 0));
     assert_non_null(strstr(LOG, "ERROR:agdf: raiser: bad 1 ("));
+}
+
+/* Two nodes share a pool of 3: a's records go first as b's arrive, oldest
+** first, and each node's records stay its most recent ones, in order. */
+static const uint32_t s_to_b[] = {1};
+static const agdf_node_def s_nodes[] = {
+    NODE("a", r_raiser, itask, 1, 8, sizeof(int), -1, s_to_b),
+    NODE0("b", r_raiser, itask, 1, 8, sizeof(int), -1),
+};
+static const agdf_graph_def s_graph = {"shared", 2, s_nodes, 0, 3};
+
+static void test_error_pool_shared(void **state)
+{
+    int v;
+    (void)state;
+    tg_init(&s_graph);
+    for (v = 1; v <= 2; v++)                /* a raises 1, 2; then b raises 10, 11 */
+        assert_int_equal(agdf_start(&G, 0, &v), 0);
+    for (v = 10; v <= 11; v++)
+        assert_int_equal(agdf_start(&G, 1, &v), 0);
+    assert_int_equal(agdf_run(&G), AGDF_ERRORS);
+    expect_stats(0, 0, 0, 2);
+    expect_stats(1, 0, 0, 2);
+    assert_int_equal(agdf_error_count(&G, 0), 1);           /* "bad 1" went */
+    assert_int_equal(agdf_error_count(&G, 1), 2);
+    assert_string_equal(agdf_error_at(&G, 0, 0)->msg, "bad 2");
+    assert_int_equal(agdf_error_at(&G, 0, 0)->node, 0);
+    assert_null(agdf_error_at(&G, 0, 1));
+    assert_string_equal(agdf_error_at(&G, 1, 0)->msg, "bad 10");
+    assert_string_equal(agdf_error_at(&G, 1, 1)->msg, "bad 11");
+    assert_int_equal(agdf_error_at(&G, 1, 1)->node, 1);
+    assert_null(agdf_error_at(&G, 2, 0));                   /* no such node */
+}
+
+/* ---------------------------------------------------------------- resume points */
+
+static int lc_line;
+
+static int lc_body(agdf_task *t)
+{
+    itask *self = (itask *)(void *)t;
+    AGDF_BEGIN(self);
+    lc_line = __LINE__ + 1;
+    AGDF_PASS(); AGDF_PASS();
+    AGDF_END(self);
+}
+
+static const agdf_node_def lc_nodes[] = {
+    NODE0("paused", lc_body, itask, 1, 1, sizeof(int), -1),
+};
+static const agdf_graph_def lc_graph = {"lines", 1, lc_nodes, 0, 1};
+
+/* lc / 100 is the line of the suspension (gdb: p self->agdf.lc / 100), and two
+** suspensions on one line get different resume points. */
+static void test_resume_point_encodes_line(void **state)
+{
+    int v = 1, n = 0, lcs[2] = {0, 0};
+    int64_t ms;
+    const agdf_task *t = (const agdf_task *)(void *)tg_mem[0].tasks;
+    (void)state;
+    tg_init(&lc_graph);
+    assert_int_equal(agdf_start(&G, 0, &v), 0);
+    while (agdf_step(&G, 1, &ms) == AGDF_STEP_READY) {
+        if (t->busy && n < 2 && (n == 0 || t->lc != lcs[n - 1]))
+            lcs[n++] = t->lc;
+    }
+    assert_int_equal(agdf_result(&G), AGDF_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(lcs[0] / 100, lc_line);
+    assert_int_equal(lcs[1] / 100, lc_line);
+    assert_true(lcs[0] != lcs[1]);
 }
 
 /* ---------------------------------------------------------------- lost resume point */
@@ -312,6 +391,8 @@ int main(void)
         cmocka_unit_test(test_halt_drain_loop),
         cmocka_unit_test(test_halt_counts_dropped_start_items),
         cmocka_unit_test(test_error_ring_wraps),
+        cmocka_unit_test(test_error_pool_shared),
+        cmocka_unit_test(test_resume_point_encodes_line),
         cmocka_unit_test(test_lost_resume_point),
     };
     return cmocka_run_group_tests_name("runtime errors", tests, NULL, NULL);

@@ -113,7 +113,6 @@ static void tg_init(const agdf_graph_def *def)
         tg_mem[i].tasks = tg_carve((size_t)nd->ntasks * nd->task_size);
         memset(tg_mem[i].tasks, 0x5a, (size_t)nd->ntasks * nd->task_size);
         tg_mem[i].queue = tg_carve((size_t)nd->queue_size * nd->item_size);
-        tg_mem[i].errors = tg_carve(def->max_exceptions * sizeof(agdf_error));
         total += nd->ntasks;
     }
     assert_true(total <= TG_MAX_TASKS);
@@ -121,6 +120,7 @@ static void tg_init(const agdf_graph_def *def)
     gm.node_mem = tg_mem;
     gm.timers = tg_timers;
     gm.fds = tg_fds;
+    gm.errors = tg_carve(def->max_exceptions * sizeof(agdf_error));  /* the graph's pool */
     agdf_init(&G, def, &gm);
     agdf_set_logger(&G, capture_log, NULL);
 }
