@@ -1,11 +1,30 @@
 /*
 ** agdf.c — the scheduler core of libagdf: graph set-up over caller storage,
 ** bounded FIFO queues with FIFO lines of waiting consumers and producers, the
-** ready queue, the timer heap, fd waiting with poll(), and the run loop that
-** applies the six scheduling rules of docs/language.md §10.  Every scheduling decision is O(1) (the
-** heap is O(log timers)): nothing here scans nodes or tasks except agdf_init, a
-** halt and the end of a run.  No stdio and no allocation: text goes through
-** agdf_log.c, threads live in agdf_offload.c.
+** ready queue, the timer heap, fd waiting with poll(), the error pool and the
+** halt, and the run loop.  It implements the six rules of the scheduling model
+** (docs/language.md §10), which the comments below cite by number:
+**
+**   1. Before anything runs, the start items are queued (default start nodes in
+**      declaration order, or the `start` statements in order), and every task
+**      is ready, in declaration order of its node, then task index.
+**   2. The scheduler takes the first ready task and runs it until it must wait.
+**      Taking an item from a non-empty queue and putting one into a non-full
+**      queue never waits.
+**   3. A task that finds its queue empty (or a destination full) joins the
+**      back of that queue's line of waiting consumers (producers) and stops.
+**   4. Each put wakes the first waiting consumer of that queue, each take the
+**      first waiting producer; the woken task goes to the back of the ready
+**      queue and checks again when it runs.
+**   5. A yield counts `out` and the destinations' `in` first, then puts the
+**      item into each destination in edge order, waiting at any that is full.
+**   6. AGDF_PASS() puts the task at the back of the ready queue; a timer, fd
+**      wait or offloaded call that completes puts its task at the back too.
+**
+** Every scheduling decision is O(1) (the heap is O(log timers)): nothing here
+** scans nodes or tasks except agdf_init, a halt and the end of a run.  No stdio
+** and no allocation: text is made by agdf_log.c (which never calls back into
+** the error or halt decisions made here), threads live in agdf_offload.c.
 */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L

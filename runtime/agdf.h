@@ -6,9 +6,10 @@
 ** storage is the caller's: the generated graph struct declares the tasks, queue
 ** buffers, the error pool and wait slots with compile-time sizes and hands them to
 ** agdf_init(); the library never allocates.  The scheduling rules are those of
-** docs/language.md §10 ("Scheduling, precisely"); docs/runtime.md explains the model, the
-** macros used in node bodies and their stackless caveats.  Public names start with
-** agdf_ / AGDF_; names with a double underscore are internal and may change.
+** docs/language.md §10 ("Scheduling, precisely", restated in agdf.c);
+** docs/runtime.md explains the model, the macros used in node bodies and their
+** stackless caveats.  Public names start with agdf_ / AGDF_; names with a double
+** underscore are internal and may change.
 */
 #ifndef AGDF_H
 #define AGDF_H
