@@ -20,6 +20,9 @@ B       := build
 CFLAGS_COMPILER := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -Icompiler -I$(B)
 CFLAGS_RUNTIME  := -std=c99 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -Iruntime
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Header dependencies are computed by the compiler: each object (and unit test
+# binary) gets a .d file beside it, included at the end of this file.
+DEP      = -MMD -MP -MF $@.d -MT $@
 
 COMPILER_SRC := $(wildcard compiler/*.c)
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(B)/%.o) $(B)/grammar/lexer.o $(B)/grammar/parser.o
@@ -35,6 +38,10 @@ UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 all: deps bin/agdfc lib/libagdf.a
 
+# The only place packages are installed: everything that needs re2c, lemon or
+# cmocka depends on $(B)/.deps (the generated parser header, which every
+# compiler object waits for, and the unit tests), so `make -j test` on a fresh
+# machine never compiles before they exist.
 deps: $(B)/.deps
 $(B)/.deps: scripts/deps.sh
 	@mkdir -p $(B)
@@ -52,15 +59,16 @@ $(B)/grammar/lexer.c: grammar/lexer.re $(B)/grammar/parser.h $(B)/.deps
 	re2c -W --no-generation-date --no-version -o $@ grammar/lexer.re
 
 # lemon's template trips some warnings we otherwise keep; it is not our code.
-$(B)/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h compiler/parse.h
-	$(CC) $(CFLAGS_COMPILER) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
+$(B)/grammar/parser.o: $(B)/grammar/parser.c
+	$(CC) $(CFLAGS_COMPILER) $(DEP) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
 
-$(B)/grammar/lexer.o: $(B)/grammar/lexer.c compiler/agdfc.h
-	$(CC) $(CFLAGS_COMPILER) -Igrammar -I$(B)/grammar -c -o $@ $<
+$(B)/grammar/lexer.o: $(B)/grammar/lexer.c
+	$(CC) $(CFLAGS_COMPILER) $(DEP) -Igrammar -I$(B)/grammar -c -o $@ $<
 
-$(B)/compiler/%.o: compiler/%.c compiler/agdfc.h compiler/parse.h $(B)/grammar/parser.h
+# parser.h is generated: order-only here, a real prerequisite through the .d files.
+$(B)/compiler/%.o: compiler/%.c | $(B)/grammar/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMPILER) -I$(B)/grammar -Iruntime -c -o $@ $<
+	$(CC) $(CFLAGS_COMPILER) $(DEP) -I$(B)/grammar -Iruntime -c -o $@ $<
 
 bin/agdfc: $(COMPILER_OBJ)
 	@mkdir -p bin
@@ -69,14 +77,13 @@ bin/agdfc: $(COMPILER_OBJ)
 # ---------------------------------------------------------------- runtime
 # Static pattern rules: the objects are explicit targets, so make prefers the
 # test_rt_% rule below (whose prerequisites they are) to the test_% one.
-RUNTIME_HDR := $(wildcard runtime/*.h)
-$(RUNTIME_OBJ): $(B)/runtime/%.o: runtime/%.c $(RUNTIME_HDR)
+$(RUNTIME_OBJ): $(B)/runtime/%.o: runtime/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_RUNTIME) -c -o $@ $<
+	$(CC) $(CFLAGS_RUNTIME) $(DEP) -c -o $@ $<
 
-$(RUNTIME_SAN_OBJ): $(B)/san/runtime/%.o: runtime/%.c $(RUNTIME_HDR)
+$(RUNTIME_SAN_OBJ): $(B)/san/runtime/%.o: runtime/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_RUNTIME) $(SAN) -c -o $@ $<
+	$(CC) $(CFLAGS_RUNTIME) $(DEP) $(SAN) -c -o $@ $<
 
 lib/libagdf.a: $(RUNTIME_OBJ)
 	@mkdir -p lib
@@ -87,25 +94,25 @@ lib/libagdf.a: $(RUNTIME_OBJ)
 # Unit tests named test_rt_* exercise the runtime (C99, linked with the
 # sanitizer build of the runtime); the others exercise the compiler.  All of
 # them are built with ASan/UBSan.
-$(B)/tests/test_rt_%: tests/unit/test_rt_%.c $(B)/.deps $(RUNTIME_SAN_OBJ) $(RUNTIME_HDR) $(wildcard tests/unit/test_rt_*.h)
+$(B)/tests/test_rt_%: tests/unit/test_rt_%.c $(RUNTIME_SAN_OBJ) | $(B)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_RUNTIME) $(SAN) -Itests/unit -o $@ $< $(RUNTIME_SAN_OBJ) -lcmocka -lpthread
+	$(CC) $(CFLAGS_RUNTIME) $(DEP) $(SAN) -Itests/unit -o $@ $< $(RUNTIME_SAN_OBJ) -lcmocka -lpthread
 
-$(B)/tests/test_%: tests/unit/test_%.c $(B)/.deps $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) compiler/agdfc.h
+$(B)/tests/test_%: tests/unit/test_%.c $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) | $(B)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMPILER) $(SAN) -I$(B)/grammar -Itests/unit -o $@ $< $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) -lcmocka
+	$(CC) $(CFLAGS_COMPILER) $(DEP) $(SAN) -I$(B)/grammar -Itests/unit -o $@ $< $(COMPILER_LIB_OBJ:$(B)/%=$(B)/san/%) -lcmocka
 
-$(B)/san/compiler/%.o: compiler/%.c compiler/agdfc.h compiler/parse.h $(B)/grammar/parser.h
+$(B)/san/compiler/%.o: compiler/%.c | $(B)/grammar/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMPILER) $(SAN) -I$(B)/grammar -Iruntime -c -o $@ $<
+	$(CC) $(CFLAGS_COMPILER) $(DEP) $(SAN) -I$(B)/grammar -Iruntime -c -o $@ $<
 
-$(B)/san/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h compiler/parse.h
+$(B)/san/grammar/parser.o: $(B)/grammar/parser.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMPILER) $(SAN) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
+	$(CC) $(CFLAGS_COMPILER) $(DEP) $(SAN) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
 
-$(B)/san/grammar/lexer.o: $(B)/grammar/lexer.c compiler/agdfc.h
+$(B)/san/grammar/lexer.o: $(B)/grammar/lexer.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMPILER) $(SAN) -Igrammar -I$(B)/grammar -c -o $@ $<
+	$(CC) $(CFLAGS_COMPILER) $(DEP) $(SAN) -Igrammar -I$(B)/grammar -c -o $@ $<
 
 bin/agdfc-san: $(COMPILER_OBJ:$(B)/%=$(B)/san/%)
 	@mkdir -p bin
@@ -156,3 +163,6 @@ uninstall:
 
 clean:
 	rm -rf $(B) bin lib
+
+# The header dependencies the compiler wrote (see DEP); absent before a build.
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d)
