@@ -20,9 +20,10 @@
 
 /* Lower bounds of the runtime's records on any target (ILP32 included), for
 ** the storage check: struct agdf_task is two pointers, four 32-bit words and
-** a 16-byte union; an error record is at least its three scalar fields. */
+** a 16-byte union; an error record (of the graph's one pool) is a pointer, three
+** 32-bit words and a 44-byte message. */
 #define CHECK_TASK_MIN_BYTES  40LL
-#define CHECK_ERROR_MIN_BYTES 12LL
+#define CHECK_ERROR_MIN_BYTES 60LL
 #define QUEUE_WARN_BYTES (64LL * 1024 * 1024)
 #define QUEUE_WARN_ITEMS 10000000LL
 #define TASKS_WARN       1000000LL
@@ -366,8 +367,7 @@ static long long check_mib(int64_t bytes) {
 static void check_node_storage(Checker *c, const Node *n, const Attr *qattr,
                                const Attr *tattr) {
     int64_t item = check_min_size(n);
-    int64_t bytes = n->queue_size * item + n->max_tasks * CHECK_TASK_MIN_BYTES
-                  + c->g->max_exceptions * CHECK_ERROR_MIN_BYTES;
+    int64_t bytes = n->queue_size * item + n->max_tasks * CHECK_TASK_MIN_BYTES;
     if (c->over_limit) return;
     c->ntasks += n->max_tasks;
     c->min_bytes += bytes;
@@ -800,6 +800,7 @@ bool check_graph(Graph *g, DiagCtx *dc, Arena *a) {
     g->start_nodes = arena_alloc(a, sizeof(int));
     if (dc->stopped || g->not_text) return false;      /* past the error limit */
     check_graph_attrs(&c);
+    c.min_bytes = g->max_exceptions * CHECK_ERROR_MIN_BYTES;   /* the error pool */
     check_graph_name(&c);
     check_nodes(&c);
     if (parsed_ok) {
