@@ -223,6 +223,8 @@ typedef struct Node {
     SrcPos state_pos;        /* of the first byte of that text */
     const char *body;        /* C text between the body braces, or NULL */
     SrcPos body_pos;         /* of the first byte of that text */
+    const char *on_close;    /* C text of the on_close block, or NULL */
+    SrcPos on_close_pos;     /* of the first byte of that text */
     /* Filled by check.c. */
     int64_t max_tasks;       /* default 1 */
     int64_t queue_size;      /* default 10000 */
@@ -232,6 +234,7 @@ typedef struct Node {
     int npred;               /* distinct source nodes */
     bool is_start;           /* started by default or by a start statement */
     bool reachable;          /* can run, given the start nodes */
+    bool input;              /* [input = true]: fed by the host (G_push_NODE) */
 } Node;
 
 /* One `A -> B` step of a chain; a chain of n names gives n-1 edges. */

@@ -171,11 +171,12 @@ static void check_graph_name(Checker *c) {
 ** graph-wide G_init, G_run, G_step, G_graph, G_NNODES, G_NTASKS.  A node
 ** name must not make one of those spell another. */
 static const char *check_generated_clash(Checker *c, const char *n) {
-    static const char *const api[] = { "init", "run", "step", "graph", "NNODES", "NTASKS" };
+    static const char *const api[] = { "init", "run", "step", "graph", "NNODES", "NTASKS",
+                                       "room", "close_inputs", "set_room_hook", "stop" };
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
         if (strcmp(n, api[i]) == 0) return api[i];
-    static const char *const pre[] = { "start_", "NODE_" };
-    for (size_t i = 0; i < 2; i++)
+    static const char *const pre[] = { "start_", "NODE_", "push_", "close_" };
+    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
         if (check_has_prefix(n, pre[i]) && strmap_get(&c->names, n + strlen(pre[i])) >= 0)
             return pre[i];
     static const char *const suf[] = { "_task", "_OUT" };
@@ -239,6 +240,7 @@ static const AttrSpec node_attrs[] = {
     { "max_tasks", ATTR_INT, 1, AGDFC_TASKS_MAX },
     { "queue_size", ATTR_INT, 1, AGDFC_QUEUE_MAX },
     { "halt_on_exception", ATTR_BOOL, 0, 1 },
+    { "input", ATTR_BOOL, 0, 1 },
 };
 static const AttrSpec graph_attrs[] = {
     { "halt_on_exception", ATTR_BOOL, 0, 1 },
@@ -388,13 +390,17 @@ static void check_node_storage(Checker *c, const Node *n, const Attr *qattr,
 }
 
 static void check_node_attrs(Checker *c, Node *n) {
-    int64_t vals[3] = { 1, 10000, -1 };
-    const Attr *given[3] = { NULL, NULL, NULL };
+    int64_t vals[4] = { 1, 10000, -1, 0 };
+    const Attr *given[4] = { NULL, NULL, NULL, NULL };
     const char *what = arena_printf(c->a, "node '%s'", n->name);
-    check_attrs(c, n->attrs, n->nattrs, node_attrs, 3, what, vals, given);
+    check_attrs(c, n->attrs, n->nattrs, node_attrs, 4, what, vals, given);
     n->max_tasks = vals[0];
     n->queue_size = vals[1];
     n->halt_on_exception = given[2] && vals[2] >= 0 ? (int)vals[2] : -1;
+    n->input = vals[3] != 0;
+    if (n->input && strcmp(n->name, "inputs") == 0)
+        diag_error(c->dc, n->pos, "input node 'inputs' collides with a generated name: "
+                   "'%s_close_inputs' closes every input", c->g->name);
 
     int64_t item = check_guess_size(n);
     SrcPos qpos = given[1] ? given[1]->vpos : n->pos;
@@ -552,6 +558,12 @@ static void check_edges(Checker *c) {
         if (e->from_id >= 0 && e->from_id == e->to_id) {
             diag_error(c->dc, e->to_pos, "edge from node '%s' to itself", e->from);
             e->from_id = e->to_id = -1;               /* leave it out of the graph */
+        }
+        if (e->to_id >= 0 && GRAPH_NODE(g, e->to_id)->input) {
+            diag_error(c->dc, e->to_pos, "edge into input node '%s': an input is fed by the "
+                       "host (%s_push_%s) and start statements, not by edges", e->to,
+                       g->name, e->to);
+            e->from_id = -1;                          /* leave it out of the graph */
         }
         if (e->from_id >= 0 && e->to_id >= 0) count[e->from_id]++;
         if (e->to_id >= 0) c->has_in_edge[e->to_id] = true;
@@ -737,7 +749,7 @@ static void check_default_starts(Checker *c) {
     g->start_nodes = arena_alloc(c->a, sizeof(int) * (size_t)(nn + 1));
     for (int i = 0; i < nn; i++) {
         Node *n = GRAPH_NODE(g, i);
-        if (c->redefined[i] || n->npred > 0 || c->has_in_edge[i]) continue;
+        if (c->redefined[i] || n->npred > 0 || c->has_in_edge[i] || n->input) continue;
         g->start_nodes[g->nstart_nodes++] = i;
         n->is_start = true;
         if (n->nparams > 0)
@@ -754,7 +766,10 @@ static void check_reachable(Checker *c) {
     int head = 0, tail = 0;
     for (int i = 0; i < nn; i++) {
         Node *n = GRAPH_NODE(g, i);
-        if (n->is_start && !c->redefined[i]) { n->reachable = true; queue[tail++] = i; }
+        if ((n->is_start || n->input) && !c->redefined[i]) {
+            n->reachable = true;
+            queue[tail++] = i;
+        }
     }
     while (head < tail) {
         const Node *n = GRAPH_NODE(g, queue[head++]);

@@ -364,30 +364,69 @@ static void cw_params(CWriter *w, const Node *nd)
         cw_printf(w, ", %s %s", nd->params[k].type.text, nd->params[k].name);
 }
 
+/* static inline int G_VERB_X(G *g, PARAMS): builds node X's item from its
+** typed parameters and hands it to agdf_VERB (agdf_start, agdf_push). */
+static void emit_h_item_fn(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
+                           const char *verb)
+{
+    const char *G = g->name;
+    cw_printf(w, "static inline int %s_%s_%s(%s *agdf_g", G, verb, nd->name, G);
+    cw_params(w, nd);
+    if (it->in_item[nd->id] < 0) {
+        cw_printf(w, ")\n{ return agdf_%s(&agdf_g->agdf, %s_NODE_%s, NULL); }\n", verb, G,
+                  nd->name);
+        return;
+    }
+    cw_printf(w, ")\n{ %s__item%d agdf_item;", G, it->in_item[nd->id]);
+    for (int k = 0; k < nd->nparams; k++)
+        cw_printf(w, " agdf_item.v%d = %s;", k, nd->params[k].name);
+    cw_printf(w, " return agdf_%s(&agdf_g->agdf, %s_NODE_%s, &agdf_item); }\n", verb, G,
+              nd->name);
+}
+
+/* The life cycle API (docs/language.md §11): G_push_X and G_close_X per input
+** node, G_room and G_close_inputs when there is one, G_stop always; static
+** inline like the start functions. */
+static void emit_h_inputs(CWriter *w, const Graph *g, const ItemTable *it)
+{
+    const char *G = g->name;
+    bool any = false;
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        if (!nd->input)
+            continue;
+        if (!any)
+            cw_puts(w, "/* Inputs: a push queues one item: 0, AGDF_FULL (queue full, nothing\n"
+                       "** queued), AGDF_CLOSED; a close says no more items will come. */\n");
+        any = true;
+        emit_h_item_fn(w, g, it, nd, "push");
+        cw_printf(w, "static inline int %s_close_%s(%s *agdf_g)\n"
+                     "{ return agdf_close(&agdf_g->agdf, %s_NODE_%s); }\n", G, nd->name, G, G,
+                  nd->name);
+    }
+    if (any) {
+        cw_printf(w, "/* Items a push into input node `node` (G_NODE_x) would queue now. */\n"
+                     "static inline uint32_t %s_room(%s *agdf_g, int node)\n"
+                     "{ return agdf_room(&agdf_g->agdf, (uint32_t)node); }\n", G, G);
+        cw_printf(w, "static inline void %s_close_inputs(%s *agdf_g)\n"
+                     "{ agdf_close_inputs(&agdf_g->agdf); }\n", G, G);
+    }
+    cw_printf(w, "/* AGDF_STOP_DRAIN or AGDF_STOP_ABORT; safe from a signal handler. */\n"
+                 "static inline void %s_stop(%s *agdf_g, int mode)\n"
+                 "{ agdf_stop(&agdf_g->agdf, mode); }\n\n", G, G);
+}
+
 /* Start functions are static inline in the header: each is one agdf_start
 ** call, and a program calls few of them, so only those are ever compiled (a
 ** 1,000-node graph's .c file would otherwise compile 1,000 functions more). */
 static void emit_h_starts(CWriter *w, const Graph *g, const ItemTable *it)
 {
-    const char *G = g->name;
     cw_puts(w, "/* Start items: typed, one function per node; 0, or -1 when its queue is full\n"
                "** or when called from inside a node body. */\n");
-    for (int i = 0; i < GRAPH_NNODES(g); i++) {
-        const Node *nd = GRAPH_NODE(g, i);
-        cw_printf(w, "static inline int %s_start_%s(%s *agdf_g", G, nd->name, G);
-        cw_params(w, nd);
-        if (it->in_item[i] < 0) {
-            cw_printf(w, ")\n{ return agdf_start(&agdf_g->agdf, %s_NODE_%s, NULL); }\n", G,
-                      nd->name);
-            continue;
-        }
-        cw_printf(w, ")\n{ %s__item%d agdf_item;", G, it->in_item[i]);
-        for (int k = 0; k < nd->nparams; k++)
-            cw_printf(w, " agdf_item.v%d = %s;", k, nd->params[k].name);
-        cw_printf(w, " return agdf_start(&agdf_g->agdf, %s_NODE_%s, &agdf_item); }\n", G,
-                  nd->name);
-    }
+    for (int i = 0; i < GRAPH_NNODES(g); i++)
+        emit_h_item_fn(w, g, it, GRAPH_NODE(g, i), "start");
     cw_puts(w, "\n");
+    emit_h_inputs(w, g, it);
 }
 
 static void emit_h_api(CWriter *w, const Graph *g, const ItemTable *it)
@@ -531,8 +570,17 @@ static void emit_c_run(CWriter *w, const Graph *g, const ItemTable *it, const No
     cw_puts(w, "    ");
     cw_item_type(w, g, it->in_item[nd->id]);
     cw_puts(w, " agdf_v = self->agdf_in;\n");
-    cw_printf(w, "    AGDF_DRAIN_LOOP(agdf_t, %s__%s_body, agdf_v, self->agdf_in, %s)\n", G,
-              nd->name, it->in_item[nd->id] >= 0 ? "sizeof agdf_v" : "0");
+    if (nd->on_close)
+        cw_printf(w, "    if (agdf_t->busy == 2)\n"
+                     "        return %s__%s_close(agdf_t) == AGDF_SUSPENDED ? AGDF_SUSPENDED\n"
+                     "            : agdf__close_end(agdf_t);\n", G, nd->name);
+    if (nd->input)
+        cw_printf(w, "    AGDF__DRAIN_LOOP_WITH(agdf_t, %s__%s_body, agdf_v, self->agdf_in, %s,\n"
+                     "                          agdf__take_one)\n", G, nd->name,
+                  it->in_item[nd->id] >= 0 ? "sizeof agdf_v" : "0");
+    else
+        cw_printf(w, "    AGDF_DRAIN_LOOP(agdf_t, %s__%s_body, agdf_v, self->agdf_in, %s)\n", G,
+                  nd->name, it->in_item[nd->id] >= 0 ? "sizeof agdf_v" : "0");
     cw_puts(w, "}\n\n");
 }
 
@@ -545,6 +593,24 @@ static void emit_c_put_macro(CWriter *w, const Graph *g, const ItemTable *it, co
                   it->out_item[nd->id]);
     else
         cw_puts(w, "#define AGDF__OUT_PUT(item) AGDF__PUT_ANY(item)\n");
+}
+
+/* The on_close block: a coroutine of its own on the task (resume point in
+** self->agdf.lc), run by the drain loop while the task's busy is 2; its
+** yields take the general put (no window). */
+static void emit_c_close(CWriter *w, const Graph *g, const Node *nd)
+{
+    const char *G = g->name;
+    if (!nd->on_close)
+        return;
+    cw_printf(w, "static int %s__%s_close(agdf_task *agdf_t)\n{\n", G, nd->name);
+    cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
+              nd->name);
+    cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n", G, nd->name);
+    cw_puts(w, "#define AGDF__OUT_PUT(item) AGDF__PUT_ANY(item)\n");
+    cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
+    cw_user_text(w, nd->on_close, nd->on_close_pos);
+    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_PUT\n}\n\n");
 }
 
 /* The body as a function of (task, output window, input item, resume point),
@@ -630,7 +696,15 @@ static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
     cw_printf(w, "    agdf_graph_mem gm = { .nodes = g->agdf_nodes, .node_off = %s__mem, .base = g,\n", G);
     cw_printf(w, "        .timers = g->agdf_timers, .fds = g->agdf_fds, .errors = %s };\n",
               g->max_exceptions > 0 ? "g->agdf_errors" : "NULL");
-    cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n}\n\n", G);
+    cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n", G);
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *nd = GRAPH_NODE(g, i);
+        if (nd->input)
+            cw_printf(w, "    agdf_input(&g->agdf, %s_NODE_%s);\n", G, nd->name);
+        if (nd->on_close)
+            cw_printf(w, "    agdf_on_close(&g->agdf, %s_NODE_%s);\n", G, nd->name);
+    }
+    cw_puts(w, "}\n\n");
 }
 
 static void emit_c_starts(CWriter *w, const Graph *g)
@@ -831,6 +905,7 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
     cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#define AGDF_YIELD_ITEM(item) AGDF__OUT_PUT(item)\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, &it, GRAPH_NODE(g, i));
+        emit_c_close(&w, g, GRAPH_NODE(g, i));
         emit_c_run(&w, g, &it, GRAPH_NODE(g, i));
     }
     cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n");

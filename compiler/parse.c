@@ -200,7 +200,8 @@ static SrcPos parse_after(const Token *t, uint32_t nbytes) {
 }
 
 void parse_add_node(ParseCtx *c, const Token *name, PList params, PList outs,
-                    bool tuple, PList attrs, const Token *state, const Token *body) {
+                    bool tuple, PList attrs, const Token *state, const Token *body,
+                    const Token *on_close) {
     Node *n = vec_push(&c->g->nodes, sizeof(Node));
     n->id = (int)c->g->nodes.len - 1;
     n->name = parse_tok_str(c, name);
@@ -216,6 +217,10 @@ void parse_add_node(ParseCtx *c, const Token *name, PList params, PList outs,
     if (body) {
         n->body = parse_tok_str(c, body);
         n->body_pos = parse_after(body, 1);
+    }
+    if (on_close) {
+        n->on_close = parse_tok_str(c, on_close);
+        n->on_close_pos = parse_after(on_close, 1);
     }
     n->max_tasks = 1;
     n->queue_size = 10000;

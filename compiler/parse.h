@@ -63,7 +63,8 @@ PCell *parse_type(ParseCtx *c, PList words);      /* NULL after an error */
 PCell *parse_attr(ParseCtx *c, const Token *name, const Token *value);
 void parse_set_graph(ParseCtx *c, const Token *name, PList attrs);
 void parse_add_node(ParseCtx *c, const Token *name, PList params, PList outs,
-                    bool tuple, PList attrs, const Token *state, const Token *body);
+                    bool tuple, PList attrs, const Token *state, const Token *body,
+                    const Token *on_close);
 void parse_add_edge(ParseCtx *c, const Token *from, const Token *to);
 void parse_add_start(ParseCtx *c, const Token *name, const Token *args);
 void parse_add_verbatim(ParseCtx *c, const Token *t, bool header);

@@ -258,6 +258,7 @@ static int lex_keyword(const char *s, size_t n) {
     static const struct { const char *w; int kind; } kw[] = {
         {"graph", TK_GRAPH}, {"node", TK_NODE}, {"state", TK_STATE},
         {"start", TK_START}, {"true", TK_TRUE}, {"false", TK_FALSE},
+        {"on_close", TK_ON_CLOSE},
     };
     for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
         if (strlen(kw[i].w) == n && memcmp(kw[i].w, s, n) == 0) return kw[i].kind;
@@ -266,7 +267,7 @@ static int lex_keyword(const char *s, size_t n) {
 
 static bool lex_is_name(int kind) {
     return kind == TK_ID || kind == TK_KWID || kind == TK_GRAPH || kind == TK_NODE || kind == TK_STATE
-        || kind == TK_START || kind == TK_TRUE || kind == TK_FALSE;
+        || kind == TK_START || kind == TK_TRUE || kind == TK_FALSE || kind == TK_ON_CLOSE;
 }
 
 /* Reports a run of bytes that cannot start a token, once per run: a line
@@ -444,6 +445,7 @@ const char *lex_token_name(int kind) {
     case TK_NODE: return "'node'";
     case TK_STATE: return "'state'";
     case TK_START: return "'start'";
+    case TK_ON_CLOSE: return "'on_close'";
     case TK_TRUE: return "'true'";
     case TK_FALSE: return "'false'";
     case TK_ID: return "identifier";

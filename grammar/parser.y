@@ -38,8 +38,8 @@
 static void parse_syntax_error(void *parser, int major, const Token *t);
 }
 
-%token GRAPH NODE STATE START TRUE FALSE KWID ID.
-%fallback KWID GRAPH NODE STATE START TRUE FALSE.
+%token GRAPH NODE STATE START TRUE FALSE ON_CLOSE KWID ID.
+%fallback KWID GRAPH NODE STATE START TRUE FALSE ON_CLOSE.
 %token INT ARROW LPAREN RPAREN LBRACKET RBRACKET COMMA SEMI EQ STAR.
 %token BODY VERBATIM HVERBATIM CARGS.
 
@@ -88,9 +88,10 @@ name(R) ::= ID(T).                              { R = T; }
 name(R) ::= KWID(T).                            { R = T; }
 
 /* ---------------------------------------------------------------- node */
-node_decl ::= NODE name(N) LPAREN params(P) RPAREN outs(O) attrs(A) state(S) node_end(B). {
+node_decl ::= NODE name(N) LPAREN params(P) RPAREN outs(O) attrs(A) state(S) node_end(B)
+              on_close(C). {
     parse_add_node(ctx, &N, P, O.list, O.tuple, A, S.kind ? &S : NULL,
-                   B.kind == TK_BODY ? &B : NULL);
+                   B.kind == TK_BODY ? &B : NULL, C.kind ? &C : NULL);
 }
 
 %type params {PList}
@@ -137,6 +138,11 @@ type_list(R) ::= type_list(L) COMMA words(W).   { R = parse_list_add(ctx, L, par
 %type state {Token}
 state(R) ::= .                                  { memset(&R, 0, sizeof R); }
 state(R) ::= STATE BODY(B).                     { R = B; }
+
+/* The block run once per task when the node's input is finished. */
+%type on_close {Token}
+on_close(R) ::= .                               { memset(&R, 0, sizeof R); }
+on_close(R) ::= ON_CLOSE BODY(B).               { R = B; }
 
 %type node_end {Token}
 node_end(R) ::= BODY(B).                        { R = B; }

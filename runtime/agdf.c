@@ -146,6 +146,8 @@ static int queue_take(agdf_node *n, agdf_task *t)
     n->count--;
     if (n->putters)
         line_wake(n->graph, &n->putters, &n->putters_tail);
+    if (n->host_full == 1)
+        agdf__room_made(n);
     return 1;
 }
 
@@ -246,6 +248,36 @@ agdf_win agdf__take_next(agdf_task *t, uint32_t out)
     n->head = w.n == left ? 0 : head + w.n;
     n->count = count - w.n;
     return w;
+}
+
+/* An input node's take: one item, never a window (agdf_push may put into its
+** queue from a body, which a window of reserved items would not survive),
+** and the room hook's cue when the host found the queue full. */
+agdf_win agdf__take_one(agdf_task *t, uint32_t out)
+{
+    agdf_win w = agdf__take_next(t, out);
+    agdf_node *n = t->node;
+
+    if (w.n > 1) {
+        unwind_in(n, w.n - 1);
+        w.n = 1;
+    }
+    if (w.n && n->host_full == 1)
+        agdf__room_made(n);
+    return w;
+}
+
+/* The room hook is called between batches, never inside a take: the host may
+** push from it. */
+void agdf__room_made(agdf_node *n)
+{
+    n->host_full = 2;
+    n->graph->room_due = 1;
+}
+
+int agdf__put(agdf_node *n, const void *item)
+{
+    return queue_put(n, item);
 }
 
 /* A put that cannot reserve: the one destination keeps no items (the general
@@ -414,6 +446,16 @@ static agdf_task *heap_pop(agdf_graph *g)
     if (n > 0)
         h[i] = last;
     return top;
+}
+
+/* Re-inserts h[0..k) (a timer taken out leaves the rest unordered). */
+void agdf__heap_rebuild(agdf_graph *g, uint32_t k)
+{
+    uint32_t i;
+
+    g->nheap = 0;
+    for (i = 0; i < k; i++)
+        heap_push(g, g->heap[i]);    /* writes at indices <= i: h[i] read first */
 }
 
 /* Moves every timer due at `now` to the ready queue, in (deadline, seq) order. */
@@ -711,7 +753,7 @@ static void discard_queues(agdf_graph *g)
     }
 }
 
-static void finish(agdf_graph *g)
+void agdf__finish(agdf_graph *g)
 {
     g->finished = 1;
     g->running = 0;
@@ -781,21 +823,32 @@ static int64_t ns_to_ms_up(int64_t ns)
 ** look again (a deadline came due, virtual time advanced, pollers failed). */
 static int next_batch(agdf_graph *g, int64_t *wait_ms)
 {
-    if (g->nready && !(g->nfdwait | g->noffload | g->nheap | g->npoll) && !g->log_interval) {
+    if (g->nready && !(g->nfdwait | g->noffload | g->nheap | g->npoll | g->room_due) &&
+        !g->log_interval && !g->stop_req) {
         g->batch = g->nready;       /* nothing to collect: the common case */
         return AGDF_STEP_READY;
     }
+    if (g->stop_req != g->stop_done && agdf__stop_apply(g))
+        return AGDF_STEP_DONE;
+    if (g->room_due)
+        agdf__room_call(g);
     collect(g);
     if (g->npoll && g->nready == g->npoll && !g->polled) {
         g->polled = 1;              /* one round of re-checks, then wait */
     } else if (g->nready == g->npoll) { /* nothing, or only stale polls, ready */
         if (!pending(g)) {
+            if (g->nclose && agdf__close_scan(g))
+                return -1;          /* on_close blocks started */
+            if (g->nopen) {         /* alive: only the host can go on */
+                *wait_ms = ns_to_ms_up(idle_wait(g));
+                return AGDF_STEP_IDLE;
+            }
             if (g->npoll) {         /* no event can ever satisfy them */
                 agdf__await_deadlock(g);
                 if (!g->halted)
                     return -1;
             }
-            finish(g);
+            agdf__finish(g);
             return AGDF_STEP_DONE;
         }
         if (g->virtual_time && g->nheap) {
@@ -804,7 +857,7 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
             return -1;
         }
         *wait_ms = ns_to_ms_up(idle_wait(g));
-        return *wait_ms != 0 ? AGDF_STEP_WAIT : -1;
+        return *wait_ms == 0 ? -1 : g->nopen ? AGDF_STEP_IDLE : AGDF_STEP_WAIT;
     }
     g->batch = g->nready;
     return AGDF_STEP_READY;
@@ -836,7 +889,7 @@ static int step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
             else
                 run_task(g, t);
             if (g->halted) {
-                finish(g);
+                agdf__finish(g);
                 return AGDF_STEP_DONE;
             }
         }
@@ -879,7 +932,9 @@ agdf_status agdf_run(agdf_graph *g)
     int r;
 
     while ((r = agdf_step(g, UINT32_MAX, &ms)) != AGDF_STEP_DONE) {
-        if (r == AGDF_STEP_WAIT)
+        if (r == AGDF_STEP_IDLE && !pending(g))
+            return AGDF_IDLE;       /* waits for its host: push or close, run again */
+        if (r != AGDF_STEP_READY)
             agdf_wait(g, ms);
     }
     return agdf_result(g);
@@ -889,6 +944,8 @@ agdf_status agdf_result(const agdf_graph *g)
 {
     if (g->halted)
         return AGDF_HALTED;
+    if (g->stop_done)
+        return AGDF_STOPPED;
     return g->total_err ? AGDF_ERRORS : AGDF_OK;
 }
 

@@ -14,6 +14,7 @@
 #ifndef AGDF_H
 #define AGDF_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -34,7 +35,11 @@ extern "C" {
 
 /* ---------------------------------------------------------------- constants */
 
-typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
+/* AGDF_STOPPED: ended by agdf_stop.  AGDF_IDLE (agdf_run only): the graph is
+** alive and waits for its host (open inputs, nothing else to wait for). */
+typedef enum {
+    AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2, AGDF_STOPPED = 3, AGDF_IDLE = 4
+} agdf_status;
 
 #define AGDF_DONE      0     /* body: the invocation finished (normally or by a raise) */
 #define AGDF_SUSPENDED 1     /* body: the task parked itself and will be resumed */
@@ -44,6 +49,13 @@ typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 #define AGDF_STEP_DONE  0    /* agdf_step: finished, see agdf_result() */
 #define AGDF_STEP_READY 1    /* agdf_step: more ready work, call again */
 #define AGDF_STEP_WAIT  2    /* agdf_step: only timers/fds/offloads pending */
+#define AGDF_STEP_IDLE  3    /* agdf_step: nothing ready, inputs open: alive, not done */
+
+#define AGDF_FULL   1        /* agdf_push: the input's queue is full; nothing queued */
+#define AGDF_CLOSED 2        /* agdf_push: the input is closed (or the run ended) */
+
+#define AGDF_STOP_DRAIN 1    /* agdf_stop: close inputs, end sources, flow the rest through */
+#define AGDF_STOP_ABORT 2    /* agdf_stop: discard queued items (dropped), end now */
 
 #define AGDF_LOG_INFO  20    /* logger levels (Python's logging values) */
 #define AGDF_LOG_ERROR 40
@@ -73,6 +85,7 @@ typedef struct agdf_graph agdf_graph;
 typedef int (*agdf_body_fn)(agdf_task *t);    /* runs or resumes ONE invocation */
 typedef void (*agdf_offload_fn)(void *arg);   /* runs on a worker thread */
 typedef void (*agdf_log_fn)(void *ud, int level, const char *line);
+typedef void (*agdf_room_fn)(void *ud, uint32_t node);  /* an input full for the host has room */
 
 /* One task of a node: the FIRST member, named agdf, of every generated task
 ** struct, which continues with agdf_in (the input item), agdf_out (the item
@@ -197,6 +210,13 @@ struct agdf_node {
     agdf_stats stats;            /* counters */
     uint32_t task0;              /* index of task 0 among the graph's tasks (trace tracks) */
     uint32_t traced;             /* queue depth last written to the trace */
+    uint8_t input;               /* an input of the graph: agdf_push feeds it */
+    uint8_t open;                /* input not closed yet */
+    uint8_t host_full;           /* 1: a push found the queue full; 2: room, hook due */
+    uint8_t closing;             /* has an on_close block: 1 to run, 2 running, 3 done */
+    uint32_t nclosing;           /* tasks still in their on_close invocation */
+    uint8_t blocked;             /* scratch of agdf_life.c's scans */
+    agdf_node *wl_next;          /* ... and their work list */
 };
 
 /* The offload pool's state, opaque here (pthread types stay out of the header);
@@ -248,6 +268,14 @@ struct agdf_graph {
     const char *log_format;      /* line format, NULL = default */
     agdf__pool_mem pool;         /* offload pool */
     struct agdf__trace *trace;   /* open trace (agdf_trace.c), NULL: none */
+    /* Life cycle (docs/runtime.md §8): inputs, on_close, stop. */
+    uint32_t nopen;              /* inputs not closed */
+    uint32_t nclose;             /* nodes whose on_close has not finished */
+    int room_due;                /* a take made room in an input full for the host */
+    agdf_room_fn room;           /* room hook */
+    void *room_ud;               /* its user data */
+    volatile sig_atomic_t stop_req; /* agdf_stop's mode, from any context; 0 none */
+    int stop_done;               /* the stop request was applied (its mode) */
 };
 
 /* ---------------------------------------------------------------- API */
@@ -284,6 +312,18 @@ uint32_t agdf_node_count(const agdf_graph *g);
 const char *agdf_node_name(const agdf_graph *g, uint32_t node);
 int agdf_node_index(const agdf_graph *g, const char *name);
 
+/* Life cycle (docs/runtime.md §8).  Set-up, from the generated NAME_init: */
+void agdf_input(agdf_graph *g, uint32_t node);      /* node is an input, open */
+void agdf_on_close(agdf_graph *g, uint32_t node);   /* node has an on_close block */
+/* From the host thread, between steps or from a body: */
+int agdf_push(agdf_graph *g, uint32_t node, const void *item); /* 0, AGDF_FULL, AGDF_CLOSED, -1 */
+uint32_t agdf_room(const agdf_graph *g, uint32_t node);  /* items a push would take now */
+int agdf_close(agdf_graph *g, uint32_t node);       /* no more pushes: 0, -1 not an input */
+void agdf_close_inputs(agdf_graph *g);
+void agdf_set_room_hook(agdf_graph *g, agdf_room_fn fn, void *ud);
+/* From anywhere: a signal handler, another thread. */
+void agdf_stop(agdf_graph *g, int mode);            /* AGDF_STOP_DRAIN or AGDF_STOP_ABORT */
+
 /* ---------------------------------------------------------------- internals used by the macros */
 
 #define AGDF__RD 1               /* fd wait for reading */
@@ -296,9 +336,11 @@ typedef struct agdf_win {
 } agdf_win;
 
 agdf_win agdf__take_next(agdf_task *t, uint32_t out); /* take + window (n >= 1); n 0: t waits */
+agdf_win agdf__take_one(agdf_task *t, uint32_t out);  /* the same, one item (an input node) */
 agdf_win agdf__put_next(agdf_task *t);   /* reserve this put's slot + window; n 0: see AGDF__PUT_WIN */
 int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *file, int line);
                                          /* hand unused reservations back; r: why the burst ends */
+int agdf__close_end(agdf_task *t);       /* a task's on_close invocation returned */
 int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 void agdf__pass(agdf_task *t);
@@ -359,6 +401,10 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 ** at the raise (the body returns AGDF__HALTED): the queues are emptied when the
 ** run ends, after the hand-back. */
 #define AGDF_DRAIN_LOOP(t, body, item, keep, size)              \
+    AGDF__DRAIN_LOOP_WITH(t, body, item, keep, size, agdf__take_next)
+/* An input node takes one item at a time (agdf__take_one): no window is ever
+** held on its queue, so agdf_push may put into it from anywhere. */
+#define AGDF__DRAIN_LOOP_WITH(t, body, item, keep, size, take)  \
     agdf_win agdf_iw = { NULL, 0 }, agdf_ow = { NULL, 0 };      \
     int agdf_lc = 0, agdf_r;                                    \
     if ((t)->busy) {                                            \
@@ -369,7 +415,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
     }                                                           \
     for (;;) {                                                  \
         if (!agdf_iw.n) {                                       \
-            agdf_iw = agdf__take_next((t), agdf_ow.n);          \
+            agdf_iw = take((t), agdf_ow.n);                     \
             if (!agdf_iw.n)                                     \
                 return AGDF_SUSPENDED;                          \
         }                                                       \

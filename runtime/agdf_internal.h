@@ -29,6 +29,16 @@ void agdf__ready_push(agdf_graph *g, agdf_task *t);
 int64_t agdf__clock(agdf_graph *g);            /* graph clock now, ns (reads the real clock) */
 void agdf__halt(agdf_graph *g, const agdf_node *n);  /* stop processing; logs why */
 
+int agdf__put(agdf_node *n, const void *item);  /* a queue put (rule 4); 0 if full */
+void agdf__heap_rebuild(agdf_graph *g, uint32_t k); /* heap from its first k entries */
+void agdf__finish(agdf_graph *g);              /* the run ends: queues dropped, pool joined */
+void agdf__room_made(agdf_node *n);            /* a take made room in a full input */
+
+/* agdf_life.c: inputs, on_close, stop */
+void agdf__room_call(agdf_graph *g);           /* the room hook, for every input due */
+int agdf__close_scan(agdf_graph *g);           /* quiescent: start on_close blocks; 1 if any */
+int agdf__stop_apply(agdf_graph *g);           /* a new stop request; 1: the run ended */
+
 /* agdf_log.c */
 void agdf__log_flow(agdf_graph *g);            /* one periodic data-flow report */
 void agdf__log_halt(agdf_graph *g, const agdf_node *n);

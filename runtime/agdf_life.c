@@ -1,0 +1,322 @@
+/*
+** agdf_life.c — the life cycle of a run beyond a batch job: input nodes the
+** host feeds with agdf_push and closes with agdf_close, the room hook that
+** tells the host when a full input has room again, on_close blocks started
+** when a node's input is finished, and agdf_stop (drain or abort) from a
+** signal handler or another thread.  docs/runtime.md §8 describes the states
+** (init, open, running/idle, closed, drained, done; stopped, halted).  The
+** scheduler core (agdf.c) calls in here only at batch boundaries and at
+** quiescence: a graph without inputs, on_close blocks or a stop request never
+** reaches this code, and its cost per item is unchanged.
+*/
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "agdf_internal.h"
+
+/* ---------------------------------------------------------------- set-up */
+
+void agdf_input(agdf_graph *g, uint32_t node)
+{
+    agdf_node *n;
+
+    if (node >= g->nnodes || g->nodes[node].input)
+        return;
+    n = &g->nodes[node];
+    n->input = 1;
+    n->open = 1;
+    g->nopen++;
+}
+
+void agdf_on_close(agdf_graph *g, uint32_t node)
+{
+    if (node >= g->nnodes || g->nodes[node].closing)
+        return;
+    g->nodes[node].closing = 1;
+    g->nclose++;
+}
+
+void agdf_set_room_hook(agdf_graph *g, agdf_room_fn fn, void *ud)
+{
+    g->room = fn;
+    g->room_ud = ud;
+}
+
+/* ---------------------------------------------------------------- host side */
+
+/* An input node is a source (the compiler refuses edges into it) whose drain
+** loop takes one item at a time: no window is ever held on its queue, so a
+** put is safe between steps and from any body. */
+int agdf_push(agdf_graph *g, uint32_t node, const void *item)
+{
+    static const unsigned char none[1];
+    agdf_node *n;
+
+    if (node >= g->nnodes)
+        return -1;
+    n = &g->nodes[node];
+    if (!n->input || (!item && n->isz))
+        return -1;
+    if (!n->open || g->finished)
+        return AGDF_CLOSED;
+    if (!agdf__put(n, item ? item : none)) {
+        n->host_full = 1;           /* the next take calls the room hook */
+        return AGDF_FULL;
+    }
+    return 0;
+}
+
+uint32_t agdf_room(const agdf_graph *g, uint32_t node)
+{
+    const agdf_node *n;
+
+    if (node >= g->nnodes)
+        return 0;
+    n = &g->nodes[node];
+    if (!n->input || !n->open || g->finished)
+        return 0;
+    return n->cap - n->count;
+}
+
+int agdf_close(agdf_graph *g, uint32_t node)
+{
+    agdf_node *n;
+
+    if (node >= g->nnodes || !g->nodes[node].input)
+        return -1;
+    n = &g->nodes[node];
+    if (n->open) {
+        n->open = 0;
+        n->host_full = 0;
+        g->nopen--;
+    }
+    return 0;
+}
+
+void agdf_close_inputs(agdf_graph *g)
+{
+    uint32_t i;
+
+    for (i = 0; i < g->nnodes; i++) {
+        if (g->nodes[i].input)
+            (void)agdf_close(g, i);
+    }
+}
+
+void agdf__room_call(agdf_graph *g)
+{
+    uint32_t i;
+
+    g->room_due = 0;
+    for (i = 0; i < g->nnodes; i++) {
+        agdf_node *n = &g->nodes[i];
+        if (n->host_full != 2)
+            continue;
+        n->host_full = 0;
+        if (n->open && g->room)
+            g->room(g->room_ud, i);
+    }
+}
+
+/* ---------------------------------------------------------------- on_close */
+
+/* Is a task of n inside an invocation (a stale AGDF_AWAIT poll, at
+** quiescence)?  Such a node may still yield. */
+static int node_busy(const agdf_node *n)
+{
+    uint32_t k;
+
+    for (k = 0; k < n->def->ntasks; k++) {
+        const agdf_task *t = (const agdf_task *)(const void *)
+            (n->tasks + (size_t)k * n->def->task_size);
+        if (t->busy)
+            return 1;
+    }
+    return 0;
+}
+
+/* Can n still yield?  An open input, an on_close not finished, a task inside
+** an invocation. */
+static int node_live(const agdf_node *n)
+{
+    return (n->input && n->open) || n->closing == 1 || n->closing == 2 || node_busy(n);
+}
+
+/* t leaves its queue's line of consumers (it is idle there at quiescence). */
+static void unlink_taker(agdf_node *n, agdf_task *t)
+{
+    agdf_task **p = &n->takers, *prev = NULL;
+
+    for (; *p; prev = *p, p = &(*p)->next) {
+        if (*p == t) {
+            *p = t->next;
+            if (n->takers_tail == t)
+                n->takers_tail = prev;
+            return;
+        }
+    }
+}
+
+/* Every task of n starts its on_close invocation (busy 2, resume point 0). */
+static void close_start(agdf_graph *g, agdf_node *n)
+{
+    uint32_t k;
+
+    n->closing = 2;
+    n->nclosing = n->def->ntasks;
+    for (k = 0; k < n->def->ntasks; k++) {
+        agdf_task *t = (agdf_task *)(void *)(n->tasks + (size_t)k * n->def->task_size);
+        if (t->wait == AGDF__W_TAKE)
+            unlink_taker(n, t);
+        t->busy = 2;
+        t->lc = 0;
+        agdf__ready_push(g, t);
+    }
+}
+
+/* At quiescence every queue is empty, so a node's input is finished when no
+** node upstream of it is live.  Marks (n->blocked) everything downstream of a
+** live node, with an intrusive work list (no storage), then starts the
+** on_close of every node waiting for it that is neither live itself nor
+** blocked.  O(nodes + edges), only in graphs with on_close blocks left. */
+int agdf__close_scan(agdf_graph *g)
+{
+    agdf_node *list = NULL;
+    uint32_t i, k;
+    int started = 0;
+
+    for (i = 0; i < g->nnodes; i++)
+        g->nodes[i].blocked = 0;
+    for (i = 0; i < g->nnodes; i++) {
+        agdf_node *n = &g->nodes[i];
+        if (node_live(n)) {
+            n->wl_next = list;
+            list = n;
+        }
+    }
+    while (list) {
+        agdf_node *n = list;
+        list = n->wl_next;
+        for (k = 0; k < n->ndst; k++) {
+            agdf_node *d = &g->nodes[n->def->dst[k]];
+            if (!d->blocked) {
+                d->blocked = 1;
+                d->wl_next = list;
+                list = d;
+            }
+        }
+    }
+    for (i = 0; i < g->nnodes; i++) {
+        agdf_node *n = &g->nodes[i];
+        if (n->closing == 1 && !n->blocked && !(n->input && n->open) && !node_busy(n)) {
+            close_start(g, n);
+            started = 1;
+        }
+    }
+    return started;
+}
+
+/* The end of one task's on_close invocation (the generated drain loop calls
+** it when the block returns): the node's on_close is over with its last. */
+int agdf__close_end(agdf_task *t)
+{
+    agdf_node *n = t->node;
+
+    t->busy = 0;
+    t->lc = 0;
+    t->wait = AGDF__W_NONE;
+    if (--n->nclosing == 0) {
+        n->closing = 3;
+        n->graph->nclose--;
+    }
+    return AGDF_SUSPENDED;
+}
+
+/* ---------------------------------------------------------------- stop */
+
+void agdf_stop(agdf_graph *g, int mode)
+{
+    if (mode == AGDF_STOP_DRAIN || mode == AGDF_STOP_ABORT) {
+        if (mode > g->stop_req)
+            g->stop_req = mode;
+    }
+}
+
+/* A stopped source's run: its current invocation ends at this resumption
+** (the put it owed is done: the scheduler finishes it first) and it takes
+** nothing more; its on_close still runs. */
+static int run_stopped(agdf_task *t)
+{
+    if (t->busy == 2 && t->node->def->run)
+        return t->node->def->run(t);
+    t->busy = 0;
+    t->lc = 0;
+    t->wait = AGDF__W_NONE;
+    return AGDF_SUSPENDED;
+}
+
+/* A sleeping or fd-waiting task of a stopped source need not wait: it goes
+** to the ready queue, where run_stopped ends it. */
+static void wake_stopped(agdf_graph *g)
+{
+    uint32_t i, k = 0;
+    agdf_task *t, *prev = NULL, *next;
+
+    for (i = 0; i < g->nheap; i++) {
+        t = g->heap[i];
+        if (t->node->run == run_stopped && t->busy != 2)
+            agdf__ready_push(g, t);
+        else
+            g->heap[k++] = t;
+    }
+    agdf__heap_rebuild(g, k);
+    for (t = g->fdwait; t; t = next) {
+        next = t->next;
+        if (t->node->run != run_stopped || t->busy == 2) {
+            prev = t;
+            continue;
+        }
+        if (prev)
+            prev->next = next;
+        else
+            g->fdwait = next;
+        if (g->fdwait_tail == t)
+            g->fdwait_tail = prev;
+        g->nfdwait--;
+        agdf__ready_push(g, t);
+    }
+}
+
+/* Drain: every input closes; every source (an input, or a node no edge
+** enters) drops its queued items (counted) and ends its invocation at its
+** next suspension; what was yielded flows on, on_close blocks run.  Abort:
+** the run ends now, queued items counted as dropped. */
+int agdf__stop_apply(agdf_graph *g)
+{
+    int mode = g->stop_req;
+    uint32_t i, k;
+
+    g->stop_done = mode;
+    if (mode == AGDF_STOP_ABORT) {
+        agdf__finish(g);
+        return 1;
+    }
+    agdf_close_inputs(g);
+    for (i = 0; i < g->nnodes; i++)
+        g->nodes[i].blocked = 0;        /* here: "some edge enters it" */
+    for (i = 0; i < g->nnodes; i++) {
+        const agdf_node *n = &g->nodes[i];
+        for (k = 0; k < n->ndst; k++)
+            g->nodes[n->def->dst[k]].blocked = 1;
+    }
+    for (i = 0; i < g->nnodes; i++) {
+        agdf_node *n = &g->nodes[i];
+        if (n->blocked)
+            continue;
+        n->stats.dropped += n->count;
+        n->count = 0;
+        n->run = run_stopped;
+    }
+    wake_stopped(g);
+    return 0;
+}
