@@ -774,6 +774,17 @@ static void emit_c_main_memory(CWriter *w, const Graph *g)
                "        t = (unsigned long)(d->nodes[i].ntasks * d->nodes[i].task_size);\n"
                "        printf(\"  node %s: %lu bytes (queue %lu, tasks %lu)\\n\", d->nodes[i].name,\n"
                "               q + t, q, t);\n    }\n}\n\n");
+/* The --main program's SIGINT/SIGTERM handler: the first drains the run, a
+** second aborts it (agdf_stop only sets a flag: async-signal-safe). */
+static void emit_c_main_signal(CWriter *w)
+{
+    cw_puts(w,
+        "static void agdf_main_signal(int sig)\n{\n"
+        "    static volatile sig_atomic_t agdf_n;\n"
+        "    (void)sig;\n"
+        "    agdf_n = agdf_n + 1;\n"
+        "    agdf_stop(&agdf_main_graph.agdf, agdf_n == 1 ? AGDF_STOP_DRAIN : AGDF_STOP_ABORT);\n"
+        "}\n\n");
 }
 
 /* main() for --main: flags, run, report; exit codes documented in --help. */
@@ -794,8 +805,11 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "        \"  --trace=FILE          write a Chrome/Perfetto trace of the run to FILE\\n\"\n"
         "        \"  --memory              print the graph's static memory and exit\\n\"\n"
         "        \"  --help                this text\\n\\n\"\n"
+        "        \"Other arguments, and all after --, go to the graph (agdf_argv).\\n\"\n"
+        "        \"SIGINT/SIGTERM: the first drains the run, a second aborts it.\\n\\n\"\n"
         "        \"exit status: 0 no node raised, 1 some node raised, 2 usage error,\\n\"\n"
-        "        \"3 halted by halt_on_exception\\n\", argv0);\n}\n\n");
+        "        \"3 halted by halt_on_exception, 4 stopped by SIGINT/SIGTERM\\n\", argv0);\n}\n\n");
+    emit_c_main_signal(w);
     cw_puts(w,
         "/* Splits a comma-separated node list in place; 0, or -1 on an unknown node. */\n"
         "static int agdf_main_nodes(char *list, const char **names, int max)\n{\n"
@@ -819,7 +833,7 @@ static void emit_c_main(CWriter *w, const Graph *g)
     cw_printf(w, "int main(int argc, char **argv)\n{\n    %s *g = &agdf_main_graph;\n", G);
     cw_printf(w, "    static const char *nodes[%s_NNODES + 1];\n", G);
     cw_puts(w,
-        "    int stats = 0, virt = 0, filtered = 0, i;\n"
+        "    int stats = 0, virt = 0, filtered = 0, i, nargs = 1, rest = 0;\n"
         "    double interval = 0;\n"
         "    const char *trace = NULL;\n"
         "    agdf_status st;\n");
@@ -828,7 +842,10 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "    for (i = 1; i < argc; i++) {\n"
         "        const char *a = argv[i];\n"
         "        char *end;\n"
-        "        if (strcmp(a, \"--stats\") == 0) {\n            stats = 1;\n"
+        "        if (rest || a[0] != '-' || a[1] == '\\0') {\n"
+        "            argv[nargs++] = argv[i];   /* the graph's own arguments */\n"
+        "        } else if (strcmp(a, \"--\") == 0) {\n            rest = 1;\n"
+        "        } else if (strcmp(a, \"--stats\") == 0) {\n            stats = 1;\n"
         "        } else if (strcmp(a, \"--virtual-time\") == 0) {\n            virt = 1;\n"
         "        } else if (strncmp(a, \"--log-interval=\", 15) == 0) {\n"
         "            interval = strtod(a + 15, &end);\n"
@@ -864,14 +881,21 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "                strerror(errno));\n"
         "        return 2;\n"
         "    }\n");
-    cw_printf(w, "    st = %s_run(g);\n", G);
+    cw_puts(w,
+        "    argv[nargs] = NULL;\n"
+        "    agdf_set_args(nargs, argv);\n"
+        "    signal(SIGINT, agdf_main_signal);\n"
+        "    signal(SIGTERM, agdf_main_signal);\n");
+    cw_printf(w, "    /* Idle with open inputs and nothing to wait for: nothing can feed them. */\n"
+                 "    while ((st = %s_run(g)) == AGDF_IDLE)\n"
+                 "        agdf_close_inputs(&g->agdf);\n", G);
     cw_puts(w,
         "    (void)agdf_trace_close();   /* a failed write was logged */\n"
         "    fflush(stdout);\n"
         "    /* The final report, as the reference logs it: the --log-nodes filter\n"
         "    ** applies, and data-flow logging alone also ends with one. */\n"
-        "    if (stats || interval > 0)\n        agdf_log_data_flow(&g->agdf);\n"
-        "    return st == AGDF_OK ? 0 : st == AGDF_ERRORS ? 1 : 3;\n}\n");
+        "    if (stats || interval > 0 || st == AGDF_STOPPED)\n        agdf_log_data_flow(&g->agdf);\n"
+        "    return st == AGDF_OK ? 0 : st == AGDF_ERRORS ? 1 : st == AGDF_STOPPED ? 4 : 3;\n}\n");
 }
 
 void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
@@ -892,7 +916,8 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
                 "#endif\n");
     cw_printf(&w, "#include \"%s\"\n\n#include <stddef.h>\n", hname);
     if (o->with_main)
-        cw_puts(&w, "#include <errno.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n");
+        cw_puts(&w, "#include <errno.h>\n#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+                    "#include <string.h>\n");
     cw_puts(&w, "\n");
     emit_verbatims(&w, g, false);
     /* A body is an int function: a bare `return;` in it would hand garbage to

@@ -321,6 +321,11 @@ uint32_t agdf_room(const agdf_graph *g, uint32_t node);  /* items a push would t
 int agdf_close(agdf_graph *g, uint32_t node);       /* no more pushes: 0, -1 not an input */
 void agdf_close_inputs(agdf_graph *g);
 void agdf_set_room_hook(agdf_graph *g, agdf_room_fn fn, void *ud);
+/* The program's arguments for the graph (the --main program sets them): argv[0]
+** the program, then what it did not take; agdf_argv(i) is NULL past the end. */
+void agdf_set_args(int argc, char **argv);
+int agdf_argc(void);
+const char *agdf_argv(int i);
 /* From anywhere: a signal handler, another thread. */
 void agdf_stop(agdf_graph *g, int mode);            /* AGDF_STOP_DRAIN or AGDF_STOP_ABORT */
 

@@ -232,6 +232,27 @@ int agdf__close_end(agdf_task *t)
     return AGDF_SUSPENDED;
 }
 
+/* ---------------------------------------------------------------- arguments */
+
+static int args_n;              /* the program's, for every graph of the process */
+static char **args_v;
+
+void agdf_set_args(int argc, char **argv)
+{
+    args_n = argc > 0 && argv ? argc : 0;
+    args_v = argv;
+}
+
+int agdf_argc(void)
+{
+    return args_n;
+}
+
+const char *agdf_argv(int i)
+{
+    return i >= 0 && i < args_n ? args_v[i] : NULL;
+}
+
 /* ---------------------------------------------------------------- stop */
 
 void agdf_stop(agdf_graph *g, int mode)

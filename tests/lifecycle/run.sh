@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# tests/lifecycle/run.sh — the life cycle of a run (docs/runtime.md §8): a host
+# pushing 1,000,000 items into an input with queue_size 8 (AGDF_FULL honoured,
+# nothing lost, the room hook called), an input keeping a graph idle and alive
+# for 2 s of virtual time until closed, on_close blocks (yielding, suspending,
+# one per task), an abort counting its dropped items, SIGTERM draining a --main
+# program (statistics printed, exit 4, nothing yielded lost), a stdin tool whose
+# totals come from on_close (examples/word_count), program arguments, and the
+# compile-time rules of input nodes.  One PASS/FAIL line per check; budget
+# about 10 s (measured: ~3 s on an idle machine).
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+AGDFC="$ROOT/bin/agdfc"
+LIB="$ROOT/lib/libagdf.a"
+T=$(mktemp -d "${TMPDIR:-/tmp}/agdf-lifecycle.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+CFLAGS="-std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -I$ROOT/runtime -I$T"
+
+fail() {                    # $1: test name; stdin: details
+    echo "FAIL $1"
+    sed 's/^/    /' | tail -n 30
+}
+
+# build NAME [MAIN.c]: compiles NAME.agdf (with --main when no MAIN.c) with gcc
+# and, when installed, clang; the gcc program is $T/NAME.
+build() {
+    local name=$1 main=${2:-} flags=--main cc
+    [ -n "$main" ] && flags=
+    if ! "$AGDFC" $flags "$HERE/$name.agdf" -o "$T/$name.c" >"$T/$name.log" 2>&1; then
+        fail "lifecycle build $name" <"$T/$name.log"
+        return 1
+    fi
+    for cc in gcc clang; do
+        command -v $cc >/dev/null 2>&1 || continue
+        if ! $cc $CFLAGS "$T/$name.c" ${main:+"$HERE/$main"} "$LIB" -lpthread \
+                -o "$T/$name.$cc" >"$T/$name.log" 2>&1; then
+            fail "lifecycle build $name ($cc)" <"$T/$name.log"
+            return 1
+        fi
+    done
+    cp "$T/$name.gcc" "$T/$name"
+}
+
+# expect NAME OUTPUT-FILE EXPECTED-TEXT
+expect() {
+    if diff <(printf '%s\n' "$3") "$2" >"$T/diff" 2>&1; then
+        echo "PASS $1"
+    else
+        fail "$1" <"$T/diff"
+    fi
+}
+
+if build push push_host.c; then
+    "$T/push" >"$T/out" 2>"$T/err"
+    cat "$T/err" >>"$T/out"
+    expect "lifecycle push 1,000,000 items, queue_size 8" "$T/out" "total: n=1000000 sum=999999000000
+pushed=1000000 full>0:1 rooms>0:1 status=0
+INFO:agdf: feed - in=0, out=1000000, err=0
+INFO:agdf: square - in=1000000, out=1000000, err=0
+INFO:agdf: total - in=1000000, out=0, err=0"
+fi
+
+if build idle idle_host.c; then
+    "$T/idle" >"$T/out" 2>&1
+    expect "lifecycle idle until closed, on_close, abort" "$T/out" "tick done at 2000 ms
+step: IDLE wait=-1 now=2000
+step: IDLE wait=-1 now=2000
+push 1: 0
+push 2: 0
+push 3: 1
+room: 0
+show 1
+show 2
+step: IDLE wait=-1 now=2000
+push after close: CLOSED
+cmd closed
+show -1
+show task 0 closed after 3 items
+show task 1 closed after 0 items
+step: DONE wait=0 now=2010
+status: 0
+step: DONE wait=0 now=0
+aborted: status 3, cmd dropped 2"
+fi
+
+if build drain; then
+    "$T/drain" >"$T/out" 2>"$T/err" &
+    pid=$!
+    sleep 0.3
+    kill -TERM $pid
+    wait $pid
+    rc=$?
+    out=$(cat "$T/out")
+    made=$(sed -n 's/^INFO:agdf: produce - in=0, out=\([0-9]*\),.*/\1/p' "$T/err")
+    if [ $rc -eq 4 ] && [ -n "$made" ] && [ "$made" -gt 0 ] &&
+       [ "$out" = "sink: $made items, last $((made - 1))" ] &&
+       grep -q "^INFO:agdf: sink - in=$made, out=0, err=0" "$T/err"; then
+        echo "PASS lifecycle SIGTERM drains, nothing lost, exit 4"
+    else
+        { echo "exit $rc, produced '$made'"; cat "$T/out" "$T/err"; } | fail "lifecycle SIGTERM drains, nothing lost, exit 4"
+    fi
+    "$T/drain" >"$T/out" 2>"$T/err" &
+    pid=$!
+    sleep 0.2
+    kill -INT $pid
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    if [ $rc -eq 4 ] && grep -q "^INFO:agdf: sink - in=" "$T/err"; then
+        echo "PASS lifecycle second SIGINT aborts, exit 4"
+    else
+        { echo "exit $rc"; cat "$T/out" "$T/err"; } | fail "lifecycle second SIGINT aborts, exit 4"
+    fi
+fi
+
+wc_prog="$ROOT/examples/word_count/build/word_count"
+if make -s -C "$ROOT/examples/word_count" build/word_count >"$T/wc.log" 2>&1; then
+    printf 'one two\nthree\n  four  ' | "$wc_prog" >"$T/out" 2>&1
+    expect "lifecycle word_count stdin, totals from on_close" "$T/out" "2 4 22"
+    printf 'a b c\n' | "$wc_prog" --stats -- - >"$T/out" 2>&1
+    expect "lifecycle word_count -- - (arguments to the graph)" "$T/out" "1 3 6
+INFO:agdf: read_input - in=0, out=1, err=0
+INFO:agdf: count - in=1, out=0, err=0"
+else
+    fail "lifecycle word_count build" <"$T/wc.log"
+fi
+
+if build only_input; then
+    "$T/only_input" x y >"$T/out" 2>&1
+    rc=$?
+    echo "exit $rc" >>"$T/out"
+    expect "lifecycle --main closes an input nothing can feed; agdf_argv" "$T/out" \
+        "cmd closed after 0, argc 3, argv[1] x
+exit 0"
+    if [ -s "$T/only_input.log" ]; then
+        fail "lifecycle input node: no warning" <"$T/only_input.log"
+    else
+        echo "PASS lifecycle input node: no warning"
+    fi
+fi
+
+"$AGDFC" "$HERE/bad_input.agdf" -o "$T/bad.c" >"$T/out" 2>&1
+echo "exit $?" >>"$T/out"
+expect "lifecycle edge into an input node is an error" "$T/out" \
+"$HERE/bad_input.agdf:3:8: error: edge into input node 'in': an input is fed by the host (bad_input_push_in) and start statements, not by edges
+src -> in;
+       ^
+exit 1"
