@@ -436,12 +436,13 @@ static void emit_h_api(CWriter *w, const Graph *g, const ItemTable *it)
                  "void %s_init(%s *g);\n", G, G);
     cw_printf(w, "/* Runs to completion.  Queues the default start items first when no\n"
                  "** %s_start_* call was made since %s_init.  AGDF_OK, AGDF_ERRORS (some node\n"
-                 "** raised) or AGDF_HALTED. */\n"
+                 "** raised), AGDF_HALTED, AGDF_STOPPED, or AGDF_IDLE: inputs open, nothing\n"
+                 "** to wait for (push or close, then run again). */\n"
                  "agdf_status %s_run(%s *g);\n", G, G, G, G);
     cw_printf(w, "/* Runs at most budget task resumptions without blocking, for programs\n"
                  "** that own their main loop: AGDF_STEP_READY, AGDF_STEP_WAIT (*wait_ms: time\n"
-                 "** to the next deadline, -1 when only fds or offloads are pending) or\n"
-                 "** AGDF_STEP_DONE (see agdf_result). */\n"
+                 "** to the next deadline, -1 when only fds or offloads are pending),\n"
+                 "** AGDF_STEP_IDLE (inputs open, nothing ready) or AGDF_STEP_DONE. */\n"
                  "int %s_step(%s *g, unsigned budget, long long *wait_ms);\n", G, G);
     cw_printf(w, "/* The runtime object, for agdf_node_stats, agdf_error_at and options. */\n"
                  "agdf_graph *%s_graph(%s *g);\n\n", G, G);
@@ -774,6 +775,8 @@ static void emit_c_main_memory(CWriter *w, const Graph *g)
                "        t = (unsigned long)(d->nodes[i].ntasks * d->nodes[i].task_size);\n"
                "        printf(\"  node %s: %lu bytes (queue %lu, tasks %lu)\\n\", d->nodes[i].name,\n"
                "               q + t, q, t);\n    }\n}\n\n");
+}
+
 /* The --main program's SIGINT/SIGTERM handler: the first drains the run, a
 ** second aborts it (agdf_stop only sets a flag: async-signal-safe). */
 static void emit_c_main_signal(CWriter *w)

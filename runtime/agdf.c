@@ -458,11 +458,41 @@ void agdf__heap_rebuild(agdf_graph *g, uint32_t k)
         heap_push(g, g->heap[i]);    /* writes at indices <= i: h[i] read first */
 }
 
+/* A timed fd wait whose timeout came first leaves the fd wait list. */
+static void fd_expire(agdf_graph *g, agdf_task *t)
+{
+    agdf_task **p = &g->fdwait, *prev = NULL;
+
+    for (; *p != t; prev = *p, p = &(*p)->next)
+        ;
+    *p = t->next;
+    if (g->fdwait_tail == t)
+        g->fdwait_tail = prev;
+    g->nfdwait--;
+    t->events = (uint8_t)((t->events & ~AGDF__TO) | AGDF__EXPIRED);
+}
+
+/* A timed fd wait whose fd came first leaves the heap (O(timers): rare). */
+static void timer_cancel(agdf_graph *g, agdf_task *t)
+{
+    uint32_t i;
+
+    for (i = 0; g->heap[i] != t; i++)
+        ;
+    g->heap[i] = g->heap[g->nheap - 1];
+    agdf__heap_rebuild(g, g->nheap - 1);
+    t->events = (uint8_t)(t->events & ~AGDF__TO);
+}
+
 /* Moves every timer due at `now` to the ready queue, in (deadline, seq) order. */
 static void timers_fire(agdf_graph *g, int64_t now)
 {
-    while (g->nheap > 0 && g->heap[0]->w.timer.deadline <= now)
-        agdf__ready_push(g, heap_pop(g));
+    while (g->nheap > 0 && g->heap[0]->w.timer.deadline <= now) {
+        agdf_task *t = heap_pop(g);
+        if (t->wait == AGDF__W_FD)
+            fd_expire(g, t);
+        agdf__ready_push(g, t);
+    }
 }
 
 /* ---------------------------------------------------------------- waits used by the macros */
@@ -511,6 +541,25 @@ void agdf__wait_fd(agdf_task *t, int fd, int events)
     g->nfdwait++;
 }
 
+/* The fd wait of AGDF_WAIT_*_FOR: in the fd list and in the timer heap; the
+** first to fire takes it out of the other.  The deadline saturates at the
+** end of the clock (a timeout of some 290 years does not expire). */
+void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms)
+{
+    agdf_graph *g = t->node->graph;
+    int64_t now;
+
+    agdf__wait_fd(t, fd, events);
+    if (ms < 0)
+        return;
+    now = agdf__clock(g);
+    t->events |= AGDF__TO;
+    t->cursor = (uint32_t)fd;
+    t->w.timer.deadline = ms > (INT64_MAX - now) / NS_PER_MS ? INT64_MAX : now + ms * NS_PER_MS;
+    t->w.timer.seq = g->timer_seq++;
+    heap_push(g, t);
+}
+
 /* ---------------------------------------------------------------- fds */
 
 /* Fills the poll scratch: fd waiters in wait order, then the offload pipe. */
@@ -522,7 +571,7 @@ static nfds_t poll_fill(agdf_graph *g, int *pipe_slot)
     int pfd = g->noffload ? agdf__offload_fd(g) : -1;
 
     for (t = g->fdwait; t; t = t->next, k++) {
-        p[k].fd = t->w.fd;
+        p[k].fd = (t->events & AGDF__TO) ? (int)t->cursor : t->w.fd;
         p[k].events = (short)(((t->events & AGDF__RD) ? POLLIN : 0) |
                               ((t->events & AGDF__WR) ? POLLOUT : 0));
         p[k].revents = 0;
@@ -557,6 +606,8 @@ static void poll_dispatch(agdf_graph *g)
         if (g->fdwait_tail == t)
             g->fdwait_tail = prev;
         g->nfdwait--;
+        if (t->events & AGDF__TO)
+            timer_cancel(g, t);
         agdf__ready_push(g, t);
     }
 }

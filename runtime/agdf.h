@@ -95,7 +95,8 @@ struct agdf_task {
     agdf_node *node;             /* owning node */
     int lc;                      /* resume point (AGDF__RESUME_ID); 0 = start of invocation */
     uint32_t index;              /* task index within its node */
-    uint32_t cursor;             /* pending yield: next destination (edge order) */
+    uint32_t cursor;             /* pending yield: next destination (edge order);
+                                    fd wait with a timeout (AGDF__TO): the fd */
     uint8_t busy;                /* parked inside an invocation: resume, do not take */
     uint8_t wait;                /* what it waits for: an agdf__wait (gdb: p (enum agdf__wait)t->wait) */
     uint8_t events;              /* fd wait: AGDF__RD / AGDF__WR */
@@ -268,7 +269,7 @@ struct agdf_graph {
     const char *log_format;      /* line format, NULL = default */
     agdf__pool_mem pool;         /* offload pool */
     struct agdf__trace *trace;   /* open trace (agdf_trace.c), NULL: none */
-    /* Life cycle (docs/runtime.md §8): inputs, on_close, stop. */
+    /* Life cycle (docs/runtime.md §7): inputs, on_close, stop. */
     uint32_t nopen;              /* inputs not closed */
     uint32_t nclose;             /* nodes whose on_close has not finished */
     int room_due;                /* a take made room in an input full for the host */
@@ -312,7 +313,7 @@ uint32_t agdf_node_count(const agdf_graph *g);
 const char *agdf_node_name(const agdf_graph *g, uint32_t node);
 int agdf_node_index(const agdf_graph *g, const char *name);
 
-/* Life cycle (docs/runtime.md §8).  Set-up, from the generated NAME_init: */
+/* Life cycle (docs/runtime.md §7).  Set-up, from the generated NAME_init: */
 void agdf_input(agdf_graph *g, uint32_t node);      /* node is an input, open */
 void agdf_on_close(agdf_graph *g, uint32_t node);   /* node has an on_close block */
 /* From the host thread, between steps or from a body: */
@@ -333,6 +334,8 @@ void agdf_stop(agdf_graph *g, int mode);            /* AGDF_STOP_DRAIN or AGDF_S
 
 #define AGDF__RD 1               /* fd wait for reading */
 #define AGDF__WR 2               /* fd wait for writing */
+#define AGDF__TO 4               /* fd wait with a timeout: in the timer heap too, fd in cursor */
+#define AGDF__EXPIRED 8          /* the task's last fd wait ended by its timeout */
 
 /* A window of a burst (see AGDF_DRAIN_LOOP): n ring slots from p, reserved. */
 typedef struct agdf_win {
@@ -352,6 +355,7 @@ void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
 void agdf__sleep(agdf_task *t, int64_t ms);
 void agdf__wait_fd(agdf_task *t, int fd, int events);
+void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms);
 void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
 int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
 int agdf__lost(agdf_task *t, const char *file, int line);
@@ -538,6 +542,15 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
     do { agdf__wait_fd(&self->agdf, (fd), AGDF__RD); AGDF__PARK() } while (0)
 #define AGDF_WAIT_WRITABLE(fd)                                  \
     do { agdf__wait_fd(&self->agdf, (fd), AGDF__WR); AGDF__PARK() } while (0)
+
+/* The same with a timeout in milliseconds (virtual time applies to it; a
+** negative one never expires); AGDF_TIMED_OUT() then tells whether the wait
+** ended by the timeout rather than by the fd (1) — until the next fd wait. */
+#define AGDF_WAIT_READABLE_FOR(fd, ms)                          \
+    do { agdf__wait_fd_for(&self->agdf, (fd), AGDF__RD, (ms)); AGDF__PARK() } while (0)
+#define AGDF_WAIT_WRITABLE_FOR(fd, ms)                          \
+    do { agdf__wait_fd_for(&self->agdf, (fd), AGDF__WR, (ms)); AGDF__PARK() } while (0)
+#define AGDF_TIMED_OUT() ((self->agdf.events & AGDF__EXPIRED) != 0)
 
 #ifndef AGDF_NO_OFFLOAD
 #define AGDF_OFFLOAD(fn, arg)                                   \

@@ -3,7 +3,7 @@
 ** host feeds with agdf_push and closes with agdf_close, the room hook that
 ** tells the host when a full input has room again, on_close blocks started
 ** when a node's input is finished, and agdf_stop (drain or abort) from a
-** signal handler or another thread.  docs/runtime.md §8 describes the states
+** signal handler or another thread.  docs/runtime.md §7 describes the states
 ** (init, open, running/idle, closed, drained, done; stopped, halted).  The
 ** scheduler core (agdf.c) calls in here only at batch boundaries and at
 ** quiescence: a graph without inputs, on_close blocks or a stop request never
@@ -283,14 +283,6 @@ static void wake_stopped(agdf_graph *g)
     uint32_t i, k = 0;
     agdf_task *t, *prev = NULL, *next;
 
-    for (i = 0; i < g->nheap; i++) {
-        t = g->heap[i];
-        if (t->node->run == run_stopped && t->busy != 2)
-            agdf__ready_push(g, t);
-        else
-            g->heap[k++] = t;
-    }
-    agdf__heap_rebuild(g, k);
     for (t = g->fdwait; t; t = next) {
         next = t->next;
         if (t->node->run != run_stopped || t->busy == 2) {
@@ -304,8 +296,19 @@ static void wake_stopped(agdf_graph *g)
         if (g->fdwait_tail == t)
             g->fdwait_tail = prev;
         g->nfdwait--;
-        agdf__ready_push(g, t);
+        if (t->events & AGDF__TO)
+            t->events = (uint8_t)(t->events & ~AGDF__TO);  /* the heap loop wakes it */
+        else
+            agdf__ready_push(g, t);
     }
+    for (i = 0; i < g->nheap; i++) {
+        t = g->heap[i];
+        if (t->node->run == run_stopped && t->busy != 2)
+            agdf__ready_push(g, t);
+        else
+            g->heap[k++] = t;
+    }
+    agdf__heap_rebuild(g, k);
 }
 
 /* Drain: every input closes; every source (an input, or a node no edge

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# tests/lifecycle/run.sh — the life cycle of a run (docs/runtime.md §8): a host
+# tests/lifecycle/run.sh — the life cycle of a run (docs/runtime.md §7): a host
 # pushing 1,000,000 items into an input with queue_size 8 (AGDF_FULL honoured,
 # nothing lost, the room hook called), an input keeping a graph idle and alive
 # for 2 s of virtual time until closed, on_close blocks (yielding, suspending,
 # one per task), an abort counting its dropped items, SIGTERM draining a --main
-# program (statistics printed, exit 4, nothing yielded lost), a stdin tool whose
+# program (statistics printed, exit 4, nothing yielded lost), fd waits with a
+# timeout (virtual and real time), a stdin tool whose
 # totals come from on_close (examples/word_count), program arguments, and the
 # compile-time rules of input nodes.  One PASS/FAIL line per check; budget
 # about 10 s (measured: ~3 s on an idle machine).
@@ -87,7 +88,7 @@ fi
 if build drain; then
     "$T/drain" >"$T/out" 2>"$T/err" &
     pid=$!
-    sleep 0.3
+    sleep 0.5
     kill -TERM $pid
     wait $pid
     rc=$?
@@ -102,7 +103,7 @@ if build drain; then
     fi
     "$T/drain" >"$T/out" 2>"$T/err" &
     pid=$!
-    sleep 0.2
+    sleep 0.5
     kill -INT $pid
     kill -INT $pid
     wait $pid
@@ -137,6 +138,21 @@ exit 0"
         fail "lifecycle input node: no warning" <"$T/only_input.log"
     else
         echo "PASS lifecycle input node: no warning"
+    fi
+fi
+
+if build timeout; then
+    "$T/timeout" --virtual-time >"$T/out" 2>&1
+    expect "lifecycle AGDF_WAIT_*_FOR in virtual time" "$T/out" "other slept until 100 ms
+empty pipe: timed out 1 at 500 ms
+pipe with data: timed out 0 at 500 ms
+writable, no timeout: timed out 0"
+    "$T/timeout" >"$T/out" 2>&1
+    if grep -Eq "^empty pipe: timed out 1 at 5[0-9][0-9] ms" "$T/out" &&
+       grep -q "^pipe with data: timed out 0" "$T/out"; then
+        echo "PASS lifecycle AGDF_WAIT_READABLE_FOR in real time"
+    else
+        fail "lifecycle AGDF_WAIT_READABLE_FOR in real time" <"$T/out"
     fi
 fi
 
