@@ -332,7 +332,7 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
     cw_puts(w, "    agdf_graph agdf;                          /* scheduler state */\n");
     cw_printf(w, "    agdf_node agdf_nodes[%s_NNODES];\n", G);
     cw_printf(w, "    agdf_task *agdf_timers[%s_NTASKS];\n", G);
-    cw_printf(w, "    agdf_fdslot agdf_fds[%s_NTASKS];\n", G);
+    cw_printf(w, "    agdf_fdslot agdf_fds[%s_NTASKS + 1];\n", G);
     if (g->max_exceptions > 0)
         cw_printf(w, "    agdf_error agdf_errors[%lld];              /* max_exceptions, shared */\n",
                   (long long)g->max_exceptions);
@@ -887,6 +887,7 @@ static void emit_c_main(CWriter *w, const Graph *g)
     cw_puts(w,
         "    argv[nargs] = NULL;\n"
         "    agdf_set_args(nargs, argv);\n"
+        "    (void)agdf_wake_fd(&g->agdf);   /* a signal during a wait ends it */\n"
         "    signal(SIGINT, agdf_main_signal);\n"
         "    signal(SIGTERM, agdf_main_signal);\n");
     cw_printf(w, "    /* Idle with open inputs and nothing to wait for: nothing can feed them. */\n"

@@ -583,6 +583,12 @@ static nfds_t poll_fill(agdf_graph *g, int *pipe_slot)
         p[k].revents = 0;
         *pipe_slot = (int)k++;
     }
+    if (g->wake_rd >= 0) {      /* agdf_stop from a signal or a thread (agdf_wake_fd) */
+        p[k].fd = g->wake_rd;
+        p[k].events = POLLIN;
+        p[k].revents = 0;
+        k++;
+    }
     return k;
 }
 
@@ -624,6 +630,43 @@ static void poll_events(agdf_graph *g, int timeout_ms)
     poll_dispatch(g);
     if (pipe_slot >= 0 && p[pipe_slot].revents)
         agdf__offload_collect(g);
+    if (g->wake_rd >= 0)
+        agdf__wake_drain(g);
+}
+
+/* ---------------------------------------------------------------- host event loops
+** The host polls what the graph waits on in its own poll(): the entries of
+** poll_fill, copied out, and their revents handed back before the next step
+** (the fd wait list must not change in between). */
+
+int agdf_pollfds(agdf_graph *g, struct pollfd *fds, int max)
+{
+    int pipe_slot;
+    nfds_t n = poll_fill(g, &pipe_slot);
+
+    g->host_pipe_slot = pipe_slot;
+    g->host_nfds = (int)n;
+    if ((int)n > max)
+        return -1;
+    memcpy(fds, g->fds, n * sizeof *fds);
+    return (int)n;
+}
+
+void agdf_pollfds_ready(agdf_graph *g, const struct pollfd *fds, int n)
+{
+    struct pollfd *p = (struct pollfd *)(void *)g->fds;
+    int i;
+
+    if (n != g->host_nfds)
+        return;                 /* not the entries of the last agdf_pollfds */
+    for (i = 0; i < n; i++)
+        p[i].revents = fds[i].revents;
+    poll_dispatch(g);
+    if (g->host_pipe_slot >= 0 && p[g->host_pipe_slot].revents)
+        agdf__offload_collect(g);
+    if (g->wake_rd >= 0)
+        agdf__wake_drain(g);
+    g->host_nfds = -1;
 }
 
 /* ---------------------------------------------------------------- set-up */
@@ -683,6 +726,8 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
     g->errors = mem->errors;
     g->err_cap = mem->errors ? def->max_exceptions : 0;
     g->log = agdf_log_default;
+    g->wake_rd = g->wake_wr = -1;
+    g->host_nfds = -1;
     g->epoch = mono_ns();
     for (i = 0; i < def->nnodes; i++) {
         agdf_node_mem m;
@@ -810,6 +855,7 @@ void agdf__finish(agdf_graph *g)
     g->running = 0;
     agdf__offload_stop(g);
     discard_queues(g);
+    agdf__wake_close(g);
 }
 
 /* Between batches: completed offloads, ready fds, due timers, a due log. */
@@ -969,7 +1015,7 @@ void agdf_wait(agdf_graph *g, int64_t timeout_ms)
 {
     int ms = timeout_ms < 0 ? -1 : timeout_ms > 0x7fffffff ? 0x7fffffff : (int)timeout_ms;
 
-    if (g->nfdwait || g->noffload) {
+    if (g->nfdwait || g->noffload || g->wake_rd >= 0) {
         poll_events(g, ms);
         return;
     }

@@ -70,7 +70,7 @@ typedef enum {
 /* Array sizes the generated code declares, from T = total tasks of the graph
 ** (the sum of every node's ntasks): */
 #define AGDF_TIMER_SLOTS(T) (T)      /* entries of agdf_graph_mem.timers */
-#define AGDF_FD_SLOTS(T)    (T)      /* entries of agdf_graph_mem.fds */
+#define AGDF_FD_SLOTS(T)    ((T) + 1) /* entries of agdf_graph_mem.fds (+1: the wake pipe) */
 /* Per graph: errors = max_exceptions records, one pool all nodes share (NULL
 ** when max_exceptions is 0).  Per node: tasks = ntasks * task_size bytes (an
 ** array of the task struct), queue = queue_size * item_size bytes (omit / NULL
@@ -277,6 +277,10 @@ struct agdf_graph {
     void *room_ud;               /* its user data */
     volatile sig_atomic_t stop_req; /* agdf_stop's mode, from any context; 0 none */
     int stop_done;               /* the stop request was applied (its mode) */
+    volatile sig_atomic_t wake_wr; /* write end of the wake pipe, -1 none */
+    int wake_rd;                 /* its read end, polled with the fd waiters */
+    int host_nfds;               /* entries of the last agdf_pollfds, -1 none */
+    int host_pipe_slot;          /* ... the offload pipe's, -1 none */
 };
 
 /* ---------------------------------------------------------------- API */
@@ -327,6 +331,14 @@ void agdf_set_room_hook(agdf_graph *g, agdf_room_fn fn, void *ud);
 void agdf_set_args(int argc, char **argv);
 int agdf_argc(void);
 const char *agdf_argv(int i);
+/* Inside another event loop: the descriptors the graph waits on, as struct
+** pollfd entries (at most total tasks + 2; -1 when max is smaller), for the
+** host's own poll(), then their revents handed back before the next step.
+** agdf_wake_fd makes the pipe agdf_stop writes to (closed when the run ends). */
+struct pollfd;
+int agdf_pollfds(agdf_graph *g, struct pollfd *fds, int max);
+void agdf_pollfds_ready(agdf_graph *g, const struct pollfd *fds, int n);
+int agdf_wake_fd(agdf_graph *g);                    /* read end, -1 on failure */
 /* From anywhere: a signal handler, another thread. */
 void agdf_stop(agdf_graph *g, int mode);            /* AGDF_STOP_DRAIN or AGDF_STOP_ABORT */
 

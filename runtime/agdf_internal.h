@@ -38,6 +38,8 @@ void agdf__room_made(agdf_node *n);            /* a take made room in a full inp
 void agdf__room_call(agdf_graph *g);           /* the room hook, for every input due */
 int agdf__close_scan(agdf_graph *g);           /* quiescent: start on_close blocks; 1 if any */
 int agdf__stop_apply(agdf_graph *g);           /* a new stop request; 1: the run ended */
+void agdf__wake_drain(agdf_graph *g);          /* empties the wake pipe */
+void agdf__wake_close(agdf_graph *g);          /* the run ended: closes it */
 
 /* agdf_log.c */
 void agdf__log_flow(agdf_graph *g);            /* one periodic data-flow report */

@@ -14,6 +14,9 @@
 #endif
 #include "agdf_internal.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 /* ---------------------------------------------------------------- set-up */
 
 void agdf_input(agdf_graph *g, uint32_t node)
@@ -255,12 +258,55 @@ const char *agdf_argv(int i)
 
 /* ---------------------------------------------------------------- stop */
 
+/* Only a store and a write(2), both async-signal-safe. */
 void agdf_stop(agdf_graph *g, int mode)
 {
+    int fd;
+
     if (mode == AGDF_STOP_DRAIN || mode == AGDF_STOP_ABORT) {
         if (mode > g->stop_req)
             g->stop_req = mode;
+        fd = g->wake_wr;
+        if (fd >= 0)
+            (void)!write(fd, "", 1);
     }
+}
+
+int agdf_wake_fd(agdf_graph *g)
+{
+    int p[2];
+
+    if (g->wake_rd >= 0)
+        return g->wake_rd;
+    if (pipe(p) != 0)
+        return -1;
+    (void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+    (void)fcntl(p[1], F_SETFL, O_NONBLOCK);
+    (void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
+    (void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
+    g->wake_rd = p[0];
+    g->wake_wr = p[1];
+    return p[0];
+}
+
+void agdf__wake_drain(agdf_graph *g)
+{
+    char buf[64];
+
+    while (read(g->wake_rd, buf, sizeof buf) > 0)
+        ;
+}
+
+void agdf__wake_close(agdf_graph *g)
+{
+    int wr = g->wake_wr;
+
+    if (g->wake_rd < 0)
+        return;
+    g->wake_wr = -1;            /* first: a signal handler stops writing */
+    close(wr);
+    close(g->wake_rd);
+    g->wake_rd = -1;
 }
 
 /* A stopped source's run: its current invocation ends at this resumption

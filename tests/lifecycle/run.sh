@@ -5,7 +5,8 @@
 # for 2 s of virtual time until closed, on_close blocks (yielding, suspending,
 # one per task), an abort counting its dropped items, SIGTERM draining a --main
 # program (statistics printed, exit 4, nothing yielded lost), fd waits with a
-# timeout (virtual and real time), a stdin tool whose
+# timeout (virtual and real time), a host poll() loop serving loopback TCP with
+# the graph's fd waits in it (tcp_host.c, tcp_client.py), a stdin tool whose
 # totals come from on_close (examples/word_count), program arguments, and the
 # compile-time rules of input nodes.  One PASS/FAIL line per check; budget
 # about 10 s (measured: ~3 s on an idle machine).
@@ -154,6 +155,24 @@ writable, no timeout: timed out 0"
     else
         fail "lifecycle AGDF_WAIT_READABLE_FOR in real time" <"$T/out"
     fi
+fi
+
+if build echo tcp_host.c && command -v python3 >/dev/null 2>&1; then
+    "$T/echo" >"$T/tcp.out" 2>"$T/tcp.err" &
+    pid=$!
+    timeout 20 python3 "$HERE/tcp_client.py" "$T/tcp.out" >"$T/client.out" 2>&1
+    wait $pid
+    echo "exit $?" >>"$T/client.out"
+    sed 1d "$T/tcp.out" >>"$T/client.out"
+    cat "$T/tcp.err" >>"$T/client.out"
+    expect "lifecycle a poll loop serving loopback TCP runs the graph in its thread" \
+        "$T/client.out" "HELLO WORLD
+100 LINE 0 LINE 99
+exit 0
+replies: 102
+INFO:agdf: req - in=0, out=102, err=0
+INFO:agdf: upper - in=102, out=102, err=0
+INFO:agdf: reply - in=102, out=0, err=0"
 fi
 
 "$AGDFC" "$HERE/bad_input.agdf" -o "$T/bad.c" >"$T/out" 2>&1
