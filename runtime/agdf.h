@@ -332,7 +332,7 @@ void agdf_set_args(int argc, char **argv);
 int agdf_argc(void);
 const char *agdf_argv(int i);
 /* Inside another event loop: the descriptors the graph waits on, as struct
-** pollfd entries (at most total tasks + 2; -1 when max is smaller), for the
+** pollfd entries (at most total tasks + 1; -1 when max is smaller), for the
 ** host's own poll(), then their revents handed back before the next step.
 ** agdf_wake_fd makes the pipe agdf_stop writes to (closed when the run ends). */
 struct pollfd;
