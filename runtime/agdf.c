@@ -458,17 +458,26 @@ void agdf__heap_rebuild(agdf_graph *g, uint32_t k)
         heap_push(g, g->heap[i]);    /* writes at indices <= i: h[i] read first */
 }
 
-/* A timed fd wait whose timeout came first leaves the fd wait list. */
-static void fd_expire(agdf_graph *g, agdf_task *t)
+/* t leaves the fd wait list; prev is the task before it (NULL: the head). */
+void agdf__fd_unlink(agdf_graph *g, agdf_task *t, agdf_task *prev)
 {
-    agdf_task **p = &g->fdwait, *prev = NULL;
-
-    for (; *p != t; prev = *p, p = &(*p)->next)
-        ;
-    *p = t->next;
+    if (prev)
+        prev->next = t->next;
+    else
+        g->fdwait = t->next;
     if (g->fdwait_tail == t)
         g->fdwait_tail = prev;
     g->nfdwait--;
+}
+
+/* A timed fd wait whose timeout came first leaves the fd wait list. */
+static void fd_expire(agdf_graph *g, agdf_task *t)
+{
+    agdf_task *prev = NULL, *p;
+
+    for (p = g->fdwait; p != t; p = p->next)
+        prev = p;
+    agdf__fd_unlink(g, t, prev);
     t->events = (uint8_t)((t->events & ~AGDF__TO) | AGDF__EXPIRED);
 }
 
@@ -605,13 +614,7 @@ static void poll_dispatch(agdf_graph *g)
             prev = t;
             continue;
         }
-        if (prev)
-            prev->next = next;
-        else
-            g->fdwait = next;
-        if (g->fdwait_tail == t)
-            g->fdwait_tail = prev;
-        g->nfdwait--;
+        agdf__fd_unlink(g, t, prev);
         if (t->events & AGDF__TO)
             timer_cancel(g, t);
         agdf__ready_push(g, t);

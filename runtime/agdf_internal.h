@@ -33,6 +33,7 @@ int agdf__put(agdf_node *n, const void *item);  /* a queue put (rule 4); 0 if fu
 void agdf__heap_rebuild(agdf_graph *g, uint32_t k); /* heap from its first k entries */
 void agdf__finish(agdf_graph *g);              /* the run ends: queues dropped, pool joined */
 void agdf__room_made(agdf_node *n);            /* a take made room in a full input */
+void agdf__fd_unlink(agdf_graph *g, agdf_task *t, agdf_task *prev);  /* t leaves the fd list */
 
 /* agdf_life.c: inputs, on_close, stop */
 void agdf__room_call(agdf_graph *g);           /* the room hook, for every input due */

@@ -335,13 +335,7 @@ static void wake_stopped(agdf_graph *g)
             prev = t;
             continue;
         }
-        if (prev)
-            prev->next = next;
-        else
-            g->fdwait = next;
-        if (g->fdwait_tail == t)
-            g->fdwait_tail = prev;
-        g->nfdwait--;
+        agdf__fd_unlink(g, t, prev);
         if (t->events & AGDF__TO)
             t->events = (uint8_t)(t->events & ~AGDF__TO);  /* the heap loop wakes it */
         else
