@@ -6,7 +6,8 @@
 # one per task), an abort counting its dropped items, SIGTERM draining a --main
 # program (statistics printed, exit 4, nothing yielded lost), fd waits with a
 # timeout (virtual and real time), a host poll() loop serving loopback TCP with
-# the graph's fd waits in it (tcp_host.c, tcp_client.py), a stdin tool whose
+# the graph's fd waits in it (tcp_host.c, tcp_client.py), a --main TCP line
+# server with a connection timeout drained by SIGTERM, a stdin tool whose
 # totals come from on_close (examples/word_count), program arguments, and the
 # compile-time rules of input nodes.  One PASS/FAIL line per check; budget
 # about 10 s (measured: ~3 s on an idle machine).
@@ -173,6 +174,24 @@ replies: 102
 INFO:agdf: req - in=0, out=102, err=0
 INFO:agdf: upper - in=102, out=102, err=0
 INFO:agdf: reply - in=102, out=0, err=0"
+fi
+
+if build line_server && command -v python3 >/dev/null 2>&1; then
+    "$T/line_server" "$T/port" >"$T/ls.out" 2>"$T/ls.err" &
+    pid=$!
+    timeout 20 python3 "$HERE/line_client.py" "$T/port" >"$T/client.out" 2>&1
+    kill -TERM $pid
+    wait $pid
+    echo "exit $?" >>"$T/client.out"
+    cat "$T/ls.out" "$T/ls.err" >>"$T/client.out"
+    expect "lifecycle --main TCP line server: connection timeout, SIGTERM drain" \
+        "$T/client.out" "olleh
+fdga
+timeout after about 1 s: True
+exit 4
+task 0: 2 lines, 1 timeouts
+INFO:agdf: listener - in=0, out=2, err=0
+INFO:agdf: serve - in=2, out=0, err=0"
 fi
 
 "$AGDFC" "$HERE/bad_input.agdf" -o "$T/bad.c" >"$T/out" 2>&1
