@@ -189,7 +189,7 @@ if build line_server && command -v python3 >/dev/null 2>&1; then
 fdga
 timeout after about 1 s: True
 exit 4
-task 0: 2 lines, 1 timeouts
+served 2 lines, 1 timeouts
 INFO:agdf: listener - in=0, out=2, err=0
 INFO:agdf: serve - in=2, out=0, err=0"
 fi
