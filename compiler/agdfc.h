@@ -275,6 +275,8 @@ typedef struct Graph {
     bool halt_on_exception;  /* filled by check.c; default false */
     int64_t max_exceptions;  /* filled by check.c; default 1000 */
     Vec verbatims;           /* of Verbatim, in source order */
+    const char *usage;       /* text of the %usage{ %} block, or NULL */
+    SrcPos usage_pos;        /* of its first byte */
     Vec nodes;               /* of Node, declaration order; Node.id indexes it */
     Vec edges;               /* of Edge, declaration order */
     Vec starts;              /* of StartItem, in order */

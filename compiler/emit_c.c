@@ -799,6 +799,22 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "static void agdf_main_usage(FILE *f, const char *argv0)\n{\n"
         "    fprintf(f, \"usage: %s [options]\\n\"\n");
     cw_printf(w, "        \"Runs the graph %s.\\n\\n\"\n", G);
+    if (g->usage) {                 /* the graph's own usage text, %usage{ %} */
+        size_t n = strlen(g->usage), k = 0;
+        char *s = malloc(2 * n + 1);    /* '%' doubled: the text is in a format */
+        if (!s)
+            abort();
+        for (size_t i = 0; i < n; i++) {
+            s[k++] = g->usage[i];
+            if (g->usage[i] == '%')
+                s[k++] = '%';
+        }
+        s[k] = '\0';
+        cw_puts(w, "        \"");
+        cw_cstring(w, s);
+        cw_puts(w, "\\n\\n\"\n");
+        free(s);
+    }
     cw_puts(w,
         "        \"  --stats               final data-flow statistics to stderr (the\\n\"\n"
         "        \"                        --log-nodes filter applies)\\n\"\n"

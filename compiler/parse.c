@@ -246,6 +246,24 @@ void parse_add_verbatim(ParseCtx *c, const Token *t, bool header) {
     v->header = header;
 }
 
+/* The text of a %usage{ %} block: the --main program's --help shows it. */
+void parse_set_usage(ParseCtx *c, const Token *t) {
+    SrcPos pos = parse_after(t, 7);
+    if (c->g->usage) {
+        diag_error(c->dc, t->pos, "a second %%usage{ %%} block");
+        diag_note(c->dc, c->g->usage_pos, "the first is here");
+        return;
+    }
+    char *s = parse_tok_str(c, t), *e;
+    while (*s == '\n' || *s == '\r')     /* the text, without its first and last blank */
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    c->g->usage = s;
+    c->g->usage_pos = pos;
+}
+
 /* ---------------------------------------------------------------- start */
 
 /* Walks C text a byte at a time, keeping the position of the next byte. */

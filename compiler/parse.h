@@ -66,6 +66,7 @@ void parse_add_node(ParseCtx *c, const Token *name, PList params, PList outs,
                     bool tuple, PList attrs, const Token *state, const Token *body,
                     const Token *on_close);
 void parse_add_edge(ParseCtx *c, const Token *from, const Token *to);
+void parse_set_usage(ParseCtx *c, const Token *t);
 void parse_add_start(ParseCtx *c, const Token *name, const Token *args);
 void parse_add_verbatim(ParseCtx *c, const Token *t, bool header);
 

@@ -361,10 +361,11 @@ static Token lex_scan(Lexer *lx) {
                 const char *end = lex_balanced(lx, '{', pos, "C block");
                 return lex_c_text(lx, TK_BODY, pos, s, 1, end);
             }
-            "%{" | "%header{" {
+            "%{" | "%header{" | "%usage{" {
                 lx->cur = (const char *)YYCURSOR;
                 const char *end = lex_verbatim(lx, pos);
-                return lex_c_text(lx, tok[1] == 'h' ? TK_HVERBATIM : TK_VERBATIM,
+                return lex_c_text(lx, tok[1] == 'h' ? TK_HVERBATIM : tok[1] == 'u'
+                                  ? TK_UVERBATIM : TK_VERBATIM,
                                   pos, s, (size_t)(YYCURSOR - tok), end);
             }
             [\x80-\xff]+    { lex_stray(lx, s, (size_t)(YYCURSOR - tok)); continue; }
@@ -463,6 +464,7 @@ const char *lex_token_name(int kind) {
     case TK_BODY: return "'{'";
     case TK_VERBATIM: return "'%{'";
     case TK_HVERBATIM: return "'%header{'";
+    case TK_UVERBATIM: return "'%usage{'";
     case TK_CARGS: return "'('";
     }
     return "token";

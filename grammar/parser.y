@@ -41,7 +41,7 @@ static void parse_syntax_error(void *parser, int major, const Token *t);
 %token GRAPH NODE STATE START TRUE FALSE ON_CLOSE KWID ID.
 %fallback KWID GRAPH NODE STATE START TRUE FALSE ON_CLOSE.
 %token INT ARROW LPAREN RPAREN LBRACKET RBRACKET COMMA SEMI EQ STAR.
-%token BODY VERBATIM HVERBATIM CARGS.
+%token BODY VERBATIM HVERBATIM UVERBATIM CARGS.
 
 %syntax_error { parse_syntax_error(yypParser, yymajor, &TOKEN); }
 
@@ -61,6 +61,7 @@ stmt ::= chain SEMI.
 stmt ::= start_stmt.
 stmt ::= VERBATIM(V).  { parse_add_verbatim(ctx, &V, false); }
 stmt ::= HVERBATIM(V). { parse_add_verbatim(ctx, &V, true); }
+stmt ::= UVERBATIM(V). { parse_set_usage(ctx, &V); }
 stmt ::= error SEMI.
 stmt ::= error BODY.
 
@@ -199,7 +200,7 @@ static const char *parse_describe(ParseCtx *c, int kind, const Token *t) {
                             t->len > 40 ? 40 : (int)t->len, t->text);
     if (kind == TK_BODY) return "C block '{...}'";
     if (kind == TK_CARGS) return "argument list '(...)'";
-    if (kind == TK_VERBATIM || kind == TK_HVERBATIM)
+    if (kind == TK_VERBATIM || kind == TK_HVERBATIM || kind == TK_UVERBATIM)
         return arena_printf(c->a, "verbatim block %s", lex_token_name(kind));
     return lex_token_name(kind);
 }
@@ -238,7 +239,7 @@ static void parse_syntax_error(void *parser, int major, const Token *t) {
 
 static bool parse_stmt_keyword(int kind) {
     return kind == TK_NODE || kind == TK_GRAPH || kind == TK_START
-        || kind == TK_VERBATIM || kind == TK_HVERBATIM;
+        || kind == TK_VERBATIM || kind == TK_HVERBATIM || kind == TK_UVERBATIM;
 }
 
 static bool parse_in_error(const yyParser *p) {

@@ -125,6 +125,12 @@ if make -s -C "$ROOT/examples/word_count" build/word_count >"$T/wc.log" 2>&1; th
     expect "lifecycle word_count -- - (arguments to the graph)" "$T/out" "1 3 6
 INFO:agdf: read_input - in=0, out=1, err=0
 INFO:agdf: count - in=1, out=0, err=0"
+    "$wc_prog" --help >"$T/out" 2>&1
+    if grep -q '^word_count \[FILE\]: prints the lines' "$T/out" && grep -q '100% of the input' "$T/out"; then
+        echo "PASS lifecycle --help shows the %usage{ } text"
+    else
+        fail "lifecycle --help shows the %usage{ } text" <"$T/out"
+    fi
 else
     fail "lifecycle word_count build" <"$T/wc.log"
 fi
