@@ -175,7 +175,7 @@ static const char *check_generated_clash(Checker *c, const char *n) {
                                        "room", "close_inputs", "set_room_hook", "stop" };
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
         if (strcmp(n, api[i]) == 0) return api[i];
-    static const char *const pre[] = { "start_", "NODE_", "push_", "close_" };
+    static const char *const pre[] = { "start_", "NODE_", "push_", "close_", "post_" };
     for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
         if (check_has_prefix(n, pre[i]) && strmap_get(&c->names, n + strlen(pre[i])) >= 0)
             return pre[i];

@@ -344,6 +344,11 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
         if (it->in_item[i] >= 0)
             cw_printf(w, "            %s__item%d queue[%lld];\n", G, it->in_item[i],
                       (long long)nd->queue_size);
+        if (nd->input && it->in_item[i] >= 0)     /* agdf_post's ring: queue_size items */
+            cw_printf(w, "            %s__item%d inbox[%lld];\n", G, it->in_item[i],
+                      (long long)nd->queue_size);
+        else if (nd->input)
+            cw_puts(w, "            char inbox;\n");
         cw_printf(w, "        } %s;\n", nd->name);
     }
     cw_puts(w, "    } n;                                      /* per node storage */\n};\n\n");
@@ -397,9 +402,11 @@ static void emit_h_inputs(CWriter *w, const Graph *g, const ItemTable *it)
             continue;
         if (!any)
             cw_puts(w, "/* Inputs: a push queues one item: 0, AGDF_FULL (queue full, nothing\n"
-                       "** queued), AGDF_CLOSED; a close says no more items will come. */\n");
+                       "** queued), AGDF_CLOSED; a post does it from another thread through\n"
+                       "** the input's inbox; a close says no more items will come. */\n");
         any = true;
         emit_h_item_fn(w, g, it, nd, "push");
+        emit_h_item_fn(w, g, it, nd, "post");
         cw_printf(w, "static inline int %s_close_%s(%s *agdf_g)\n"
                      "{ return agdf_close(&agdf_g->agdf, %s_NODE_%s); }\n", G, nd->name, G, G,
                   nd->name);
@@ -700,8 +707,12 @@ static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
     cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n", G);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
-        if (nd->input)
-            cw_printf(w, "    agdf_input(&g->agdf, %s_NODE_%s);\n", G, nd->name);
+        if (nd->input && it->in_item[i] >= 0)
+            cw_printf(w, "    agdf_input(&g->agdf, %s_NODE_%s, g->n.%s.inbox);\n", G,
+                      nd->name, nd->name);
+        else if (nd->input)
+            cw_printf(w, "    agdf_input(&g->agdf, %s_NODE_%s, &g->n.%s.inbox);\n", G,
+                      nd->name, nd->name);
         if (nd->on_close)
             cw_printf(w, "    agdf_on_close(&g->agdf, %s_NODE_%s);\n", G, nd->name);
     }

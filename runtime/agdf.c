@@ -857,6 +857,7 @@ void agdf__finish(agdf_graph *g)
     g->finished = 1;
     g->running = 0;
     agdf__offload_stop(g);
+    agdf__post_stop(g);
     discard_queues(g);
     agdf__wake_close(g);
 }
@@ -924,12 +925,16 @@ static int64_t ns_to_ms_up(int64_t ns)
 static int next_batch(agdf_graph *g, int64_t *wait_ms)
 {
     if (g->nready && !(g->nfdwait | g->noffload | g->nheap | g->npoll | g->room_due) &&
-        !g->log_interval && !g->stop_req) {
+        !g->log_interval && !AGDF__LOAD(g->attn)) {
         g->batch = g->nready;       /* nothing to collect: the common case */
         return AGDF_STEP_READY;
     }
-    if (g->stop_req != g->stop_done && agdf__stop_apply(g))
-        return AGDF_STEP_DONE;
+    if (AGDF__LOAD(g->attn)) {
+        AGDF__STORE(g->attn, 0);    /* first: a later stop or post sets it again */
+        if (AGDF__LOAD(g->stop_req) != g->stop_done && agdf__stop_apply(g))
+            return AGDF_STEP_DONE;
+        agdf__post_collect(g);
+    }
     if (g->room_due)
         agdf__room_call(g);
     collect(g);

@@ -216,6 +216,9 @@ struct agdf_node {
     uint8_t host_full;           /* 1: a push found the queue full; 2: room, hook due */
     uint8_t closing;             /* has an on_close block: 1 to run, 2 running, 3 done */
     uint32_t nclosing;           /* tasks still in their on_close invocation */
+    unsigned char *inbox;        /* agdf_post's ring (cap items), NULL: none */
+    uint32_t ihead;              /* its oldest item (guarded by the post lock) */
+    uint32_t icount;             /* its items (guarded by the post lock) */
     uint8_t blocked;             /* scratch of agdf_life.c's scans */
     agdf_node *wl_next;          /* ... and their work list */
 };
@@ -276,6 +279,7 @@ struct agdf_graph {
     agdf_room_fn room;           /* room hook */
     void *room_ud;               /* its user data */
     volatile sig_atomic_t stop_req; /* agdf_stop's mode, from any context; 0 none */
+    volatile sig_atomic_t attn;  /* a stop or a post came: look at the next batch */
     int stop_done;               /* the stop request was applied (its mode) */
     volatile sig_atomic_t wake_wr; /* write end of the wake pipe, -1 none */
     int wake_rd;                 /* its read end, polled with the fd waiters */
@@ -318,7 +322,8 @@ const char *agdf_node_name(const agdf_graph *g, uint32_t node);
 int agdf_node_index(const agdf_graph *g, const char *name);
 
 /* Life cycle (docs/runtime.md §7).  Set-up, from the generated NAME_init: */
-void agdf_input(agdf_graph *g, uint32_t node);      /* node is an input, open */
+void agdf_input(agdf_graph *g, uint32_t node, void *inbox);  /* node is an input, open;
+                                    inbox: queue_size items for agdf_post, or NULL */
 void agdf_on_close(agdf_graph *g, uint32_t node);   /* node has an on_close block */
 /* From the host thread, between steps or from a body: */
 int agdf_push(agdf_graph *g, uint32_t node, const void *item); /* 0, AGDF_FULL, AGDF_CLOSED, -1 */
@@ -341,6 +346,10 @@ void agdf_pollfds_ready(agdf_graph *g, const struct pollfd *fds, int n);
 int agdf_wake_fd(agdf_graph *g);                    /* read end, -1 on failure */
 /* From anywhere: a signal handler, another thread. */
 void agdf_stop(agdf_graph *g, int mode);            /* AGDF_STOP_DRAIN or AGDF_STOP_ABORT */
+/* From another thread (not a signal handler): agdf_push through the input's
+** bounded inbox, which the scheduler empties into the queue between batches;
+** 0, AGDF_FULL (inbox full), AGDF_CLOSED, -1 (no inbox, or -DAGDF_NO_OFFLOAD). */
+int agdf_post(agdf_graph *g, uint32_t node, const void *item);
 
 /* ---------------------------------------------------------------- internals used by the macros */
 

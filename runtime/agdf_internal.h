@@ -25,6 +25,17 @@ enum agdf__wait {
     AGDF__W_OFFLOAD     /* with the offload pool */
 };
 
+/* The flags other threads set (agdf_post, agdf_stop) are read without a lock
+** on the scheduler's hot path: relaxed atomic accesses (plain moves on common
+** targets; the data they announce is published under the post lock). */
+#if defined(__GNUC__) || defined(__clang__)
+#define AGDF__LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define AGDF__STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#else
+#define AGDF__LOAD(x) (x)
+#define AGDF__STORE(x, v) ((x) = (v))
+#endif
+
 void agdf__ready_push(agdf_graph *g, agdf_task *t);
 int64_t agdf__clock(agdf_graph *g);            /* graph clock now, ns (reads the real clock) */
 void agdf__halt(agdf_graph *g, const agdf_node *n);  /* stop processing; logs why */
@@ -56,6 +67,10 @@ void agdf__log_trace_failed(agdf_graph *g, const char *path, int err);  /* traci
 int agdf__offload_fd(agdf_graph *g);           /* read end of the wake pipe, -1 if none */
 void agdf__offload_collect(agdf_graph *g);     /* finished calls: tasks back to ready */
 void agdf__offload_stop(agdf_graph *g);        /* end of run: drop queued jobs, join */
+void agdf__post_init(agdf_graph *g);           /* the post lock (agdf_input, host thread) */
+void agdf__post_collect(agdf_graph *g);        /* inboxes into their queues, while room */
+void agdf__post_close(agdf_graph *g, agdf_node *n);  /* n closed: posts refused */
+void agdf__post_stop(agdf_graph *g);           /* end of run: inbox items dropped */
 
 /* agdf_trace.c: each hook runs only when g->trace is set, so a graph without
 ** a trace pays one predictable branch per task switch (AGDF__TRACED). */

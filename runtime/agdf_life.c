@@ -19,7 +19,7 @@
 
 /* ---------------------------------------------------------------- set-up */
 
-void agdf_input(agdf_graph *g, uint32_t node)
+void agdf_input(agdf_graph *g, uint32_t node, void *inbox)
 {
     agdf_node *n;
 
@@ -28,7 +28,10 @@ void agdf_input(agdf_graph *g, uint32_t node)
     n = &g->nodes[node];
     n->input = 1;
     n->open = 1;
+    n->inbox = (unsigned char *)inbox;
     g->nopen++;
+    if (inbox)
+        agdf__post_init(g);
 }
 
 void agdf_on_close(agdf_graph *g, uint32_t node)
@@ -89,7 +92,7 @@ int agdf_close(agdf_graph *g, uint32_t node)
         return -1;
     n = &g->nodes[node];
     if (n->open) {
-        n->open = 0;
+        agdf__post_close(g, n);     /* n->open = 0, under the post lock */
         n->host_full = 0;
         g->nopen--;
     }
@@ -111,6 +114,7 @@ void agdf__room_call(agdf_graph *g)
     uint32_t i;
 
     g->room_due = 0;
+    agdf__post_collect(g);          /* posts left over when the queue was full */
     for (i = 0; i < g->nnodes; i++) {
         agdf_node *n = &g->nodes[i];
         if (n->host_full != 2)
@@ -264,9 +268,10 @@ void agdf_stop(agdf_graph *g, int mode)
     int fd;
 
     if (mode == AGDF_STOP_DRAIN || mode == AGDF_STOP_ABORT) {
-        if (mode > g->stop_req)
-            g->stop_req = mode;
-        fd = g->wake_wr;
+        if (mode > AGDF__LOAD(g->stop_req))
+            AGDF__STORE(g->stop_req, mode);
+        AGDF__STORE(g->attn, 1);
+        fd = AGDF__LOAD(g->wake_wr);
         if (fd >= 0)
             (void)!write(fd, "", 1);
     }
@@ -303,7 +308,7 @@ void agdf__wake_close(agdf_graph *g)
 
     if (g->wake_rd < 0)
         return;
-    g->wake_wr = -1;            /* first: a signal handler stops writing */
+    AGDF__STORE(g->wake_wr, -1);    /* first: a signal handler stops writing */
     close(wr);
     close(g->wake_rd);
     g->wake_rd = -1;
@@ -357,7 +362,7 @@ static void wake_stopped(agdf_graph *g)
 ** the run ends now, queued items counted as dropped. */
 int agdf__stop_apply(agdf_graph *g)
 {
-    int mode = g->stop_req;
+    int mode = AGDF__LOAD(g->stop_req);
     uint32_t i, k;
 
     g->stop_done = mode;

@@ -19,6 +19,15 @@
 int agdf__offload_fd(agdf_graph *g) { (void)g; return -1; }
 void agdf__offload_collect(agdf_graph *g) { (void)g; }
 void agdf__offload_stop(agdf_graph *g) { (void)g; }
+void agdf__post_init(agdf_graph *g) { (void)g; }
+void agdf__post_collect(agdf_graph *g) { (void)g; }
+void agdf__post_close(agdf_graph *g, agdf_node *n) { (void)g; n->open = 0; }
+void agdf__post_stop(agdf_graph *g) { (void)g; }
+int agdf_post(agdf_graph *g, uint32_t node, const void *item)
+{
+    (void)g; (void)node; (void)item;
+    return -1;
+}
 
 #else
 
@@ -45,6 +54,9 @@ typedef struct agdf__pool {
     agdf_task *jobs_tail;        /* ... tail */
     agdf_task *done;             /* FIFO of tasks whose call finished */
     agdf_task *done_tail;        /* ... tail */
+    pthread_mutex_t post_mu;     /* guards the inboxes, open of inputs, post_closed */
+    int post_ready;              /* post_mu initialised (agdf_input, host thread) */
+    int post_closed;             /* the run ended: posts refused */
 } agdf__pool;
 
 /* The opaque storage in agdf_graph must hold the pool (C99 static assertion). */
@@ -199,6 +211,102 @@ void agdf__offload_stop(agdf_graph *g)
     pthread_mutex_destroy(&p->mu);
     p->started = 0;
     g->noffload = 0;
+}
+
+/* ---------------------------------------------------------------- posts
+** agdf_post, from other threads: a bounded ring per input (its inbox, static
+** storage of the generated struct), guarded by post_mu; the host thread moves
+** items into the queues between batches (g->attn) and when a take makes room. */
+
+void agdf__post_init(agdf_graph *g)
+{
+    agdf__pool *p = pool_of(g);
+
+    if (!p->post_ready) {
+        pthread_mutex_init(&p->post_mu, NULL);
+        p->post_ready = 1;
+    }
+}
+
+int agdf_post(agdf_graph *g, uint32_t node, const void *item)
+{
+    agdf__pool *p = pool_of(g);
+    agdf_node *n;
+    int r = 0;
+
+    if (node >= g->nnodes || !p->post_ready)
+        return -1;
+    n = &g->nodes[node];
+    if (!n->inbox || (!item && n->isz))
+        return -1;
+    pthread_mutex_lock(&p->post_mu);
+    if (!n->open || p->post_closed) {
+        r = AGDF_CLOSED;
+    } else if (n->icount == n->cap) {
+        r = AGDF_FULL;
+    } else {
+        uint32_t slot = (n->ihead + n->icount) % n->cap;
+        if (n->isz)
+            memcpy(n->inbox + (size_t)slot * n->isz, item, n->isz);
+        n->icount++;
+        AGDF__STORE(g->attn, 1);
+        if (g->wake_wr >= 0)        /* wakes a host waiting in poll; under the */
+            (void)!write(g->wake_wr, "", 1);    /* lock: the run's end closes it */
+    }
+    pthread_mutex_unlock(&p->post_mu);
+    return r;
+}
+
+void agdf__post_collect(agdf_graph *g)
+{
+    static const unsigned char none[1];
+    agdf__pool *p = pool_of(g);
+    uint32_t i;
+
+    if (!p->post_ready)
+        return;
+    pthread_mutex_lock(&p->post_mu);
+    for (i = 0; i < g->nnodes; i++) {
+        agdf_node *n = &g->nodes[i];
+        while (n->icount &&
+               agdf__put(n, n->isz ? n->inbox + (size_t)n->ihead * n->isz : none)) {
+            n->ihead = n->ihead + 1 == n->cap ? 0 : n->ihead + 1;
+            n->icount--;
+        }
+        if (n->icount)
+            n->host_full = 1;       /* the next take makes room: collect again */
+    }
+    pthread_mutex_unlock(&p->post_mu);
+}
+
+void agdf__post_close(agdf_graph *g, agdf_node *n)
+{
+    agdf__pool *p = pool_of(g);
+
+    if (!p->post_ready) {
+        n->open = 0;
+        return;
+    }
+    pthread_mutex_lock(&p->post_mu);
+    n->open = 0;
+    pthread_mutex_unlock(&p->post_mu);
+}
+
+/* Posts accepted and never moved into a queue are counted as dropped. */
+void agdf__post_stop(agdf_graph *g)
+{
+    agdf__pool *p = pool_of(g);
+    uint32_t i;
+
+    if (!p->post_ready)
+        return;
+    pthread_mutex_lock(&p->post_mu);
+    p->post_closed = 1;
+    for (i = 0; i < g->nnodes; i++) {
+        g->nodes[i].stats.dropped += g->nodes[i].icount;
+        g->nodes[i].icount = 0;
+    }
+    pthread_mutex_unlock(&p->post_mu);
 }
 
 #endif /* AGDF_NO_OFFLOAD */

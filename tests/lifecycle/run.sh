@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/lifecycle/run.sh — the life cycle of a run (docs/runtime.md §7): a host
 # pushing 1,000,000 items into an input with queue_size 8 (AGDF_FULL honoured,
-# nothing lost, the room hook called), an input keeping a graph idle and alive
+# nothing lost, the room hook called), another thread posting 200,000 items
+# (post_host.c: the inbox, the wake pipe, agdf_wait), an input keeping a graph idle and alive
 # for 2 s of virtual time until closed, on_close blocks (yielding, suspending,
 # one per task), an abort counting its dropped items, SIGTERM draining a --main
 # program (statistics printed, exit 4, nothing yielded lost), fd waits with a
@@ -25,10 +26,10 @@ fail() {                    # $1: test name; stdin: details
     sed 's/^/    /' | tail -n 30
 }
 
-# build NAME [MAIN.c]: compiles NAME.agdf (with --main when no MAIN.c) with gcc
-# and, when installed, clang; the gcc program is $T/NAME.
+# build NAME [MAIN.c [PROG]]: compiles NAME.agdf (with --main when no MAIN.c)
+# with gcc and, when installed, clang; the gcc program is $T/PROG (NAME).
 build() {
-    local name=$1 main=${2:-} flags=--main cc
+    local name=$1 main=${2:-} prog=${3:-$1} flags=--main cc
     [ -n "$main" ] && flags=
     if ! "$AGDFC" $flags "$HERE/$name.agdf" -o "$T/$name.c" >"$T/$name.log" 2>&1; then
         fail "lifecycle build $name" <"$T/$name.log"
@@ -37,12 +38,12 @@ build() {
     for cc in gcc clang; do
         command -v $cc >/dev/null 2>&1 || continue
         if ! $cc $CFLAGS "$T/$name.c" ${main:+"$HERE/$main"} "$LIB" -lpthread \
-                -o "$T/$name.$cc" >"$T/$name.log" 2>&1; then
-            fail "lifecycle build $name ($cc)" <"$T/$name.log"
+                -o "$T/$prog.$cc" >"$T/$name.log" 2>&1; then
+            fail "lifecycle build $prog ($cc)" <"$T/$name.log"
             return 1
         fi
     done
-    cp "$T/$name.gcc" "$T/$name"
+    cp "$T/$prog.gcc" "$T/$prog"
 }
 
 # expect NAME OUTPUT-FILE EXPECTED-TEXT
@@ -62,6 +63,17 @@ pushed=1000000 full>0:1 rooms>0:1 status=0
 INFO:agdf: feed - in=0, out=1000000, err=0
 INFO:agdf: square - in=1000000, out=1000000, err=0
 INFO:agdf: total - in=1000000, out=0, err=0"
+fi
+
+if build push post_host.c post; then
+    "$T/post" >"$T/out" 2>"$T/err"
+    cat "$T/err" >>"$T/out"
+    expect "lifecycle another thread posts 200,000 items through the inbox" "$T/out" \
+"total: n=200000 sum=39999800000
+status=0 closed=1
+INFO:agdf: feed - in=0, out=200000, err=0
+INFO:agdf: square - in=200000, out=200000, err=0
+INFO:agdf: total - in=200000, out=0, err=0"
 fi
 
 if build idle idle_host.c; then

@@ -62,7 +62,7 @@ static const agdf_graph_def life_graph = {"life", 2, life_nodes, 0, 10};
 static void life_init(void)
 {
     tg_init(&life_graph);
-    agdf_input(&G, 0);
+    agdf_input(&G, 0, NULL);
     flag = 0;
 }
 
