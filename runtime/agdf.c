@@ -498,6 +498,11 @@ static void timers_fire(agdf_graph *g, int64_t now)
 {
     while (g->nheap > 0 && g->heap[0]->w.timer.deadline <= now) {
         agdf_task *t = heap_pop(g);
+        if (t->wait == AGDF__W_POLL) {      /* AGDF_AWAIT_FOR: ready already */
+            t->events = (uint8_t)((t->events & ~AGDF__TO) | AGDF__EXPIRED);
+            g->polled = 0;                  /* it must run to see it */
+            continue;
+        }
         if (t->wait == AGDF__W_FD)
             fd_expire(g, t);
         agdf__ready_push(g, t);
@@ -567,6 +572,40 @@ void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms)
     t->w.timer.deadline = ms > (INT64_MAX - now) / NS_PER_MS ? INT64_MAX : now + ms * NS_PER_MS;
     t->w.timer.seq = g->timer_seq++;
     heap_push(g, t);
+}
+
+/* AGDF_AWAIT_FOR: the task polls like AGDF_AWAIT (in the ready queue, counted
+** in npoll) and is in the timer heap until its deadline: the heap keeps it
+** from being declared unsatisfiable and lets virtual time reach the deadline. */
+int agdf__await_for(agdf_task *t, int64_t ms)
+{
+    agdf_graph *g = t->node->graph;
+    int64_t now;
+
+    t->events = 0;
+    if (ms < 0)
+        return 0;
+    now = agdf__clock(g);
+    t->events = AGDF__TO;
+    t->w.timer.deadline = ms > (INT64_MAX - now) / NS_PER_MS ? INT64_MAX : now + ms * NS_PER_MS;
+    t->w.timer.seq = g->timer_seq++;
+    heap_push(g, t);
+    return 1;
+}
+
+void agdf__await_timed(agdf_task *t)
+{
+    agdf_graph *g = t->node->graph;
+
+    agdf__ready_push(g, t);
+    t->wait = AGDF__W_POLL;
+    g->npoll++;
+}
+
+void agdf__await_done(agdf_task *t)
+{
+    if (t->events & AGDF__TO)
+        timer_cancel(t->node->graph, t);
 }
 
 /* ---------------------------------------------------------------- fds */

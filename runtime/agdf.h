@@ -377,6 +377,9 @@ void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass
 void agdf__sleep(agdf_task *t, int64_t ms);
 void agdf__wait_fd(agdf_task *t, int fd, int events);
 void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms);
+int agdf__await_for(agdf_task *t, int64_t ms); /* arms the timeout; 0: none (ms < 0) */
+void agdf__await_timed(agdf_task *t);    /* AGDF_AWAIT_FOR: pass, as a poller */
+void agdf__await_done(agdf_task *t);     /* ... condition true or timed out */
 void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
 int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
 int agdf__lost(agdf_task *t, const char *file, int line);
@@ -572,6 +575,22 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 #define AGDF_WAIT_WRITABLE_FOR(fd, ms)                          \
     do { agdf__wait_fd_for(&self->agdf, (fd), AGDF__WR, (ms)); AGDF__PARK() } while (0)
 #define AGDF_TIMED_OUT() ((self->agdf.events & AGDF__EXPIRED) != 0)
+
+/* AGDF_AWAIT with a timeout in milliseconds (virtual time applies to it; a
+** negative one never expires): AGDF_TIMED_OUT() is then 1 when the timeout
+** ended the wait, 0 when the condition became true. */
+#define AGDF_AWAIT_FOR(cond, ms)                                \
+    do {                                                        \
+        if (agdf__await_for(&self->agdf, (ms))) {               \
+            while (!(cond) && !AGDF_TIMED_OUT()) {              \
+                agdf__await_timed(&self->agdf);                 \
+                AGDF__PARK()                                    \
+            }                                                   \
+            agdf__await_done(&self->agdf);                      \
+        } else {                                                \
+            AGDF_AWAIT(cond);                                   \
+        }                                                       \
+    } while (0)
 
 #ifndef AGDF_NO_OFFLOAD
 #define AGDF_OFFLOAD(fn, arg)                                   \

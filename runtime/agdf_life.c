@@ -348,10 +348,12 @@ static void wake_stopped(agdf_graph *g)
     }
     for (i = 0; i < g->nheap; i++) {
         t = g->heap[i];
-        if (t->node->run == run_stopped && t->busy != 2)
-            agdf__ready_push(g, t);
-        else
+        if (t->node->run != run_stopped || t->busy == 2)
             g->heap[k++] = t;
+        else if (t->wait == AGDF__W_POLL)   /* AGDF_AWAIT_FOR: in the ready queue */
+            t->events = (uint8_t)(t->events & ~AGDF__TO);
+        else
+            agdf__ready_push(g, t);
     }
     agdf__heap_rebuild(g, k);
 }

@@ -163,16 +163,20 @@ fi
 
 if build timeout; then
     "$T/timeout" --virtual-time >"$T/out" 2>&1
-    expect "lifecycle AGDF_WAIT_*_FOR in virtual time" "$T/out" "other slept until 100 ms
+    expect "lifecycle AGDF_WAIT_*_FOR, AGDF_AWAIT_FOR in virtual time" "$T/out" "other slept until 100 ms
+await other: timed out 0 at 100 ms
+await never: timed out 1 at 400 ms
+await true at once: timed out 0
 empty pipe: timed out 1 at 500 ms
 pipe with data: timed out 0 at 500 ms
 writable, no timeout: timed out 0"
     "$T/timeout" >"$T/out" 2>&1
     if grep -Eq "^empty pipe: timed out 1 at 5[0-9][0-9] ms" "$T/out" &&
-       grep -q "^pipe with data: timed out 0" "$T/out"; then
-        echo "PASS lifecycle AGDF_WAIT_READABLE_FOR in real time"
+       grep -q "^pipe with data: timed out 0" "$T/out" &&
+       grep -Eq "^await never: timed out 1 at 4[0-9][0-9] ms" "$T/out"; then
+        echo "PASS lifecycle AGDF_WAIT_READABLE_FOR, AGDF_AWAIT_FOR in real time"
     else
-        fail "lifecycle AGDF_WAIT_READABLE_FOR in real time" <"$T/out"
+        fail "lifecycle AGDF_WAIT_READABLE_FOR, AGDF_AWAIT_FOR in real time" <"$T/out"
     fi
 fi
 
