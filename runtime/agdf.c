@@ -555,23 +555,27 @@ void agdf__wait_fd(agdf_task *t, int fd, int events)
     g->nfdwait++;
 }
 
-/* The fd wait of AGDF_WAIT_*_FOR: in the fd list and in the timer heap; the
-** first to fire takes it out of the other.  The deadline saturates at the
-** end of the clock (a timeout of some 290 years does not expire). */
-void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms)
+/* The timer of a wait with a timeout (ms >= 0); the deadline saturates at
+** the end of the clock (a timeout of some 290 years does not expire). */
+static void timeout_arm(agdf_graph *g, agdf_task *t, int64_t ms)
 {
-    agdf_graph *g = t->node->graph;
-    int64_t now;
+    int64_t now = agdf__clock(g);
 
-    agdf__wait_fd(t, fd, events);
-    if (ms < 0)
-        return;
-    now = agdf__clock(g);
-    t->events |= AGDF__TO;
-    t->cursor = (uint32_t)fd;
     t->w.timer.deadline = ms > (INT64_MAX - now) / NS_PER_MS ? INT64_MAX : now + ms * NS_PER_MS;
     t->w.timer.seq = g->timer_seq++;
     heap_push(g, t);
+}
+
+/* The fd wait of AGDF_WAIT_*_FOR: in the fd list and in the timer heap; the
+** first to fire takes it out of the other. */
+void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms)
+{
+    agdf__wait_fd(t, fd, events);
+    if (ms < 0)
+        return;
+    t->events |= AGDF__TO;
+    t->cursor = (uint32_t)fd;
+    timeout_arm(t->node->graph, t, ms);
 }
 
 /* AGDF_AWAIT_FOR: the task polls like AGDF_AWAIT (in the ready queue, counted
@@ -579,17 +583,11 @@ void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms)
 ** from being declared unsatisfiable and lets virtual time reach the deadline. */
 int agdf__await_for(agdf_task *t, int64_t ms)
 {
-    agdf_graph *g = t->node->graph;
-    int64_t now;
-
     t->events = 0;
     if (ms < 0)
         return 0;
-    now = agdf__clock(g);
     t->events = AGDF__TO;
-    t->w.timer.deadline = ms > (INT64_MAX - now) / NS_PER_MS ? INT64_MAX : now + ms * NS_PER_MS;
-    t->w.timer.seq = g->timer_seq++;
-    heap_push(g, t);
+    timeout_arm(t->node->graph, t, ms);
     return 1;
 }
 
