@@ -915,8 +915,14 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "    argv[nargs] = NULL;\n"
         "    agdf_set_args(nargs, argv);\n"
         "    (void)agdf_wake_fd(&g->agdf);   /* a signal during a wait ends it */\n"
-        "    signal(SIGINT, agdf_main_signal);\n"
-        "    signal(SIGTERM, agdf_main_signal);\n");
+        "    {   /* sigaction: signal() may reset the handler after one signal */\n"
+        "        struct sigaction sa;\n"
+        "        memset(&sa, 0, sizeof sa);\n"
+        "        sa.sa_handler = agdf_main_signal;\n"
+        "        sigemptyset(&sa.sa_mask);\n"
+        "        (void)sigaction(SIGINT, &sa, NULL);\n"
+        "        (void)sigaction(SIGTERM, &sa, NULL);\n"
+        "    }\n");
     cw_printf(w, "    /* Idle with open inputs and nothing to wait for: nothing can feed them. */\n"
                  "    while ((st = %s_run(g)) == AGDF_IDLE)\n"
                  "        agdf_close_inputs(&g->agdf);\n", G);
