@@ -273,6 +273,7 @@ void agdf__room_made(agdf_node *n)
 {
     n->host_full = 2;
     n->graph->room_due = 1;
+    AGDF__STORE(n->graph->attn, 1);
 }
 
 int agdf__put(agdf_node *n, const void *item)
@@ -961,19 +962,13 @@ static int64_t ns_to_ms_up(int64_t ns)
 ** look again (a deadline came due, virtual time advanced, pollers failed). */
 static int next_batch(agdf_graph *g, int64_t *wait_ms)
 {
-    if (g->nready && !(g->nfdwait | g->noffload | g->nheap | g->npoll | g->room_due) &&
-        !g->log_interval && !AGDF__LOAD(g->attn)) {
+    if (g->nready && !(g->nfdwait | g->noffload | g->nheap | g->npoll |
+                       (uint32_t)AGDF__LOAD(g->attn)) && !g->log_interval) {
         g->batch = g->nready;       /* nothing to collect: the common case */
         return AGDF_STEP_READY;
     }
-    if (AGDF__LOAD(g->attn)) {
-        AGDF__STORE(g->attn, 0);    /* first: a later stop or post sets it again */
-        if (AGDF__LOAD(g->stop_req) != g->stop_done && agdf__stop_apply(g))
-            return AGDF_STEP_DONE;
-        agdf__post_collect(g);
-    }
-    if (g->room_due)
-        agdf__room_call(g);
+    if (AGDF__LOAD(g->attn) && agdf__host_events(g))
+        return AGDF_STEP_DONE;
     collect(g);
     if (g->npoll && g->nready == g->npoll && !g->polled) {
         g->polled = 1;              /* one round of re-checks, then wait */

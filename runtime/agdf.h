@@ -219,9 +219,10 @@ struct agdf_node {
     unsigned char *inbox;        /* agdf_post's ring (cap items), NULL: none */
     uint32_t ihead;              /* its oldest item (guarded by the post lock) */
     uint32_t icount;             /* its items (guarded by the post lock) */
-    uint8_t blocked;             /* scratch of agdf_life.c's scans */
-    agdf_node *wl_next;          /* ... and their work list */
-};
+    uint32_t wl_next;            /* scratch of agdf_life.c's scans: work list (index + 1) */
+    uint8_t blocked;             /* ... and a mark */
+};  /* 200 bytes on LP64, 25 * 8: &nodes[i] is two lea (208 would take a shift more
+    ** per destination of every fan-out put) */
 
 /* The offload pool's state, opaque here (pthread types stay out of the header);
 ** the layout does not depend on AGDF_NO_OFFLOAD. */

@@ -47,7 +47,7 @@ void agdf__room_made(agdf_node *n);            /* a take made room in a full inp
 void agdf__fd_unlink(agdf_graph *g, agdf_task *t, agdf_task *prev);  /* t leaves the fd list */
 
 /* agdf_life.c: inputs, on_close, stop */
-void agdf__room_call(agdf_graph *g);           /* the room hook, for every input due */
+int agdf__host_events(agdf_graph *g);          /* g->attn: stop, posts, room; 1: run ended */
 int agdf__close_scan(agdf_graph *g);           /* quiescent: start on_close blocks; 1 if any */
 int agdf__stop_apply(agdf_graph *g);           /* a new stop request; 1: the run ended */
 void agdf__wake_drain(agdf_graph *g);          /* empties the wake pipe */

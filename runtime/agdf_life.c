@@ -109,12 +109,27 @@ void agdf_close_inputs(agdf_graph *g)
     }
 }
 
-void agdf__room_call(agdf_graph *g)
+static void room_call(agdf_graph *g);
+
+/* The scheduler's one call for everything g->attn announces, between
+** batches: a stop request, posts, room made in an input full for the host.
+** 1 when a stop ended the run. */
+int agdf__host_events(agdf_graph *g)
+{
+    AGDF__STORE(g->attn, 0);        /* first: a later stop or post sets it again */
+    if (AGDF__LOAD(g->stop_req) != g->stop_done && agdf__stop_apply(g))
+        return 1;
+    agdf__post_collect(g);
+    if (g->room_due)
+        room_call(g);
+    return 0;
+}
+
+static void room_call(agdf_graph *g)
 {
     uint32_t i;
 
     g->room_due = 0;
-    agdf__post_collect(g);          /* posts left over when the queue was full */
     for (i = 0; i < g->nnodes; i++) {
         agdf_node *n = &g->nodes[i];
         if (n->host_full != 2)
@@ -188,8 +203,7 @@ static void close_start(agdf_graph *g, agdf_node *n)
 ** blocked.  O(nodes + edges), only in graphs with on_close blocks left. */
 int agdf__close_scan(agdf_graph *g)
 {
-    agdf_node *list = NULL;
-    uint32_t i, k;
+    uint32_t list = 0, i, k;        /* work list: node index + 1, 0 ends it */
     int started = 0;
 
     for (i = 0; i < g->nnodes; i++)
@@ -198,18 +212,19 @@ int agdf__close_scan(agdf_graph *g)
         agdf_node *n = &g->nodes[i];
         if (node_live(n)) {
             n->wl_next = list;
-            list = n;
+            list = i + 1;
         }
     }
     while (list) {
-        agdf_node *n = list;
+        agdf_node *n = &g->nodes[list - 1];
         list = n->wl_next;
         for (k = 0; k < n->ndst; k++) {
-            agdf_node *d = &g->nodes[n->def->dst[k]];
+            uint32_t j = n->def->dst[k];
+            agdf_node *d = &g->nodes[j];
             if (!d->blocked) {
                 d->blocked = 1;
                 d->wl_next = list;
-                list = d;
+                list = j + 1;
             }
         }
     }
