@@ -15,6 +15,16 @@ include(CMakeFindDependencyMacro)
 find_dependency(Threads)
 include("${CMAKE_CURRENT_LIST_DIR}/agdfTargets.cmake")
 
+# A function runs with the policies in force where it was defined.  CMP0116
+# NEW (CMake 3.20) has Ninja read the depfile through CMake, which maps its
+# absolute paths to the build's own; under OLD (what a project saying
+# cmake_minimum_required(VERSION 3.16) gets) Ninja compares them to its
+# relative output names, never finds them and reruns agdfc on every build.
+cmake_policy(PUSH)
+if(POLICY CMP0116)
+  cmake_policy(SET CMP0116 NEW)
+endif()
+
 function(agdf_add_graph target file)
   cmake_parse_arguments(PARSE_ARGV 2 _agdf "MAIN" "" "OPTIONS")
   if(_agdf_UNPARSED_ARGUMENTS)
@@ -35,10 +45,10 @@ function(agdf_add_graph target file)
     list(APPEND flags --main)
   endif()
   # A depfile lets the build tool see what agdfc read; CMake takes one from a
-  # custom command for the Makefile generators since 3.20, and for Ninja.
+  # custom command for the Makefile generators and Ninja since 3.20 (CMP0116
+  # above; before it, Ninja would misread the absolute names agdfc writes).
   set(depfile_args)
-  if(CMAKE_GENERATOR MATCHES "Ninja" OR
-     (CMAKE_GENERATOR MATCHES "Makefiles" AND CMAKE_VERSION VERSION_GREATER_EQUAL 3.20))
+  if(POLICY CMP0116 AND CMAKE_GENERATOR MATCHES "Ninja|Makefiles")
     set(depfile_args DEPFILE "${dir}/${name}.agdf.d")
     list(APPEND flags -MD -MF "${dir}/${name}.agdf.d")
   endif()
@@ -54,3 +64,4 @@ function(agdf_add_graph target file)
   target_include_directories("${target}" PRIVATE "${dir}")
   target_link_libraries("${target}" PRIVATE agdf::agdf)
 endfunction()
+cmake_policy(POP)
