@@ -757,6 +757,7 @@ static void tasks_init(agdf_graph *g, agdf_node *n)
 void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem)
 {
     uint32_t i;
+    int traced = agdf__trace_reinit(g);     /* an open trace follows g's runs */
 
     memset(g, 0, sizeof *g);
     g->def = def;
@@ -784,6 +785,8 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
     }
     for (i = 0; i < def->nnodes; i++)
         tasks_init(g, &g->nodes[i]);
+    if (traced)
+        agdf__trace_attach(g);
 }
 
 int agdf_start(agdf_graph *g, uint32_t node, const void *item)
