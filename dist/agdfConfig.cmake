@@ -10,7 +10,8 @@
 # for TARGET; adds the .c to TARGET's sources, that directory to its include
 # path (so its C files may #include "FILE.h"), and links agdf::agdf.  MAIN
 # passes --main (a main() in the generated C); OPTIONS are more agdfc flags.
-# TARGET must exist and use the keyword form of target_link_libraries.
+# TARGET must exist and use the keyword form of target_link_libraries; its
+# graphs must have different file names (their FILE.c would collide).
 include(CMakeFindDependencyMacro)
 find_dependency(Threads)
 include("${CMAKE_CURRENT_LIST_DIR}/agdfTargets.cmake")
@@ -39,6 +40,22 @@ function(agdf_add_graph target file)
     message(FATAL_ERROR "agdf_add_graph: no file '${src}'")
   endif()
   get_filename_component(name "${file}" NAME_WE)
+  # Each graph of a target writes NAME.c and NAME.h into the target's directory:
+  # a second graph of the same name would take the first one's files.
+  get_property(names GLOBAL PROPERTY "_agdf_names_${target}")
+  get_property(srcs GLOBAL PROPERTY "_agdf_srcs_${target}")
+  list(FIND names "${name}" seen)
+  if(seen GREATER -1)
+    list(GET srcs ${seen} other)
+    if(other STREQUAL src)
+      message(FATAL_ERROR "agdf_add_graph: '${src}' is already a graph of target '${target}'")
+    endif()
+    message(FATAL_ERROR "agdf_add_graph: target '${target}' already has the graph '${other}';"
+                        " '${src}' would write the same ${name}.c and ${name}.h"
+                        " (rename one file, or give it a target of its own)")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY "_agdf_names_${target}" "${name}")
+  set_property(GLOBAL APPEND PROPERTY "_agdf_srcs_${target}" "${src}")
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/agdf/${target}")
   set(flags ${_agdf_OPTIONS})
   if(_agdf_MAIN)

@@ -440,6 +440,29 @@ agdfc my src/second.agdf"
 stranger make
 command -v ninja >/dev/null 2>&1 && stranger ninja -G Ninja
 
+# Two graphs of one target named alike (from two directories) would write the
+# same NAME.c: refused at configure time, as is the same graph added twice.
+mkdir -p "$T/cmdup/a" "$T/cmdup/b"
+cp "$hp/temps.agdf" "$T/cmdup/a/"
+sed 's/^graph weather;/graph other;/' "$hp/temps.agdf" >"$T/cmdup/b/temps.agdf"
+printf 'int to_f;\n' >"$T/cmdup/x.c"
+for dup in b a; do
+    cat >"$T/cmdup/CMakeLists.txt" <<CMAKE
+cmake_minimum_required(VERSION 3.16)
+project(dup LANGUAGES C)
+find_package(agdf 0.1 CONFIG REQUIRED)
+add_executable(t x.c)
+agdf_add_graph(t a/temps.agdf MAIN)
+agdf_add_graph(t $dup/temps.agdf)
+CMAKE
+    rm -rf "$T/cmdup/build"
+    cmake -S "$T/cmdup" -B "$T/cmdup/build" -DCMAKE_PREFIX_PATH="$staged" >"$T/cmdup.$dup.log" 2>&1
+done
+tr -s ' \n' ' ' <"$T/cmdup.b.log" | grep -q "agdf_add_graph: target 't' already has the graph '[^']*/a/temps.agdf'; '[^']*/b/temps.agdf' would write the same temps.c" \
+    && pass cmake-same-name-graphs-refused || fail cmake-same-name-graphs-refused "$T/cmdup.b.log"
+tr -s ' \n' ' ' <"$T/cmdup.a.log" | grep -q "agdf_add_graph: '[^']*/a/temps.agdf' is already a graph of target 't'" \
+    && pass cmake-graph-added-twice-refused || fail cmake-graph-added-twice-refused "$T/cmdup.a.log"
+
 # ---------------------------------------------------------------- uninstall
 if make -s -C "$root" uninstall DESTDIR="$destdir" PREFIX="$prefix" >"$T/uninstall.log" 2>&1; then
     pass make-uninstall
