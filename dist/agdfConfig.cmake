@@ -10,8 +10,9 @@
 # for TARGET; adds the .c to TARGET's sources, that directory to its include
 # path (so its C files may #include "FILE.h"), and links agdf::agdf.  MAIN
 # passes --main (a main() in the generated C); OPTIONS are more agdfc flags.
-# TARGET must exist and use the keyword form of target_link_libraries; its
-# graphs must have different file names (their FILE.c would collide).
+# TARGET must exist, made in the same directory, and use the keyword form of
+# target_link_libraries; its graphs must have different file names (their
+# FILE.c would collide).
 include(CMakeFindDependencyMacro)
 find_dependency(Threads)
 include("${CMAKE_CURRENT_LIST_DIR}/agdfTargets.cmake")
@@ -34,6 +35,13 @@ function(agdf_add_graph target file)
   endif()
   if(NOT TARGET "${target}")
     message(FATAL_ERROR "agdf_add_graph: no target named '${target}' (create it first)")
+  endif()
+  # CMake runs a custom command only for targets of its own directory: called
+  # elsewhere, the generated .c would be a source nothing makes.
+  get_target_property(target_dir "${target}" SOURCE_DIR)
+  if(NOT target_dir STREQUAL CMAKE_CURRENT_SOURCE_DIR)
+    message(FATAL_ERROR "agdf_add_graph: target '${target}' was made in ${target_dir};"
+                        " call agdf_add_graph for it there, not in ${CMAKE_CURRENT_SOURCE_DIR}")
   endif()
   get_filename_component(src "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   if(NOT EXISTS "${src}")

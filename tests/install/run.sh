@@ -462,6 +462,17 @@ tr -s ' \n' ' ' <"$T/cmdup.b.log" | grep -q "agdf_add_graph: target 't' already 
     && pass cmake-same-name-graphs-refused || fail cmake-same-name-graphs-refused "$T/cmdup.b.log"
 tr -s ' \n' ' ' <"$T/cmdup.a.log" | grep -q "agdf_add_graph: '[^']*/a/temps.agdf' is already a graph of target 't'" \
     && pass cmake-graph-added-twice-refused || fail cmake-graph-added-twice-refused "$T/cmdup.a.log"
+# A graph added from another directory than its target's would be a source
+# nothing makes (CMake's "Cannot find source file"): refused, saying where.
+mkdir -p "$T/cmdir/sub"
+cp "$hp/temps.agdf" "$T/cmdir/sub/"
+cp "$T/cmdup/x.c" "$T/cmdir/"
+printf 'cmake_minimum_required(VERSION 3.16)\nproject(d LANGUAGES C)\nfind_package(agdf 0.1 CONFIG REQUIRED)\nadd_executable(t x.c)\nadd_subdirectory(sub)\n' \
+    >"$T/cmdir/CMakeLists.txt"
+echo 'agdf_add_graph(t temps.agdf MAIN)' >"$T/cmdir/sub/CMakeLists.txt"
+cmake -S "$T/cmdir" -B "$T/cmdir/build" -DCMAKE_PREFIX_PATH="$staged" >"$T/cmdir.log" 2>&1
+tr -s ' \n' ' ' <"$T/cmdir.log" | grep -q "agdf_add_graph: target 't' was made in [^ ]*/cmdir; call agdf_add_graph for it there" \
+    && pass cmake-other-directory-refused || fail cmake-other-directory-refused "$T/cmdir.log"
 
 # ---------------------------------------------------------------- uninstall
 if make -s -C "$root" uninstall DESTDIR="$destdir" PREFIX="$prefix" >"$T/uninstall.log" 2>&1; then
