@@ -78,10 +78,11 @@ if [ "$action" = uninstall ] || [ -f docs/agdfc.1 ]; then
 fi
 
 # The two directories that are agdf's own go too, when nothing else is in them,
-# then lib/cmake and lib/pkgconfig, which install may have made (a prefix such
-# as /usr/local often has neither); bin, lib, include and share/man stay.
+# then lib/cmake, lib/pkgconfig and share/man/man1, which install may have made
+# (a prefix such as /usr/local often has none of them); bin, lib, include and
+# share/man stay.
 if [ "$action" = uninstall ]; then
-    for d in share/agdf lib/cmake/agdf lib/cmake lib/pkgconfig; do
+    for d in share/agdf lib/cmake/agdf lib/cmake lib/pkgconfig share/man/man1; do
         if [ -d "$dest/$d" ] && [ -z "$(ls -A "$dest/$d")" ]; then
             echo "rmdir $dest/$d"
             rmdir "$dest/$d"

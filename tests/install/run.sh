@@ -482,10 +482,11 @@ else
 fi
 find "$destdir" -type f >"$T/left"
 expect uninstall-leaves-no-file "$T/left" ""
-# agdf's own directories, and lib/cmake and lib/pkgconfig left empty; not bin.
+# agdf's own directories, and lib/cmake, lib/pkgconfig and share/man/man1
+# left empty; not bin.
 (cd "$staged" && find . -type d | LC_ALL=C sort) >"$T/dirs"
 want=$(printf '.\n./bin\n./include\n./lib\n./share')
-[ -f docs/agdfc.1 ] && want=$(printf '%s\n./share/man\n./share/man/man1' "$want")
+[ -f docs/agdfc.1 ] && want=$(printf '%s\n./share/man' "$want")
 expect uninstall-removes-own-directories "$T/dirs" "$want"
 if make -s -C "$root" uninstall DESTDIR="$destdir" PREFIX="$prefix" >"$T/uninstall2.log" 2>&1 &&
    [ ! -s "$T/uninstall2.log" ]; then
