@@ -288,7 +288,11 @@ typedef struct Var {
     const BTok *name;
     int id;                  /* local id, -1: not followed (static, extern) */
     bool array;              /* declared with [ ] */
+    int slot;                /* its name's slot in Body.names */
+    int shadowed;            /* the Var of that name it hides, -1: none */
 } Var;
+
+#define BODY_NAME_SLOTS 8192 /* most name slots per body (a power of two): half usable */
 
 typedef struct Body {
     DiagCtx *dc;
@@ -305,11 +309,14 @@ typedef struct Body {
     Vec ev;                  /* of Ev */
     Vec edges;               /* of int[2] */
     Vec vars;                /* of Var: the locals in scope, innermost last */
+    const BTok **name_key;   /* open addressing: a local's name, NULL: free slot */
+    int *name_var;           /* ... its innermost Var in scope, -1: none */
+    int nslots;              /* slots (a power of two; 0 until the first local) */
+    int nnames;              /* slots in use */
     Vec cases;               /* of int: case label events of the open switches */
     Vec gotos;               /* of int[2]: event, label token */
     Vec labels;              /* of int[2]: event, label token */
     int nlocals;             /* local ids handed out */
-    Vec decl_tok;            /* of uint32_t: the declaring token of each local id */
 } Body;
 
 static const BTok body_end_tok = { "", 0, { 0, 0 }, BT_END, false };
@@ -356,22 +363,91 @@ static void body_skip_group(Body *b) {
     } while (depth > 0);
 }
 
-static Var *body_lookup(Body *b, const BTok *t) {
-    Var *v = b->vars.data;
-    for (size_t k = b->vars.len; k-- > 0;)
-        if (v[k].name->len == t->len && memcmp(v[k].name->s, t->s, t->len) == 0) return &v[k];
-    return NULL;
+/* The slot of name t in b->name_key (free when the name is new), or -1
+** when the table is too full to take it. */
+static int body_name_slot(Body *b, const BTok *t) {
+    uint32_t h = 2166136261u;
+    for (uint32_t k = 0; k < t->len; k++) h = (h ^ (unsigned char)t->s[k]) * 16777619u;
+    for (int k = 0; k < b->nslots; k++) {
+        int slot = (int)((h + (uint32_t)k) & (uint32_t)(b->nslots - 1));
+        const BTok *key = b->name_key[slot];
+        if (!key) return b->nnames < b->nslots / 2 ? slot : -1;
+        if (key->len == t->len && memcmp(key->s, t->s, t->len) == 0) return slot;
+    }
+    return -1;
 }
 
+/* Doubles the name table (first use: 64 slots); false at BODY_NAME_SLOTS. */
+static bool body_names_grow(Body *b) {
+    int old = b->nslots;
+    const BTok **okey = b->name_key;
+    int *ovar = b->name_var;
+    if (old >= BODY_NAME_SLOTS) return false;
+    b->nslots = old ? old * 2 : 64;
+    b->name_key = calloc((size_t)b->nslots, sizeof *b->name_key);
+    b->name_var = malloc((size_t)b->nslots * sizeof *b->name_var);
+    if (!b->name_key || !b->name_var) util_oom();
+    b->nnames = 0;
+    for (int k = 0; k < old; k++) {
+        if (!okey[k]) continue;
+        int slot = body_name_slot(b, okey[k]);
+        b->name_key[slot] = okey[k];
+        b->name_var[slot] = ovar[k];
+        b->nnames++;
+    }
+    for (size_t k = 0; k < b->vars.len; k++) {
+        Var *v = &VEC_AT(b->vars, Var, k);
+        v->slot = body_name_slot(b, v->name);
+    }
+    free(okey);
+    free(ovar);
+    return true;
+}
+
+static Var *body_lookup(Body *b, const BTok *t) {
+    int slot = body_name_slot(b, t);
+    if (slot < 0 || !b->name_key[slot] || b->name_var[slot] < 0) return NULL;
+    return &VEC_AT(b->vars, Var, b->name_var[slot]);
+}
+
+/* Leaves the scope that began when nvars locals were in scope. */
+static void body_scope_end(Body *b, size_t nvars) {
+    while (b->vars.len > nvars) {
+        const Var *v = &VEC_AT(b->vars, Var, b->vars.len - 1);
+        b->name_var[v->slot] = v->shadowed;
+        b->vars.len--;
+    }
+}
+
+/* Brings a local into scope (followed: its value is lost at a suspension).
+** Past BODY_MAX_LOCALS the body is not analysed for locals at all: one
+** unrecorded declaration could shadow another and give a false alarm. */
 static void body_declare(Body *b, uint32_t name, bool followed, bool array) {
+    if (b->no_locals) return;
+    if (b->vars.len == BODY_MAX_LOCALS || (followed && b->nlocals == BODY_MAX_LOCALS)) {
+        b->no_locals = true;
+        return;
+    }
+    int slot = body_name_slot(b, &b->t[name]);
+    if (slot < 0 && body_names_grow(b)) slot = body_name_slot(b, &b->t[name]);
+    if (slot < 0) {
+        b->no_locals = true;
+        return;
+    }
+    if (!b->name_key[slot]) {
+        b->name_key[slot] = &b->t[name];
+        b->name_var[slot] = -1;
+        b->nnames++;
+    }
     Var *v = vec_push(&b->vars, sizeof(Var));
     v->name = &b->t[name];
     v->id = -1;
     v->array = array;
-    if (!followed || b->no_locals) return;
-    if (b->nlocals == BODY_MAX_LOCALS) { b->no_locals = true; return; }
+    v->slot = slot;
+    v->shadowed = b->name_var[slot];
+    b->name_var[slot] = (int)b->vars.len - 1;
+    if (!followed) return;
     v->id = b->nlocals++;
-    *(uint32_t *)vec_push(&b->decl_tok, sizeof(uint32_t)) = name;
     body_emit(b, EV_DECL, v->id, name);
 }
 
@@ -500,7 +576,7 @@ static void body_expr(Body *b, ExprMode mode) {
             } else body_close_macro(b, &p);
             continue;
         }
-        Var *v = body_lookup(b, t);
+        Var *v = b->no_locals ? NULL : body_lookup(b, t);
         if (v && v->id >= 0 && !(b->i > 0 && (body_is(&b->t[b->i - 1], ".")
                                             || body_is(&b->t[b->i - 1], "->"))))
             body_emit(b, body_use(b, v), v->id, b->i);
@@ -680,7 +756,7 @@ static void body_block(Body *b) {
         if (b->i == before) b->i++;            /* never stuck */
     }
     if (body_is(body_tok(b, 0), "}")) b->i++;
-    b->vars.len = nvars;
+    body_scope_end(b, nvars);
 }
 
 static void body_if(Body *b) {
@@ -770,7 +846,7 @@ static void body_for(Body *b) {
     body_edge(b, b->cur, head);
     if (!forever) body_edge(b, br, exit);
     b->cur = exit;
-    b->vars.len = nvars;
+    body_scope_end(b, nvars);
 }
 
 static void body_switch(Body *b) {
@@ -1009,6 +1085,7 @@ void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
     vec_free(&b.cases);
     vec_free(&b.gotos);
     vec_free(&b.labels);
-    vec_free(&b.decl_tok);
+    free(b.name_key);
+    free(b.name_var);
     vec_free(&toks);
 }
