@@ -35,7 +35,6 @@
 #include <string.h>
 
 #include "agdfc.h"
-#include "parse.h"
 
 #define BODY_MAX_NEST   256          /* statement nesting (clang's default bracket depth) */
 #define BODY_MAX_LOCALS 1024         /* declarations per body the locals analysis follows */
@@ -51,8 +50,19 @@ typedef struct BTok {
     uint32_t len;            /* bytes */
     SrcPos pos;              /* in the .agdf file */
     uint8_t kind;            /* BTKind */
+    uint8_t cls;             /* identifiers: BK_* classes of a keyword, 0: none */
     bool fresh;              /* preceded by the comment agdf: fresh */
 } BTok;
+
+/* Keyword classes, found once per identifier when it is tokenized. */
+enum {
+    BK_C = 1,                /* a C keyword (check_is_c_keyword's list) */
+    BK_TYPE = 2,             /* a base type: int, double, bool, ... */
+    BK_QUAL = 4,             /* a qualifier or storage class that changes nothing here */
+    BK_PAREN = 8,            /* takes a parenthesised argument: __attribute__, _Alignas */
+    BK_DECL = 16,            /* starts a declaration: static, struct, typedef, ... */
+    BK_SUSP = 32,            /* a suspending macro (see body_classify) */
+};
 
 typedef struct BodyLex {
     const char *p;           /* next byte */
@@ -126,25 +136,78 @@ static void body_directive(BodyLex *L) {
     }
 }
 
+#define BODY_IS(t, lit) ((t)->len == sizeof(lit) - 1 && memcmp((t)->s, (lit), sizeof(lit) - 1) == 0)
+#define body_is BODY_IS
+
+static bool body_is_keyword(const BTok *t) { return t->cls & BK_C; }
+
+/* The class of identifier s: keywords, and the macros that plant a resume
+** label (runtime/agdf.h) — AGDF_YIELD*, AGDF_WAIT_*, AGDF_OFFLOAD* by
+** prefix, so that a variant added later counts too. */
+static uint8_t body_classify(const char *s, size_t len) {
+    static const struct { const char *s; uint8_t len, cls; } kw[] = {
+#define K(w, c) { w, sizeof(w) - 1, c }
+        K("void", BK_C | BK_TYPE), K("char", BK_C | BK_TYPE), K("short", BK_C | BK_TYPE),
+        K("int", BK_C | BK_TYPE), K("long", BK_C | BK_TYPE), K("float", BK_C | BK_TYPE),
+        K("double", BK_C | BK_TYPE), K("signed", BK_C | BK_TYPE),
+        K("unsigned", BK_C | BK_TYPE), K("_Bool", BK_C | BK_TYPE), K("bool", BK_C | BK_TYPE),
+        K("_Complex", BK_C | BK_TYPE), K("_Imaginary", BK_C | BK_TYPE), K("__int128", BK_TYPE),
+        K("const", BK_C | BK_QUAL), K("volatile", BK_C | BK_QUAL), K("restrict", BK_C | BK_QUAL),
+        K("register", BK_C | BK_QUAL), K("auto", BK_C | BK_QUAL), K("inline", BK_C | BK_QUAL),
+        K("_Thread_local", BK_C | BK_QUAL), K("thread_local", BK_C | BK_QUAL),
+        K("_Noreturn", BK_C | BK_QUAL), K("constexpr", BK_C | BK_QUAL),
+        K("__extension__", BK_QUAL), K("__restrict", BK_QUAL), K("__restrict__", BK_QUAL),
+        K("__inline", BK_QUAL), K("__inline__", BK_QUAL), K("__const", BK_QUAL),
+        K("__volatile__", BK_QUAL),
+        K("__attribute__", BK_PAREN), K("__attribute", BK_PAREN),
+        K("_Alignas", BK_C | BK_PAREN), K("alignas", BK_C | BK_PAREN),
+        K("_Atomic", BK_C | BK_PAREN), K("typeof", BK_C | BK_PAREN),
+        K("typeof_unqual", BK_C | BK_PAREN), K("__typeof__", BK_PAREN), K("__typeof", BK_PAREN),
+        K("static", BK_C | BK_DECL), K("extern", BK_C | BK_DECL), K("typedef", BK_C | BK_DECL),
+        K("struct", BK_C | BK_DECL), K("union", BK_C | BK_DECL), K("enum", BK_C | BK_DECL),
+        K("_Static_assert", BK_C | BK_DECL), K("static_assert", BK_C | BK_DECL),
+        K("break", BK_C), K("case", BK_C), K("continue", BK_C), K("default", BK_C),
+        K("do", BK_C), K("else", BK_C), K("for", BK_C), K("goto", BK_C), K("if", BK_C),
+        K("return", BK_C), K("sizeof", BK_C), K("switch", BK_C), K("while", BK_C),
+        K("_Alignof", BK_C), K("_Generic", BK_C), K("true", BK_C), K("false", BK_C),
+        K("alignof", BK_C), K("nullptr", BK_C),
+        K("AGDF_PASS", BK_SUSP), K("AGDF_SLEEP", BK_SUSP), K("AGDF_AWAIT", BK_SUSP),
+        K("AGDF__PARK", BK_SUSP), K("AGDF__PARK_AT", BK_SUSP), K("AGDF__PUT_ANY", BK_SUSP),
+        K("AGDF__PUT_WIN", BK_SUSP), K("AGDF__OUT_PUT", BK_SUSP),
+#undef K
+    };
+    if (len >= 10 && memcmp(s, "AGDF_", 5) == 0
+        && (memcmp(s, "AGDF_YIELD", 10) == 0 || (len > 10 && memcmp(s, "AGDF_WAIT_", 10) == 0)
+            || (len >= 12 && memcmp(s, "AGDF_OFFLOAD", 12) == 0)))
+        return BK_SUSP;
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (kw[i].len == len && s[0] == kw[i].s[0] && memcmp(s, kw[i].s, len) == 0)
+            return kw[i].cls;
+    return 0;
+}
+
+static bool body_is_suspending(const BTok *t) { return t->cls & BK_SUSP; }
+
 static void body_push(BodyLex *L, const char *s, size_t len, BTKind kind, SrcPos pos) {
     BTok *t = vec_push(L->out, sizeof(BTok));
     t->s = s;
     t->len = (uint32_t)len;
     t->pos = pos;
     t->kind = (uint8_t)kind;
+    t->cls = kind == BT_IDENT ? body_classify(s, len) : 0;
     t->fresh = L->fresh;
     L->fresh = false;
 }
 
+/* Bytes of the punctuator at p: the ones whose length matters here (=
+** against ==, ->, ++, compound assignments, ...), else 1. */
 static size_t body_punct_len(const char *p) {
-    static const char *const multi[] = {
-        "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&",
-        "||", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##",
-    };
-    for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
-        size_t n = strlen(multi[i]);
-        if (strncmp(p, multi[i], n) == 0) return n;
-    }
+    char a = p[0], b = p[1];
+    if ((a == '<' || a == '>') && b == a) return p[2] == '=' ? 3 : 2;
+    if (a == '.' && b == '.' && p[2] == '.') return 3;
+    if ((a == '-' && b == '>') || ((a == '+' || a == '-' || a == '&' || a == '|' || a == '#') && b == a))
+        return 2;
+    if (b == '=' && strchr("<>=!*/%+-&^|", a)) return 2;
     return 1;
 }
 
@@ -188,39 +251,6 @@ static void body_tokenize(const char *text, SrcPos pos, Vec *out) {
             body_push(&L, s, (size_t)(L.p - s), BT_PUNCT, at);
         }
     }
-}
-
-static bool body_is_keyword(const BTok *t) {
-    char buf[32];
-    if (t->kind != BT_IDENT || t->len >= sizeof buf) return false;
-    memcpy(buf, t->s, t->len);
-    buf[t->len] = '\0';
-    return check_is_c_keyword(buf);
-}
-
-static bool body_is(const BTok *t, const char *s) {
-    return t->kind != BT_END && strlen(s) == t->len && memcmp(t->s, s, t->len) == 0;
-}
-
-static bool body_in(const BTok *t, const char *const *set, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (body_is(t, set[i])) return true;
-    return false;
-}
-#define BODY_IN(t, set) body_in((t), (set), sizeof (set) / sizeof (set)[0])
-
-/* The macros that plant a resume label (runtime/agdf.h): AGDF_YIELD*,
-** AGDF_WAIT_*, AGDF_OFFLOAD* by prefix, so a variant added later counts. */
-static bool body_is_suspending(const BTok *t) {
-    static const char *const exact[] = {
-        "AGDF_PASS", "AGDF_SLEEP", "AGDF_AWAIT", "AGDF__PARK", "AGDF__PARK_AT",
-        "AGDF__PUT_ANY", "AGDF__PUT_WIN", "AGDF__OUT_PUT",
-    };
-    if (t->kind != BT_IDENT) return false;
-    return BODY_IN(t, exact)
-        || (t->len >= 10 && memcmp(t->s, "AGDF_YIELD", 10) == 0)
-        || (t->len > 10 && memcmp(t->s, "AGDF_WAIT_", 10) == 0)
-        || (t->len >= 12 && memcmp(t->s, "AGDF_OFFLOAD", 12) == 0);
 }
 
 /* ---------------------------------------------------------------- typedef names */
@@ -319,7 +349,7 @@ typedef struct Body {
     int nlocals;             /* local ids handed out */
 } Body;
 
-static const BTok body_end_tok = { "", 0, { 0, 0 }, BT_END, false };
+static const BTok body_end_tok = { "", 0, { 0, 0 }, BT_END, 0, false };
 
 static const BTok *body_tok(const Body *b, uint32_t k) {
     return b->i + k < b->end ? &b->t[b->i + k] : &body_end_tok;
@@ -602,36 +632,10 @@ static int body_cond(Body *b) {
 
 /* ---------------------------------------------------------------- declarations */
 
-static bool body_is_type_kw(const BTok *t) {
-    static const char *const kw[] = {
-        "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned",
-        "_Bool", "bool", "_Complex", "__int128",
-    };
-    return BODY_IN(t, kw);
-}
-
-static bool body_is_qual_kw(const BTok *t) {
-    static const char *const kw[] = {
-        "const", "volatile", "restrict", "register", "auto", "inline", "_Thread_local",
-        "thread_local", "_Noreturn", "__extension__", "__restrict", "__restrict__",
-        "__inline", "__inline__", "__const", "__volatile__",
-    };
-    return BODY_IN(t, kw);
-}
-
-static bool body_is_paren_kw(const BTok *t) {
-    static const char *const kw[] = {
-        "__attribute__", "__attribute", "_Alignas", "alignas", "_Atomic", "typeof",
-        "__typeof__", "__typeof", "typeof_unqual", "__declspec", "asm", "__asm__",
-    };
-    return BODY_IN(t, kw);
-}
-
-static bool body_is_storage_kw(const BTok *t) {
-    return body_is(t, "static") || body_is(t, "extern") || body_is(t, "typedef")
-        || body_is(t, "struct") || body_is(t, "union") || body_is(t, "enum")
-        || body_is(t, "_Static_assert") || body_is(t, "static_assert");
-}
+static bool body_is_type_kw(const BTok *t) { return t->cls & BK_TYPE; }
+static bool body_is_qual_kw(const BTok *t) { return t->cls & BK_QUAL; }
+static bool body_is_paren_kw(const BTok *t) { return t->cls & BK_PAREN; }
+static bool body_is_storage_kw(const BTok *t) { return t->cls & BK_DECL; }
 
 static bool body_is_typedef_name(const Body *b, const BTok *t) {
     char buf[128];
@@ -646,7 +650,7 @@ static bool body_is_decl(const Body *b) {
     const BTok *t = body_tok(b, 0), *n = body_tok(b, 1);
     if (t->kind != BT_IDENT) return false;
     if (body_is_type_kw(t) || body_is_qual_kw(t) || body_is_storage_kw(t)
-        || (body_is_paren_kw(t) && !body_is(t, "asm") && !body_is(t, "__asm__")))
+        || body_is_paren_kw(t))
         return true;
     if (body_is_keyword(t)) return false;
     if (body_is_typedef_name(b, t) && (n->kind == BT_IDENT || body_is(n, "*"))) return true;
