@@ -28,8 +28,9 @@
 ** name marked `/ * agdf: fresh * /` (without the spaces) count as assignments;
 ** conditions and `?:` are not followed (any assignment in them counts);
 ** macros are not expanded.  Statements nested more than BODY_MAX_NEST deep
-** are refused (an error); bodies with more than BODY_MAX_LOCALS locals or a
-** graph larger than BODY_MAX_WORDS are not analysed for stale locals.
+** are refused (an error); bodies with more than BODY_MAX_LOCALS local
+** declarations, more distinct local names than half of BODY_NAME_SLOTS, or
+** a graph needing more than BODY_MAX_WORDS are not analysed for stale locals.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@
 #include "agdfc.h"
 
 #define BODY_MAX_NEST   256          /* statement nesting (clang's default bracket depth) */
-#define BODY_MAX_LOCALS 1024         /* declarations per body the locals analysis follows */
+#define BODY_MAX_LOCALS 1024         /* local declarations per body the analysis follows */
 #define BODY_MAX_WORDS  (1u << 21)   /* 64-bit words of its bit sets (16 MiB) */
 #define BODY_MAX_PEND   32           /* suspending macros open inside one expression */
 
