@@ -657,9 +657,9 @@ static bool body_is_decl(const Body *b) {
     if (body_is_typedef_name(b, t) && (n->kind == BT_IDENT || body_is(n, "*"))) return true;
     if (n->kind == BT_IDENT) return true;            /* T x: nothing else is C */
     uint32_t k = 1;
-    while (body_is(body_tok(b, k), "*")) k++;
+    while (body_is(body_tok(b, k), "*") || (k > 1 && body_is_qual_kw(body_tok(b, k)))) k++;
     if (k == 1 || body_tok(b, k)->kind != BT_IDENT) return false;
-    const BTok *after = body_tok(b, k + 1);          /* T *x = ..., T *x; ... */
+    const BTok *after = body_tok(b, k + 1);          /* T *x = ..., T *const x; ... */
     return body_is(after, "=") || body_is(after, ";") || body_is(after, ",")
         || body_is(after, "[");
 }

@@ -121,7 +121,8 @@ static void test_declaration_shapes(void **state) {
           "        AGDF_YIELD(p->a + (int)q[1] + (int)*a + s.f + r2->a);\n"
           "    }\n"
           "    { rec r = self->r; AGDF_YIELD(r.a); }\n"
-          "    { int (*fp)(int) = abs; AGDF_YIELD(fp(v)); }\n");
+          "    { int (*fp)(int) = abs; AGDF_YIELD(fp(v)); }\n"
+          "    { other_t *const p = 0, *volatile q = p; AGDF_YIELD(p == q); }\n");
 }
 
 static void test_static_and_sizeof(void **state) {
