@@ -10,6 +10,7 @@
 #
 # Environment: FUZZ_SECONDS (default 25: make test's share), FUZZ_SEED (the
 # fuzzer's random seed, default: libFuzzer picks one and prints it),
+# FUZZ_MAX_LEN (largest input in bytes, default 4096),
 # FUZZ_CAMPAIGN=1 (what `make fuzz` sets: keep the corpus in build/fuzz/corpus
 # from one campaign to the next, and go on after a finding, in fork mode).
 # Findings (crash-*, timeout-*, oom-*, leak-*) are written to build/fuzz/findings/;
