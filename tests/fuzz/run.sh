@@ -8,7 +8,7 @@
 # every .agdf file under tests/ and examples/.  One "PASS name" / "FAIL name"
 # line per check, details indented (tests/run.sh counts them).
 #
-# Environment: FUZZ_SECONDS (default 25: make test's share), FUZZ_SEED (the
+# Environment: FUZZ_SECONDS (default 20: make test's share), FUZZ_SEED (the
 # fuzzer's random seed, default: libFuzzer picks one and prints it),
 # FUZZ_MAX_LEN (largest input in bytes, default 4096),
 # FUZZ_CAMPAIGN=1 (what `make fuzz` sets: keep the corpus in build/fuzz/corpus
@@ -22,7 +22,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 cd "$ROOT"
 FUZZER=build/fuzz/fuzz_agdfc
 FINDINGS=build/fuzz/findings
-SECONDS_=${FUZZ_SECONDS:-25}
+SECONDS_=${FUZZ_SECONDS:-20}
 CAMPAIGN=${FUZZ_CAMPAIGN:-0}
 
 fail() {                    # $1: test name; stdin: details
