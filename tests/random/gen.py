@@ -253,7 +253,7 @@ int main(int argc, char **argv)
 {
     static char a_stats[] = "--stats", a_virt[] = "--virtual-time", a_bad[] = "--no-such-flag";
     size_t i;
-    int failed = 0, ran = 0;
+    int failed = 0, ran = 0, by_rc[4] = {0, 0, 0, 0};
 
     signal(SIGALRM, on_alarm);
     for (i = 0; i < sizeof graphs / sizeof graphs[0]; i++) {
@@ -273,6 +273,7 @@ int main(int argc, char **argv)
             printf("  %%s: an unknown flag gave exit status %%d, not 2\n", graphs[i].name, rc);
         rc = run_captured(graphs[i].main, 3, run_argv, &log);
         fails += graphs[i].check(log, rc);
+        by_rc[rc >= 0 && rc <= 3 ? rc : 2]++;
         free(log);
         if (fails) {
             printf("  %%s: %%d failed checks (graph: python3 tests/random/gen.py %%s)\n",
@@ -281,7 +282,8 @@ int main(int argc, char **argv)
         }
         ran++;
     }
-    printf("%%d graphs, %%d failed\n", ran, failed);
+    printf("%%d graphs, %%d failed: %%d clean, %%d raised, %%d halted\n",
+           ran, failed, by_rc[0], by_rc[1], by_rc[3]);
     return failed != 0 || ran == 0;
 }
 '''

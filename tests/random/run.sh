@@ -110,7 +110,7 @@ for d in $(ls -d "$T"/b* | sort -V); do
             mkdir -p "$RANDOM_KEEP" && cp -r "$d" "$RANDOM_KEEP/seeds_$first"
         fi
     else
-        echo "PASS $name ($n graphs)"
+        echo "PASS $name ($(sed -n 's/^[0-9]* graphs, 0 failed: //p' "$d/out.log"))"
     fi
     rm -rf "$d"
 done
