@@ -38,7 +38,12 @@ static const char *const fz_kind_name[FZ_NOUT] = {
 };
 
 static void fz_emit(const Graph *g, const Source *src, FzKind k, FILE *f) {
-    EmitOpts eo = { k != FZ_C_NOLINE, k == FZ_C_MAIN, "fuzz.h", src->path };
+    /* Designated: a field EmitOpts gains later is zero (its default) here. */
+    EmitOpts eo = {
+        .line_directives = k != FZ_C_NOLINE, .with_main = k == FZ_C_MAIN,
+        .header_name = "fuzz.h", .src_path = src->path,
+        .out_path = k == FZ_H ? "out/fuzz.h" : "out/fuzz.c",
+    };
     switch (k) {
     case FZ_C: case FZ_C_MAIN: case FZ_C_NOLINE: emit_c(g, &eo, f); break;
     case FZ_H: emit_h(g, &eo, f); break;
