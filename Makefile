@@ -164,20 +164,20 @@ FUZZ_OBJ     := $(COMPILER_LIB_OBJ:$(B)/%=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 300
 .PHONY: fuzz soak
 
-$(B)/fuzz/compiler/%.o: compiler/%.c compiler/agdfc.h compiler/parse.h $(B)/grammar/parser.h
+$(B)/fuzz/compiler/%.o: compiler/%.c | $(B)/grammar/parser.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP) -c -o $@ $<
 
-$(B)/fuzz/grammar/parser.o: $(B)/grammar/parser.c compiler/agdfc.h compiler/parse.h
+$(B)/fuzz/grammar/parser.o: $(B)/grammar/parser.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
 
-$(B)/fuzz/grammar/lexer.o: $(B)/grammar/lexer.c compiler/agdfc.h
+$(B)/fuzz/grammar/lexer.o: $(B)/grammar/lexer.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Igrammar -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP) -Igrammar -c -o $@ $<
 
-$(B)/fuzz/fuzz_agdfc: tests/fuzz/fuzz_agdfc.c $(FUZZ_OBJ) compiler/agdfc.h
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ)
+$(B)/fuzz/fuzz_agdfc: tests/fuzz/fuzz_agdfc.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ)
 
 fuzz: $(B)/fuzz/fuzz_agdfc
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CAMPAIGN=1 bash tests/fuzz/run.sh
