@@ -5,7 +5,8 @@
 # their "[  PASSED  ] N test(s)" / "[  FAILED  ] N test(s)" lines are counted.
 # Every other suite is a script tests/<suite>/run.sh that prints one line per
 # check, "PASS name" or "FAIL name" (details may follow a FAIL, indented); its
-# exit status is ignored, its lines are counted.  The last line printed is
+# exit status is ignored, its lines are counted; the suites run side by side
+# (TEST_JOBS=1 runs them one at a time).  The last line printed is
 # "N passed, N failed"; the exit status is 1 when anything failed.
 set -u
 cd "$(dirname "$0")/.."
@@ -34,11 +35,37 @@ for t in build/tests/test_*; do
     fi
 done
 
+# The suites run TEST_JOBS at a time (default: the number of cores), the
+# longest first; each one's output goes to a file and is printed, in the
+# usual order, once all have finished, so the report reads the same however
+# they were interleaved.
+jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+slow="random fuzz install lifecycle model docs tsan trace reliability examples conformance"
+order=""
+for n in $slow; do
+    [ -f "tests/$n/run.sh" ] && order="$order tests/$n/run.sh"
+done
+for s in tests/*/run.sh; do
+    case " $order " in *" $s "*) ;; *) order="$order $s" ;; esac
+done
+running=0
+for s in $order; do
+    bash "$s" >"$tmp/$(basename "$(dirname "$s")").out" 2>&1 &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+done
+wait
+
 for s in tests/*/run.sh; do
     [ -f "$s" ] || continue
     echo "== $(dirname "$s")"
-    out=$(bash "$s" 2>&1)
-    printf '%s\n' "$out" | grep -v '^PASS ' 
+    out=$(cat "$tmp/$(basename "$(dirname "$s")").out")
+    printf '%s\n' "$out" | grep -v '^PASS '
     p=$(printf '%s\n' "$out" | grep -c '^PASS ')
     f=$(printf '%s\n' "$out" | grep -c '^FAIL ')
     echo "  $p passed, $f failed"
