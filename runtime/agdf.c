@@ -54,6 +54,12 @@ int64_t agdf__clock(agdf_graph *g)
     return g->now;
 }
 
+/* a + b for b >= 0, saturating at AGDF__NEVER: the clock never wraps. */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    return a > AGDF__NEVER - b ? AGDF__NEVER : a + b;
+}
+
 int64_t agdf_now_ms(const agdf_graph *g)
 {
     int64_t now = g->virtual_time ? g->now : mono_ns() - g->epoch;
@@ -195,10 +201,25 @@ static void unwind_out(agdf_node *n, uint32_t out)
     n->stats.out -= out;
 }
 
-/* The end of a burst other than an empty queue: a suspension, a halting
-** raise, or a body resumed at an unknown point (the drain loop's file and line
-** locate it), which is raised and, unless that halts, leaves the task ready to
-** take its next item. */
+/* A body's return value other than AGDF_DONE and AGDF_SUSPENDED: a halting
+** raise (nothing to do), or an error of the node raised at file:line (a body
+** resumed at an unknown point, or a value that is no return code), after which,
+** unless that halts, the task is ready to take its next item. */
+static void body_failed(agdf_task *t, int r, const char *file, int line)
+{
+    agdf_graph *g = t->node->graph;
+    int h;
+
+    if (r == AGDF__HALTED && g->halted)
+        return;
+    h = r == AGDF__LOST ? agdf__lost(t, file, line) : agdf__bad_return(t, r, file, line);
+    t->busy = 0;
+    if (h != AGDF__HALTED)
+        agdf__ready_push(g, t);
+}
+
+/* The end of a burst other than an empty queue: a suspension, or what
+** body_failed handles (the drain loop's file and line locate it). */
 int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *file,
                     int line)
 {
@@ -206,8 +227,8 @@ int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *
         unwind_in(t->node, in);
     if (out)
         unwind_out(t->node, out);
-    if (r == AGDF__LOST && agdf__lost(t, file, line) != AGDF__HALTED)
-        agdf__ready_push(t->node->graph, t);
+    if (r != AGDF_SUSPENDED && r != AGDF_DONE)
+        body_failed(t, r, file, line);
     return AGDF_SUSPENDED;
 }
 
@@ -444,29 +465,44 @@ void agdf__await(agdf_task *t, const char *file, int line)
     g->npoll++;
 }
 
-void agdf__sleep(agdf_task *t, int64_t ms)
+/* ms <= 0 (or NaN) is a pass; a deadline past what the clock can hold is
+** AGDF__NEVER: the task sleeps until the run ends by a halt or a stop. */
+void agdf__sleep(agdf_task *t, double ms)
 {
     agdf_graph *g = t->node->graph;
+    int64_t now;
+    double ns;
 
-    if (ms <= 0) {
+    if (!(ms > 0)) {
         agdf__ready_push(g, t);
         return;
     }
+    now = agdf__clock(g);
+    ns = ms * (double)NS_PER_MS;
     t->wait = AGDF__W_TIMER;
-    t->w.timer.deadline = agdf__clock(g) + ms * NS_PER_MS;
+    t->w.timer.deadline = ns < (double)(AGDF__NEVER - now) ? now + (int64_t)ns : AGDF__NEVER;
     t->w.timer.seq = g->timer_seq++;
     heap_push(g, t);
 }
 
-void agdf__wait_fd(agdf_task *t, int fd, int events)
+/* -1 when t waits; a negative fd fails the invocation at once (the raise's
+** result), a closed one when poll() reports it (poll_dispatch). */
+int agdf__wait_fd(agdf_task *t, int fd, int events, const char *file, int line)
 {
     agdf_graph *g = t->node->graph;
 
+    if (fd < 0)
+        return agdf__raise(t, file, line, "%s of an invalid fd (%d)",
+                           events == AGDF__RD ? "AGDF_WAIT_READABLE" : "AGDF_WAIT_WRITABLE",
+                           fd);
     t->wait = AGDF__W_FD;
-    t->w.fd = fd;
+    t->w.fd.fd = fd;
+    t->w.fd.file = file;
+    t->w.fd.line = line;
     t->events = (uint8_t)events;
     line_push(&g->fdwait, &g->fdwait_tail, t);
     g->nfdwait++;
+    return -1;
 }
 
 /* ---------------------------------------------------------------- fds */
@@ -480,7 +516,7 @@ static nfds_t poll_fill(agdf_graph *g, int *pipe_slot)
     int pfd = g->noffload ? agdf__offload_fd(g) : -1;
 
     for (t = g->fdwait; t; t = t->next, k++) {
-        p[k].fd = t->w.fd;
+        p[k].fd = t->w.fd.fd;
         p[k].events = (short)(((t->events & AGDF__RD) ? POLLIN : 0) |
                               ((t->events & AGDF__WR) ? POLLOUT : 0));
         p[k].revents = 0;
@@ -495,7 +531,8 @@ static nfds_t poll_fill(agdf_graph *g, int *pipe_slot)
     return k;
 }
 
-/* Wakes, in wait order, every fd waiter whose slot reported an event. */
+/* Wakes, in wait order, every fd waiter whose slot reported an event; an fd
+** that is not open (POLLNVAL) fails the waiting invocation instead. */
 static void poll_dispatch(agdf_graph *g)
 {
     struct pollfd *p = (struct pollfd *)(void *)g->fds;
@@ -515,7 +552,12 @@ static void poll_dispatch(agdf_graph *g)
         if (g->fdwait_tail == t)
             g->fdwait_tail = prev;
         g->nfdwait--;
-        agdf__ready_push(g, t);
+        if ((p[k].revents & POLLNVAL) && !g->halted)
+            agdf__fail_parked(t, t->w.fd.file, t->w.fd.line,
+                              (t->events & AGDF__RD) ? "AGDF_WAIT_READABLE of an fd that is not open"
+                                                     : "AGDF_WAIT_WRITABLE of an fd that is not open");
+        else
+            agdf__ready_push(g, t);
     }
 }
 
@@ -591,6 +633,7 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
     g->err_cap = mem->errors ? def->max_exceptions : 0;
     g->log = agdf_log_default;
     g->epoch = mono_ns();
+    agdf__offload_init(g, mem->workers, mem->nworkers);
     for (i = 0; i < def->nnodes; i++) {
         agdf_node_mem m;
         if (mem->node_mem) {
@@ -643,33 +686,46 @@ void agdf_set_logger(agdf_graph *g, agdf_log_fn fn, void *ud)
     g->log_ud = ud;
 }
 
-void agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
-                                const char *const *nodes, const char *format)
+int agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
+                               const char *const *nodes, const char *format)
 {
+    const char *const *p;
+
+    for (p = nodes; p && *p; p++) {
+        if (agdf_node_index(g, *p) < 0)
+            return -1;
+    }
     g->log_interval = (int64_t)interval_ms * NS_PER_MS;
-    g->log_next = agdf__clock(g) + g->log_interval;
+    g->log_next = sat_add(agdf__clock(g), g->log_interval);
     g->log_nodes = nodes;
     g->log_format = format;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- running */
 
-/* One resumption: resume t, then (rule 2) keep taking items until it must wait. */
+/* One resumption: resume t, then (rule 2) keep taking items until it must
+** wait.  A return value that is no code is the node's error (body_failed). */
 static void drain(agdf_graph *g, agdf_task *t)
 {
     agdf_node *n = t->node;
     agdf_body_fn body = n->def->body;
+    int r;
 
-    if (t->busy && body(t) == AGDF_SUSPENDED)
-        return;
+    if (t->busy && (r = body(t)) != AGDF_DONE)
+        goto stop;
     t->busy = 0;
     while (!g->halted && queue_take(n, t)) {
         t->busy = 1;
         t->lc = 0;
-        if (body(t) == AGDF_SUSPENDED)
-            return;
+        if ((r = body(t)) != AGDF_DONE)
+            goto stop;
         t->busy = 0;
     }
+    return;
+stop:
+    if (r != AGDF_SUSPENDED && r != AGDF__HALTED)
+        body_failed(t, r, __FILE__, __LINE__);
 }
 
 /* A task parked in a yield first finishes its put (rule 5: in edge order,
@@ -733,7 +789,7 @@ static void collect(agdf_graph *g)
         timers_fire(g, now);
         if (g->log_interval && now >= g->log_next) {
             agdf__log_flow(g);
-            g->log_next = now + g->log_interval;
+            g->log_next = sat_add(now, g->log_interval);
         }
     }
 }
@@ -746,25 +802,26 @@ static void virtual_advance(agdf_graph *g)
     if (g->log_interval && g->log_next < next) {
         g->now = g->log_next;
         agdf__log_flow(g);
-        g->log_next += g->log_interval;
+        g->log_next = sat_add(g->log_next, g->log_interval);
         return;
     }
     g->now = next;
     timers_fire(g, next);
 }
 
-/* Nothing ready and something pending: ns until the next deadline, -1 if none. */
+/* Nothing ready and something pending: ns until the next deadline, -1 if none
+** (a sleep "forever" sets no deadline). */
 static int64_t idle_wait(agdf_graph *g)
 {
     int64_t now = agdf__clock(g), next = -1;
 
     if (g->log_interval && now >= g->log_next) {
         agdf__log_flow(g);
-        g->log_next = (g->virtual_time ? g->log_next : now) + g->log_interval;
+        g->log_next = sat_add(g->virtual_time ? g->log_next : now, g->log_interval);
     }
-    if (g->nheap)
+    if (g->nheap && g->heap[0]->w.timer.deadline != AGDF__NEVER)
         next = g->heap[0]->w.timer.deadline;
-    if (g->log_interval && g->nheap && g->log_next < next)
+    if (g->log_interval && next >= 0 && g->log_next < next)
         next = g->log_next;
     if (g->log_interval && !g->virtual_time && next < 0)
         next = g->log_next;         /* only fds/offloads: still report on time */
@@ -773,7 +830,7 @@ static int64_t idle_wait(agdf_graph *g)
 
 static int64_t ns_to_ms_up(int64_t ns)
 {
-    return ns < 0 ? -1 : (ns + NS_PER_MS - 1) / NS_PER_MS;
+    return ns < 0 ? -1 : ns / NS_PER_MS + (ns % NS_PER_MS != 0);
 }
 
 /* Between batches (rule 6): events in, then the next batch, or the reason
@@ -786,6 +843,10 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
         return AGDF_STEP_READY;
     }
     collect(g);
+    if (g->halted) {                /* an fd that is not open raised, and halted */
+        finish(g);
+        return AGDF_STEP_DONE;
+    }
     if (g->npoll && g->nready == g->npoll && !g->polled) {
         g->polled = 1;              /* one round of re-checks, then wait */
     } else if (g->nready == g->npoll) { /* nothing, or only stale polls, ready */
@@ -798,7 +859,7 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
             finish(g);
             return AGDF_STEP_DONE;
         }
-        if (g->virtual_time && g->nheap) {
+        if (g->virtual_time && g->nheap && g->heap[0]->w.timer.deadline != AGDF__NEVER) {
             idle_wait(g);
             virtual_advance(g);
             return -1;
@@ -818,7 +879,7 @@ static int step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
         return AGDF_STEP_DONE;
     if (!g->running) {
         g->running = 1;
-        g->log_next = agdf__clock(g) + g->log_interval;
+        g->log_next = sat_add(agdf__clock(g), g->log_interval);
     }
     while (budget > 0) {
         uint32_t batch = g->batch;
@@ -869,8 +930,8 @@ void agdf_wait(agdf_graph *g, int64_t timeout_ms)
         poll_events(g, ms);
         return;
     }
-    if (ms > 0)
-        poll(NULL, 0, ms);
+    if (ms != 0)
+        poll(NULL, 0, ms);          /* -1: only sleeps "forever" are left */
 }
 
 agdf_status agdf_run(agdf_graph *g)

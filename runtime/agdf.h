@@ -36,10 +36,13 @@ extern "C" {
 
 typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 
+/* Body return codes.  The non-zero ones are values no body returns by
+** accident (`return 1;`, `return -1;`): any other value is raised as an error
+** of the node (see agdf__burst_end), never taken for a suspension. */
 #define AGDF_DONE      0     /* body: the invocation finished (normally or by a raise) */
-#define AGDF_SUSPENDED 1     /* body: the task parked itself and will be resumed */
-#define AGDF__HALTED   2     /* body: finished by a raise that halted the graph */
-#define AGDF__LOST     3     /* body (agdfc's): resumed at an unknown point */
+#define AGDF_SUSPENDED 0x4153 /* body: the task parked itself and will be resumed */
+#define AGDF__HALTED   0x4148 /* body: finished by a raise that halted the graph */
+#define AGDF__LOST     0x414c /* body (agdfc's): resumed at an unknown point */
 
 #define AGDF_STEP_DONE  0    /* agdf_step: finished, see agdf_result() */
 #define AGDF_STEP_READY 1    /* agdf_step: more ready work, call again */
@@ -53,7 +56,7 @@ typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
                                 the log line carries the full message */
 #endif
 
-#define AGDF_OFFLOAD_THREADS_MAX 8  /* upper bound of the offload pool */
+#define AGDF_OFFLOAD_THREADS_MAX 4096 /* most threads one graph's offload pool may have */
 
 /* Array sizes the generated code declares, from T = total tasks of the graph
 ** (the sum of every node's ntasks): */
@@ -96,7 +99,11 @@ struct agdf_task {
             agdf_offload_fn fn;  /* function run on a worker */
             void *arg;           /* its argument */
         } off;                   /* offloaded call */
-        int fd;                  /* fd wait */
+        struct {
+            const char *file;    /* __FILE__ of the AGDF_WAIT_* */
+            int line;            /* __LINE__ of the AGDF_WAIT_* */
+            int fd;              /* the fd */
+        } fd;                    /* fd wait: where, for an invalid fd's error */
         struct {
             const char *file;    /* __FILE__ of the AGDF_AWAIT */
             int line;            /* __LINE__ of the AGDF_AWAIT */
@@ -165,6 +172,14 @@ typedef struct agdf_node_off {
     size_t queue;                /* offset of the queue ring, 0: none */
 } agdf_node_off;
 
+/* Storage of one offload worker (its thread handle and bookkeeping; opaque so
+** this header needs no <pthread.h>). */
+typedef union agdf_offload_slot {
+    unsigned char bytes[40];     /* see worker_slot in agdf_offload.c */
+    void *align_p;               /* alignment */
+    int64_t align_i;             /* alignment */
+} agdf_offload_slot;
+
 typedef struct agdf_graph_mem {
     agdf_node *nodes;            /* nnodes entries */
     const agdf_node_mem *node_mem; /* nnodes entries, or NULL: use node_off */
@@ -173,6 +188,8 @@ typedef struct agdf_graph_mem {
     const agdf_node_off *node_off; /* nnodes entries, from base (when node_mem is NULL) */
     void *base;                  /* what node_off is relative to */
     agdf_error *errors;          /* max_exceptions records, shared by the nodes (NULL if 0) */
+    agdf_offload_slot *workers;  /* nworkers entries: the offload pool's threads */
+    uint32_t nworkers;           /* at most AGDF_OFFLOAD_THREADS_MAX; 0: no offloads */
 } agdf_graph_mem;
 
 /* Runtime state of a node (set up by agdf_init; read through the functions). */
@@ -264,8 +281,12 @@ int64_t agdf_now_ms(const agdf_graph *g);            /* graph clock since init (
 void agdf_set_virtual_time(agdf_graph *g, int on);
 void agdf_set_logger(agdf_graph *g, agdf_log_fn fn, void *ud);
 void agdf_log_default(void *ud, int level, const char *line);  /* line + '\n' to stderr */
-void agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
-                                const char *const *nodes, const char *format);
+int agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
+                               const char *const *nodes, const char *format);
+                                           /* 0, or -1 (nothing set): a name is not a node */
+int agdf_set_offload_threads(agdf_graph *g, uint32_t n);   /* before the run; 0, or -1:
+                                              n above the storage, or the run began */
+uint32_t agdf_offload_threads(const agdf_graph *g);        /* the pool's thread limit */
 void agdf_log_stats(agdf_graph *g);        /* every node, declaration order */
 void agdf_log_data_flow(agdf_graph *g);    /* one report now: the logging filter's nodes
                                               (every node when there is no filter) */
@@ -303,9 +324,10 @@ int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
-void agdf__sleep(agdf_task *t, int64_t ms);
-void agdf__wait_fd(agdf_task *t, int fd, int events);
-void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
+void agdf__sleep(agdf_task *t, double ms);  /* any arithmetic ms: see agdf.c */
+int agdf__wait_fd(agdf_task *t, int fd, int events, const char *file, int line);
+int agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg, const char *file, int line);
+                                         /* these two: -1 parked, else the raise's result */
 int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
 int agdf__lost(agdf_task *t, const char *file, int line);
 
@@ -483,14 +505,23 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
         }                                                       \
     } while (0)
 
+/* The wait fails the invocation, as a raise, on an invalid fd; an offload
+** when the graph has no thread for it. */
+#define AGDF__PARK_OR_RETURN(call)                              \
+    do {                                                        \
+        int agdf_pr;                                            \
+        if ((agdf_pr = (call)) >= 0)                            \
+            return agdf_pr;                                     \
+        AGDF__PARK()                                            \
+    } while (0)
 #define AGDF_WAIT_READABLE(fd)                                  \
-    do { agdf__wait_fd(&self->agdf, (fd), AGDF__RD); AGDF__PARK() } while (0)
+    AGDF__PARK_OR_RETURN(agdf__wait_fd(&self->agdf, (fd), AGDF__RD, __FILE__, __LINE__))
 #define AGDF_WAIT_WRITABLE(fd)                                  \
-    do { agdf__wait_fd(&self->agdf, (fd), AGDF__WR); AGDF__PARK() } while (0)
+    AGDF__PARK_OR_RETURN(agdf__wait_fd(&self->agdf, (fd), AGDF__WR, __FILE__, __LINE__))
 
 #ifndef AGDF_NO_OFFLOAD
 #define AGDF_OFFLOAD(fn, arg)                                   \
-    do { agdf__offload(&self->agdf, (fn), (arg)); AGDF__PARK() } while (0)
+    AGDF__PARK_OR_RETURN(agdf__offload(&self->agdf, (fn), (arg), __FILE__, __LINE__))
 #endif
 
 #define AGDF_RAISE(...)                                         \
