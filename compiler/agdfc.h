@@ -271,6 +271,7 @@ typedef struct Graph {
     int nattrs;
     bool halt_on_exception;  /* filled by check.c; default false */
     int64_t max_exceptions;  /* filled by check.c; default 1000 */
+    int64_t offload_threads; /* filled by check.c; default: tasks that may offload */
     Vec verbatims;           /* of Verbatim, in source order */
     Vec nodes;               /* of Node, declaration order; Node.id indexes it */
     Vec edges;               /* of Edge, declaration order */
