@@ -319,23 +319,22 @@ static bool check_may_offload(const Graph *g, const Node *n) {
 }
 
 /* The offload pool's size unless the graph sets offload_threads: one thread
-** per task that may offload, so they all block at once, as many as the
-** runtime allows (never cut down silently: above that it is an error). */
+** per task that may offload, so they all block at once, up to the most the
+** runtime allows (said in a warning: the pool is never cut down silently). */
 static void check_offload_threads(Checker *c) {
     Graph *g = c->g;
     int64_t total = 0;
     if (g->offload_threads >= 0) return;
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *n = GRAPH_NODE(g, i);
-        if (!check_may_offload(g, n)) continue;
-        total += n->max_tasks;
-        if (total > CHECK_OFFLOAD_THREADS_MAX) {
-            diag_error(c->dc, n->pos, "%lld tasks may use AGDF_OFFLOAD (counted up to node "
-                       "'%s'), more than the %d threads an offload pool may have: set the "
-                       "graph attribute offload_threads (0 to %d)", (long long)total, n->name,
-                       CHECK_OFFLOAD_THREADS_MAX, CHECK_OFFLOAD_THREADS_MAX);
-            return;
-        }
+        if (check_may_offload(g, n)) total += n->max_tasks;
+    }
+    if (total > CHECK_OFFLOAD_THREADS_MAX) {
+        diag_warning(c->dc, g->declared ? g->pos : GRAPH_NODE(g, 0)->pos, "%lld tasks may use AGDF_OFFLOAD (nodes without a body "
+                     "count too): the offload pool gets the most threads it may have, %d; set "
+                     "the graph attribute offload_threads to choose", (long long)total,
+                     CHECK_OFFLOAD_THREADS_MAX);
+        total = CHECK_OFFLOAD_THREADS_MAX;
     }
     g->offload_threads = total;
 }
