@@ -495,7 +495,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
     do { agdf__pass(&self->agdf); AGDF__PARK() } while (0)
 
 #define AGDF_SLEEP(ms)                                          \
-    do { agdf__sleep(&self->agdf, (ms)); AGDF__PARK() } while (0)
+    do { agdf__sleep(&self->agdf, (double)(ms)); AGDF__PARK() } while (0)
 
 #define AGDF_AWAIT(cond)                                        \
     do {                                                        \

@@ -377,13 +377,30 @@ static void test_offload_without_threads(void **state)
 /* A halt while a call blocks on a pipe nobody writes: the run returns, and
 ** the same storage runs again while that call is still blocked. */
 static int stuck_fds[2];
+static int stuck_state;                  /* under meet_mu: 1 call running, 2 returned */
+
+static int stuck_running(void)
+{
+    int r;
+    pthread_mutex_lock(&meet_mu);
+    r = stuck_state == 1;
+    pthread_mutex_unlock(&meet_mu);
+    return r;
+}
 
 static void stuck(void *arg)
 {
     char c;
     (void)arg;
+    pthread_mutex_lock(&meet_mu);
+    stuck_state = 1;
+    pthread_mutex_unlock(&meet_mu);
     while (read(stuck_fds[0], &c, 1) < 0)
         ;
+    pthread_mutex_lock(&meet_mu);
+    stuck_state = 2;
+    pthread_cond_broadcast(&meet_cv);
+    pthread_mutex_unlock(&meet_mu);
 }
 
 static int stuck_body(agdf_task *t)
@@ -395,9 +412,20 @@ static int stuck_body(agdf_task *t)
     AGDF_END(self);
 }
 
+/* Halts once the call is surely running (not merely queued). */
+static int stuck_halter_body(agdf_task *t)
+{
+    ctask *self = (ctask *)(void *)t;
+    AGDF_BEGIN(self);
+    while (!stuck_running())
+        AGDF_SLEEP(5);
+    AGDF_RAISE("stop");
+    AGDF_END(self);
+}
+
 static const agdf_node_def stuck_nodes[] = {
     NODE0("stuck", stuck_body, ctask, 1, 1, 0, -1),
-    NODE0("halter", short_halter_body, ctask, 1, 1, 0, -1),
+    NODE0("halter", stuck_halter_body, ctask, 1, 1, 0, -1),
 };
 static const agdf_graph_def stuck_graph = {"stuck", 2, stuck_nodes, 1, 4};
 
@@ -405,6 +433,7 @@ static void test_halt_abandons_blocked_call(void **state)
 {
     (void)state;
     assert_int_equal(pipe(stuck_fds), 0);
+    stuck_state = 0;
     tg_init(&stuck_graph);
     assert_int_equal(agdf_start(&G, 0, NULL), 0);
     assert_int_equal(agdf_start(&G, 1, NULL), 0);
@@ -416,7 +445,11 @@ static void test_halt_abandons_blocked_call(void **state)
     assert_int_equal(agdf_run(&G), AGDF_OK);
     assert_int_equal(meet_ok, 8);
     assert_int_equal(write(stuck_fds[1], "x", 1), 1);   /* the abandoned call ends */
-    nanosleep(&(struct timespec){0, 20000000}, NULL);
+    pthread_mutex_lock(&meet_mu);
+    while (stuck_state != 2)
+        pthread_cond_wait(&meet_cv, &meet_mu);
+    pthread_mutex_unlock(&meet_mu);
+    nanosleep(&(struct timespec){0, 10000000}, NULL);  /* its worker exits */
     assert_string_equal(OUT, "");        /* ... and its task is never resumed */
     close(stuck_fds[0]);
     close(stuck_fds[1]);
