@@ -201,10 +201,11 @@ static void unwind_out(agdf_node *n, uint32_t out)
     n->stats.out -= out;
 }
 
-/* A body's return value other than AGDF_DONE and AGDF_SUSPENDED: a halting
+/* A body's return value other than AGDF_DONE and a real suspension: a halting
 ** raise (nothing to do), or an error of the node raised at file:line (a body
-** resumed at an unknown point, or a value that is no return code), after which,
-** unless that halts, the task is ready to take its next item. */
+** resumed at an unknown point, a value that is no return code, or
+** AGDF_SUSPENDED from a body that did not park), after which, unless that
+** halts, the task is ready to take its next item. */
 static void body_failed(agdf_task *t, int r, const char *file, int line)
 {
     agdf_graph *g = t->node->graph;
@@ -218,6 +219,16 @@ static void body_failed(agdf_task *t, int r, const char *file, int line)
         agdf__ready_push(g, t);
 }
 
+/* Whether a body that returned AGDF_SUSPENDED really parked.  A task runs
+** only after ready_push (state W_READY, or W_POLL for an await), and every park
+** either changes the state or (a pass) makes the task the ready queue's tail,
+** which a running task is not: so no flag has to be set per resumption. */
+static int parked(const agdf_task *t)
+{
+    return (t->wait != AGDF__W_READY && t->wait != AGDF__W_POLL) ||
+           t->node->graph->ready_tail == t;
+}
+
 /* The end of a burst other than an empty queue: a suspension, or what
 ** body_failed handles (the drain loop's file and line locate it). */
 int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *file,
@@ -227,7 +238,7 @@ int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *
         unwind_in(t->node, in);
     if (out)
         unwind_out(t->node, out);
-    if (r != AGDF_SUSPENDED && r != AGDF_DONE)
+    if (r == AGDF_SUSPENDED ? !parked(t) : r != AGDF_DONE)
         body_failed(t, r, file, line);
     return AGDF_SUSPENDED;
 }
@@ -724,7 +735,7 @@ static void drain(agdf_graph *g, agdf_task *t)
     }
     return;
 stop:
-    if (r != AGDF_SUSPENDED && r != AGDF__HALTED)
+    if (r == AGDF_SUSPENDED ? !parked(t) : r != AGDF__HALTED)
         body_failed(t, r, __FILE__, __LINE__);
 }
 

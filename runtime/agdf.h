@@ -36,11 +36,12 @@ extern "C" {
 
 typedef enum { AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2 } agdf_status;
 
-/* Body return codes.  The non-zero ones are values no body returns by
-** accident (`return 1;`, `return -1;`): any other value is raised as an error
-** of the node (see agdf__burst_end), never taken for a suspension. */
+/* Body return codes.  Any other value is raised as an error of the node (see
+** agdf__burst_end), and so is AGDF_SUSPENDED from a body that did not park
+** (a bare `return 1;`): never taken for a suspension.  The internal codes are
+** values no body returns by accident. */
 #define AGDF_DONE      0     /* body: the invocation finished (normally or by a raise) */
-#define AGDF_SUSPENDED 0x4153 /* body: the task parked itself and will be resumed */
+#define AGDF_SUSPENDED 1     /* body: the task parked itself and will be resumed */
 #define AGDF__HALTED   0x4148 /* body: finished by a raise that halted the graph */
 #define AGDF__LOST     0x414c /* body (agdfc's): resumed at an unknown point */
 

@@ -177,6 +177,9 @@ void agdf__log_error(agdf_graph *g, const agdf_node *n, const char *msg, const c
 ** of its node, like a raise at the drain loop's file and line. */
 int agdf__bad_return(agdf_task *t, int r, const char *file, int line)
 {
+    if (r == AGDF_SUSPENDED)
+        return agdf__raise(t, file, line,
+                           "body returned 1 (AGDF_SUSPENDED) without suspending (a bare `return 1;`?)");
     return agdf__raise(t, file, line,
                        "body returned %d, not AGDF_DONE or AGDF_SUSPENDED (a bare `return N;`?)",
                        r);

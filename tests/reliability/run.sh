@@ -94,7 +94,7 @@ fi
 
 if build bad_return tests/reliability/bad_return_impl.c; then
     run bad_return 10
-    expect bad-return-is-error 1 "item 3" "ERROR:agdf: check: body returned 1, not AGDF_DONE"
+    expect bad-return-is-error 1 "item 3" "ERROR:agdf: check: body returned 1 (AGDF_SUSPENDED) without suspending"
     run bad_return 10 --stats
     expect bad-return-counted 1 "" "INFO:agdf: check - in=3, out=0, err=1"
     # --log-interval: what cannot be honoured exits 2, naming the value and the range

@@ -199,7 +199,7 @@ static void test_bad_return_is_error(void **state)
         assert_int_equal(run_bad(drain, 0), AGDF_ERRORS);
         assert_string_equal(OUT, "item 1\nitem 3\nitem 5\n");
         expect_stats(0, 0, 0, 2);
-        assert_non_null(strstr(LOG, "ERROR:agdf: bad: body returned 1, not AGDF_DONE"));
+        assert_non_null(strstr(LOG, "ERROR:agdf: bad: body returned 1 (AGDF_SUSPENDED) without suspending"));
         assert_non_null(strstr(LOG, "ERROR:agdf: bad: body returned -1, not AGDF_DONE"));
     }
 }
