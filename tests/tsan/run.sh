@@ -26,11 +26,12 @@ fi
 make -s bin/agdfc >"$T/make.log" 2>&1 || { fail build <"$T/make.log"; exit 0; }
 
 # the runtime, once
+mkdir -p "$T/rt"
 for f in runtime/*.c; do
-    clang $STRICT $TSAN -Iruntime -c "$f" -o "$T/$(basename "$f" .c).o" 2>>"$T/rt.log" ||
+    clang $STRICT $TSAN -Iruntime -c "$f" -o "$T/rt/$(basename "$f" .c).o" 2>>"$T/rt.log" ||
         { fail runtime-build <"$T/rt.log"; exit 0; }
 done
-RT="$T/agdf.o $T/agdf_log.o $T/agdf_offload.o"
+RT=$(ls "$T"/rt/*.o)
 
 check() {                   # check NAME STATUS SECONDS PROGRAM ARGS...
     local name=$1 want=$2 secs=$3
