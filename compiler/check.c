@@ -235,17 +235,19 @@ typedef struct AttrSpec {
     const char *name;
     AttrKind kind;           /* ATTR_INT or ATTR_BOOL */
     int64_t min, max;        /* for ATTR_INT */
+    const char *why_max;     /* what a value above max is told; NULL: the storage */
 } AttrSpec;
 
 static const AttrSpec node_attrs[] = {
-    { "max_tasks", ATTR_INT, 1, AGDFC_TASKS_MAX },
-    { "queue_size", ATTR_INT, 1, AGDFC_QUEUE_MAX },
-    { "halt_on_exception", ATTR_BOOL, 0, 1 },
+    { "max_tasks", ATTR_INT, 1, AGDFC_TASKS_MAX, NULL },
+    { "queue_size", ATTR_INT, 1, AGDFC_QUEUE_MAX, NULL },
+    { "halt_on_exception", ATTR_BOOL, 0, 1, NULL },
 };
 static const AttrSpec graph_attrs[] = {
-    { "halt_on_exception", ATTR_BOOL, 0, 1 },
-    { "max_exceptions", ATTR_INT, 1, AGDFC_EXCEPTIONS_MAX },
-    { "offload_threads", ATTR_INT, 0, CHECK_OFFLOAD_THREADS_MAX },
+    { "halt_on_exception", ATTR_BOOL, 0, 1, NULL },
+    { "max_exceptions", ATTR_INT, 1, AGDFC_EXCEPTIONS_MAX, NULL },
+    { "offload_threads", ATTR_INT, 0, CHECK_OFFLOAD_THREADS_MAX,
+      " (the most threads an offload pool may have; see docs/language.md, \"Limits\")" },
 };
 
 static const char *check_attr_value_text(const Attr *a) {
@@ -288,9 +290,9 @@ static void check_attrs(Checker *c, const Attr *attrs, int nattrs, const AttrSpe
         } else if (sp->kind == ATTR_INT && (a->ival < sp->min || a->ival > sp->max)) {
             diag_error(c->dc, a->vpos, "%s must be between %lld and %lld, not %s%s",
                        a->name, (long long)sp->min, (long long)sp->max,
-                       check_attr_value_text(a), a->ival > sp->max
-                       ? " (the limit keeps the graph's static storage linkable; "
-                         "see docs/language.md, \"Limits\")" : "");
+                       check_attr_value_text(a), a->ival <= sp->max ? "" : sp->why_max
+                       ? sp->why_max : " (the limit keeps the graph's static storage linkable; "
+                         "see docs/language.md, \"Limits\")");
         } else {
             vals[s] = a->ival;
         }
@@ -839,7 +841,7 @@ bool check_graph(Graph *g, DiagCtx *dc, Arena *a) {
     c.min_bytes = g->max_exceptions * CHECK_ERROR_MIN_BYTES;   /* the error pool */
     check_graph_name(&c);
     check_nodes(&c);
-    if (parsed_ok) check_offload_threads(&c);
+    if (parsed_ok && dc->nerrors == 0) check_offload_threads(&c);   /* noise next to errors */
     if (parsed_ok) {
         check_not_empty(&c);
         check_edges(&c);
