@@ -9,6 +9,8 @@
 #   make bench      the benchmark programs (not part of make test)
 #   make trace-picture  re-render docs/tracing.png from a real trace (needs
 #                   rsvg-convert, Debian librsvg2-bin; not part of make test)
+#   make fuzz       a longer fuzzing campaign (FUZZ_SECONDS=300)
+#   make soak       many more random graphs (RANDOM_GRAPHS=3000)
 #   make install PREFIX=/usr/local [DESTDIR=/staging]   (and make uninstall)
 
 PREFIX  ?= /usr/local
@@ -147,6 +149,41 @@ trace-picture: all
 docs-pictures: docs/graph-example.svg
 docs/graph-example.svg: examples/branching/branching.agdf bin/agdfc
 	bin/agdfc --emit=dot $< | dot -Tsvg -o $@
+
+# ---------------------------------------------------------------- fuzz, soak
+# The libFuzzer harness (tests/fuzz/) links the compiler's sources built again
+# with clang and its sanitizers under $(B)/fuzz/, never gcc's objects.
+# `make fuzz FUZZ_SECONDS=N` runs a longer campaign than make test's (its
+# corpus and findings stay in $(B)/fuzz/); `make soak RANDOM_GRAPHS=N
+# RANDOM_SEED=S` runs more random graphs than make test's (docs/testing.md).
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g $(FUZZ_SAN) \
+                -fsanitize=fuzzer-no-link -Icompiler -I$(B) -I$(B)/grammar -Iruntime
+FUZZ_OBJ     := $(COMPILER_LIB_OBJ:$(B)/%=$(B)/fuzz/%)
+FUZZ_SECONDS ?= 300
+.PHONY: fuzz soak
+
+$(B)/fuzz/compiler/%.o: compiler/%.c | $(B)/grammar/parser.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP) -c -o $@ $<
+
+$(B)/fuzz/grammar/parser.o: $(B)/grammar/parser.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP) -Wno-unused-parameter -Wno-unused-variable -c -o $@ $<
+
+$(B)/fuzz/grammar/lexer.o: $(B)/grammar/lexer.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP) -Igrammar -c -o $@ $<
+
+$(B)/fuzz/fuzz_agdfc: tests/fuzz/fuzz_agdfc.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ)
+
+fuzz: $(B)/fuzz/fuzz_agdfc
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CAMPAIGN=1 bash tests/fuzz/run.sh
+
+soak: all
+	@RANDOM_GRAPHS=$${RANDOM_GRAPHS:-3000} bash tests/random/run.sh
 
 # ---------------------------------------------------------------- install
 # make install [PREFIX=...] [DESTDIR=...] / make uninstall: scripts/install.sh

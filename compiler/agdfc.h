@@ -300,6 +300,17 @@ Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a);
 /* Frees the Graph's Vecs (the rest lives in the arena). */
 void parse_graph_free(Graph *g);
 
+/* body.c: the analyses of node bodies (returns, suspensions inside a
+** switch, locals read after a suspension), reported into dc.  BodyTypes
+** holds the typedef names of the verbatim blocks, for declarations. */
+typedef struct BodyTypes {
+    StrMap names;            /* typedef name -> 1 */
+    Arena *a;                /* where the names live */
+} BodyTypes;
+void body_types_init(BodyTypes *bt, const Graph *g, Arena *a);
+void body_types_free(BodyTypes *bt);
+void body_check(const Node *n, const BodyTypes *bt, DiagCtx *dc);
+
 /* Validates g and fills its derived fields.  Returns false on any error. */
 bool check_graph(Graph *g, DiagCtx *dc, Arena *a);
 

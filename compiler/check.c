@@ -460,66 +460,6 @@ static void check_node_attrs(Checker *c, Node *n) {
     check_node_storage(c, n, given[1], given[0]);
 }
 
-/* ---------------------------------------------------------------- bodies */
-
-static bool check_is_suspending(const char *s, size_t n) {
-    static const char *const exact[] = { "AGDF_YIELD", "AGDF_SLEEP", "AGDF_PASS", "AGDF_AWAIT" };
-    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
-        if (strlen(exact[i]) == n && memcmp(s, exact[i], n) == 0) return true;
-    return (n > 10 && memcmp(s, "AGDF_WAIT_", 10) == 0)
-        || (n >= 12 && memcmp(s, "AGDF_OFFLOAD", 12) == 0);
-}
-
-static bool check_ident_char(char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'
-        || (ch >= '0' && ch <= '9');
-}
-
-/* Warns when a suspending macro appears inside the braces of a `switch` in
-** a body: the coroutine resumes by jumping to a case label of its own
-** switch, which a user switch around the suspension point breaks.  Strings,
-** character literals and comments are skipped. */
-static void check_body_switch(Checker *c, const Node *n) {
-    const char *s = n->body;
-    if (!s || !strstr(s, "switch")) return;
-    int depth = 0, open[64], nopen = 0;
-    bool pending = false;
-    SrcPos pos = n->body_pos;
-    for (size_t i = 0; s[i];) {
-        char ch = s[i];
-        size_t len = 1;
-        if (ch == '"' || ch == '\'') {
-            while (s[i + len] && s[i + len] != ch && s[i + len] != '\n')
-                len += s[i + len] == '\\' && s[i + len + 1] ? 2 : 1;
-            if (s[i + len] == ch) len++;
-        } else if (ch == '/' && s[i + 1] == '/') {
-            while (s[i + len] && s[i + len] != '\n') len++;
-        } else if (ch == '/' && s[i + 1] == '*') {
-            len = 2;
-            while (s[i + len] && !(s[i + len] == '*' && s[i + len + 1] == '/')) len++;
-            if (s[i + len]) len += 2;
-        } else if (check_ident_char(ch)) {
-            while (check_ident_char(s[i + len])) len++;
-            if (len == 6 && memcmp(s + i, "switch", 6) == 0) pending = true;
-            else if (nopen > 0 && check_is_suspending(s + i, len)) {
-                diag_warning(c->dc, pos, "'%.*s' inside a switch statement: a suspension "
-                             "inside a switch breaks the coroutine's resume (use if/else)",
-                             (int)len, s + i);
-                return;
-            }
-        } else if (ch == '{') {
-            depth++;
-            if (pending && nopen < 64) open[nopen++] = depth;
-            pending = false;
-        } else if (ch == '}') {
-            if (nopen > 0 && open[nopen - 1] == depth) nopen--;
-            depth--;
-        }
-        pos = parse_pos_at(pos, s + i, len);
-        i += len;
-    }
-}
-
 /* ---------------------------------------------------------------- nodes */
 
 static void check_nodes(Checker *c) {
@@ -536,13 +476,16 @@ static void check_nodes(Checker *c) {
             c->redefined[i] = true;
         }
     }
+    BodyTypes types;
+    body_types_init(&types, g, c->a);
     for (int i = 0; i < nn; i++) {
         Node *n = GRAPH_NODE(g, i);
         if (!c->redefined[i]) check_node_name(c, n);
         check_params(c, n);
         check_node_attrs(c, n);
-        check_body_switch(c, n);
+        body_check(n, &types, c->dc);
     }
+    body_types_free(&types);
 }
 
 /* ---------------------------------------------------------------- edges */

@@ -987,8 +987,9 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
                     "#include <string.h>\n");
     cw_puts(&w, "\n");
     emit_verbatims(&w, g, false);
-    /* A body is an int function: a bare `return;` in it would hand garbage to
-    ** the drain loop (a task lost, its items with it), so make it an error. */
+    /* A body is an int function: body.c refuses every `return` in its text
+    ** but `return AGDF_DONE;`; this also makes a bare `return;` hidden in a
+    ** user's macro an error (it would hand garbage to the drain loop). */
     cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"
                 "#pragma GCC diagnostic push\n"
                 "#pragma GCC diagnostic error \"-Wreturn-type\"\n"

@@ -395,41 +395,54 @@ static void dep_put_name(FILE *f, const char *name) {
     }
 }
 
-/* Writes the rule "OUTPUTS: INPUT ...", then an empty rule for each prerequisite
-** after the input (as gcc -MP), so that a file the graph no longer pulls in does
-** not stop make.  Called only after the outputs were written; the file is written
-** like them, whole or not at all. */
-static int write_depfile(const Options *o) {
+/* Opens the dependency file (a temporary file beside it) before any output is
+** written, so that a dependency file that cannot be written (no such
+** directory, a directory) stops the run before it changed anything. */
+static bool open_depfile(const Options *o, Output *out) {
     char *files[2];
     int n = output_files(o, o->input, files);
     char *dep = depfile_name(o, files, n);
-    const char *prereqs[] = { o->input };  /* a graph pulls in no other file yet */
-    size_t nprereqs = sizeof prereqs / sizeof prereqs[0];
-    Output out;
-    bool ok = out_open(&out, dep);
+    bool ok = out_open(out, dep);
     if (ok) {
-        for (int i = 0; i < o->ndep_targets; i++)    /* -MT: verbatim, as gcc */
-            fprintf(out.f, "%s%s", i ? " " : "", o->dep_targets[i]);
-        for (int i = 0; i < n && o->ndep_targets == 0; i++) {
-            if (i) fputc(' ', out.f);
-            dep_put_name(out.f, files[i]);
-        }
-        fputc(':', out.f);
-        for (size_t i = 0; i < nprereqs; i++) {
-            fputc(' ', out.f);
-            dep_put_name(out.f, prereqs[i]);
-        }
-        fputc('\n', out.f);
-        for (size_t i = 1; i < nprereqs; i++) {
-            fputc('\n', out.f);
-            dep_put_name(out.f, prereqs[i]);
-            fputs(":\n", out.f);
-        }
-        ok = out_close(&out) && out_commit(&out);
+        out->path = dep;                     /* out_commit renames onto it; freed by the caller */
+    } else {
+        out->path = NULL;
+        free(dep);
     }
     free(files[0]);
     free(files[1]);
-    free(dep);
+    return ok;
+}
+
+/* Writes the rule "OUTPUTS: INPUT ...", then an empty rule for each prerequisite
+** after the input (as gcc -MP), so that a file the graph no longer pulls in does
+** not stop make, into the file open_depfile opened.  Called only after the
+** outputs were written; the file is committed like them, whole or not at all. */
+static int write_depfile(const Options *o, Output *out) {
+    char *files[2];
+    int n = output_files(o, o->input, files);
+    const char *prereqs[] = { o->input };  /* a graph pulls in no other file yet */
+    size_t nprereqs = sizeof prereqs / sizeof prereqs[0];
+    for (int i = 0; i < o->ndep_targets; i++)    /* -MT: verbatim, as gcc */
+        fprintf(out->f, "%s%s", i ? " " : "", o->dep_targets[i]);
+    for (int i = 0; i < n && o->ndep_targets == 0; i++) {
+        if (i) fputc(' ', out->f);
+        dep_put_name(out->f, files[i]);
+    }
+    fputc(':', out->f);
+    for (size_t i = 0; i < nprereqs; i++) {
+        fputc(' ', out->f);
+        dep_put_name(out->f, prereqs[i]);
+    }
+    fputc('\n', out->f);
+    for (size_t i = 1; i < nprereqs; i++) {
+        fputc('\n', out->f);
+        dep_put_name(out->f, prereqs[i]);
+        fputs(":\n", out->f);
+    }
+    bool ok = out_close(out) && out_commit(out);
+    free(files[0]);
+    free(files[1]);
     return ok ? 0 : EXIT_USAGE;
 }
 
@@ -451,10 +464,17 @@ int main(int argc, char **argv) {
     check_graph(g, &dc, &arena);
     fflush(stdout);
     diag_print(&dc, stderr);
+    Output dep = { NULL, NULL, NULL };
     if (dc.nerrors > 0) rc = EXIT_INPUT;
+    else if (opt.depfile && !open_depfile(&opt, &dep)) rc = EXIT_USAGE;
     else if (opt.emit == EMIT_C || opt.emit == EMIT_H) rc = write_c(g, &opt, &src);
     else rc = write_graph(g, &opt, &src);
-    if (rc == 0 && opt.depfile) rc = write_depfile(&opt);
+    if (dep.f && rc == 0) rc = write_depfile(&opt, &dep);
+    else if (dep.f) {                       /* nothing written: no dependency file */
+        if (dep.f != stdout) fclose(dep.f);
+        out_abandon(&dep);
+    }
+    free((char *)dep.path);
 
     diag_free(&dc);
     parse_graph_free(g);

@@ -820,6 +820,7 @@ static void tasks_init(agdf_graph *g, agdf_node *n)
 void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem)
 {
     uint32_t i;
+    int traced = agdf__trace_reinit(g);     /* an open trace follows g's runs */
 
     memset(g, 0, sizeof *g);
     g->def = def;
@@ -848,6 +849,8 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
     }
     for (i = 0; i < def->nnodes; i++)
         tasks_init(g, &g->nodes[i]);
+    if (traced)
+        agdf__trace_attach(g);
 }
 
 int agdf_start(agdf_graph *g, uint32_t node, const void *item)
@@ -955,7 +958,25 @@ static int pending(const agdf_graph *g)
     return g->nheap || g->nfdwait || g->noffload;
 }
 
-/* Queued items that will never run are counted, never dropped silently. */
+/* A task parked in a yield owes its item to the destinations from its
+** cursor on; their `in` counted it at the yield (rule 5), so each of them
+** counts it as dropped when the run ends before the put is done. */
+static void discard_puts(agdf_graph *g, agdf_node *n)
+{
+    uint32_t k, i;
+
+    for (k = 0; k < n->def->ntasks; k++) {
+        agdf_task *t = (agdf_task *)(void *)(n->tasks + (size_t)k * n->def->task_size);
+        if (!t->putting)
+            continue;
+        for (i = t->cursor; i < n->ndst; i++)
+            g->nodes[n->def->dst[i]].stats.dropped++;
+        t->putting = 0;
+    }
+}
+
+/* Queued items that will never run, and items owed by parked yields, are
+** counted, never dropped silently. */
 static void discard_queues(agdf_graph *g)
 {
     uint32_t i;
@@ -964,6 +985,7 @@ static void discard_queues(agdf_graph *g)
         agdf_node *n = &g->nodes[i];
         n->stats.dropped += n->count;
         n->count = 0;
+        discard_puts(g, n);
     }
 }
 

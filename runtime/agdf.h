@@ -152,7 +152,8 @@ typedef struct agdf_stats {
     uint64_t in;                 /* items put into this node's queue by yields */
     uint64_t out;                /* yields of this node */
     uint64_t err;                /* raises in this node */
-    uint64_t dropped;            /* queued items discarded by a halt (start items too) */
+    uint64_t dropped;            /* items counted in but never run: queued (start items too)
+                                    or owed by a parked yield, at a halt or abort */
 } agdf_stats;
 
 typedef struct agdf_error {

@@ -93,5 +93,7 @@ int64_t agdf__trace_stamp(void);               /* raw monotonic ns (any thread) 
 void agdf__trace_call(const agdf_task *t, unsigned worker, int64_t start, int64_t end);
                                                /* a worker's offloaded call: under the pool lock */
 void agdf__trace_calls(agdf_graph *g);         /* the scheduler writes them: under the pool lock */
+int agdf__trace_reinit(agdf_graph *g);         /* agdf_init, before clearing g: 1 if traced */
+void agdf__trace_attach(agdf_graph *g);        /* ... after: the trace goes on */
 
 #endif /* AGDF_INTERNAL_H */

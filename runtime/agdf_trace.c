@@ -45,7 +45,9 @@ struct agdf__trace {
     int comma;                   /* an event was written: the next needs a comma */
     int sampled;                 /* every queue's depth written once */
     unsigned named;              /* workers whose track is named, a bit each */
-    int64_t slice_ts;            /* start of the running slice, graph ns */
+    int64_t base;                /* trace time of the graph clock's 0: the end of
+                                    the runs before an agdf_init of the graph */
+    int64_t slice_ts;            /* start of the running slice, trace ns */
     uint64_t slice_out;          /* its node's out count then */
     uint32_t ncalls;             /* entries of calls */
     uint64_t lost;               /* calls that found calls full */
@@ -281,10 +283,11 @@ static void name_track(uint64_t tid, const char *name, int64_t k)
     OUTL("}}");
 }
 
-/* The graph clock (virtual or real) in ns. */
+/* The trace clock in ns: the graph clock (virtual or real), continued across
+** the runs of one trace (agdf__trace_reinit). */
 static int64_t now_ns(agdf_graph *g)
 {
-    return g->virtual_time ? g->now : agdf__clock(g);
+    return tr.base + (g->virtual_time ? g->now : agdf__clock(g));
 }
 
 /* A counter event for n's queue if its depth changed since the last one. */
@@ -404,7 +407,7 @@ void agdf__trace_calls(agdf_graph *g)
     for (i = 0; i < tr.ncalls && !tr.failed; i++) {
         const trace_call *c = &tr.calls[i];
         uint64_t tid = worker_tid(g, c->worker);
-        int64_t ts = g->virtual_time ? g->now : c->start - g->epoch;
+        int64_t ts = tr.base + (g->virtual_time ? g->now : c->start - g->epoch);
         if (c->worker < sizeof tr.named * 8 && !(tr.named & 1u << c->worker)) {
             tr.named |= 1u << c->worker;
             name_track(tid, "offload worker", c->worker);
@@ -421,6 +424,31 @@ void agdf__trace_calls(agdf_graph *g)
 }
 
 /* ---------------------------------------------------------------- open, close */
+
+/* agdf_init of the traced graph, before it clears g (init + run may repeat,
+** docs/tracing.md): the calls of the run that ended are written while g still
+** has its clock, whose reading becomes the next run's 0.  1: the trace goes on
+** (agdf__trace_attach after the init), 0: g is not traced. */
+int agdf__trace_reinit(agdf_graph *g)
+{
+    if (tr.g != g)
+        return 0;
+    agdf__trace_calls(g);
+    tr.base = now_ns(g);
+    return 1;
+}
+
+/* The graph is traced from its first agdf_step: its queues are written then,
+** and from then on whenever their depth changes. */
+void agdf__trace_attach(agdf_graph *g)
+{
+    uint32_t i;
+
+    tr.sampled = 0;
+    for (i = 0; i < g->nnodes; i++)
+        g->nodes[i].traced = UINT32_MAX;    /* no depth written yet */
+    g->trace = &tr;
+}
 
 static void close_at_exit(void)
 {
@@ -444,14 +472,15 @@ int agdf_trace_open(agdf_graph *g, const char *path)
         hooked = 1;
     tr.g = g;
     tr.fd = fd;
-    tr.failed = tr.comma = tr.sampled = 0;
+    tr.failed = tr.comma = 0;
     tr.named = 0;
+    tr.base = 0;
     tr.ncalls = 0;
     tr.lost = 0;
     tr.len = 0;
     strncpy(tr.path, path, sizeof tr.path - 1);
     tr.path[sizeof tr.path - 1] = '\0';
-    g->trace = &tr;
+    agdf__trace_attach(g);
     OUTL("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
     ev_open('M', "process_name", 0);
     OUTL(",\"args\":{\"name\":");
@@ -459,7 +488,6 @@ int agdf_trace_open(agdf_graph *g, const char *path)
     OUTL("}}");
     for (i = 0; i < g->nnodes; i++) {
         agdf_node *n = &g->nodes[i];
-        n->traced = UINT32_MAX;     /* no depth written yet */
         for (k = 0; k < n->def->ntasks; k++)
             name_track((uint64_t)n->task0 + k + 1, n->def->name, k);
     }

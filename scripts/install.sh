@@ -77,9 +77,12 @@ if [ "$action" = uninstall ] || [ -f docs/agdfc.1 ]; then
     put 644 docs/agdfc.1 share/man/man1/agdfc.1
 fi
 
-# The two directories that are agdf's own go too, when nothing else is in them.
+# The two directories that are agdf's own go too, when nothing else is in them,
+# then lib/cmake, lib/pkgconfig and share/man/man1, which install may have made
+# (a prefix such as /usr/local often has none of them); bin, lib, include and
+# share/man stay.
 if [ "$action" = uninstall ]; then
-    for d in share/agdf lib/cmake/agdf; do
+    for d in share/agdf lib/cmake/agdf lib/cmake lib/pkgconfig share/man/man1; do
         if [ -d "$dest/$d" ] && [ -z "$(ls -A "$dest/$d")" ]; then
             echo "rmdir $dest/$d"
             rmdir "$dest/$d"

@@ -115,6 +115,17 @@ check md-overwrites-output 2 "$agdfc" --emit=json -MD -o "$tmp/d2/x.d" "$good"
 check mf-missing 2 "$agdfc" "$good" -MF
 check mt-missing 2 "$agdfc" "$good" -MT
 check mf-unwritable 2 "$agdfc" -o "$tmp/d2/u.c" -MF "$tmp/no/such/dir/u.d" "$good"
+# A dependency file that cannot be written stops the run before any output
+# is: else make would see fresh outputs and never rerun agdfc.
+[ ! -e "$tmp/d2/u.c" ] && [ ! -e "$tmp/d2/u.h" ] && echo "PASS cli/mf-unwritable-writes-no-output" \
+    || echo "FAIL cli/mf-unwritable-writes-no-output"
+check mf-directory 2 "$agdfc" -o "$tmp/d2/v.c" -MF "$tmp/d2" "$good"
+[ ! -e "$tmp/d2/v.c" ] && grep -q "cannot write '$tmp/d2': Is a directory" "$tmp/err" \
+    && echo "PASS cli/mf-directory-writes-no-output" || echo "FAIL cli/mf-directory-writes-no-output"
+# An input error leaves no temporary dependency file behind.
+check md-error-no-temp 1 "$agdfc" -MD -o "$tmp/d2/bad2.c" "$tmp/bad.agdf"
+ls "$tmp/d2" | grep -q 'tmp\.' && echo "FAIL cli/md-error-leaves-no-temp" \
+    || echo "PASS cli/md-error-leaves-no-temp"
 
 # The man page (docs/agdfc.1) and --help list the same options; it renders
 # without warnings (groff, from groff-base) and names the current version.

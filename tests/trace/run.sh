@@ -7,8 +7,10 @@
 # time, with a 256-byte trace buffer (the runtime compiled with
 # -DAGDF_TRACE_BUF=256: a write() every few events), under ThreadSanitizer (the
 # workers' call records), with a file that cannot be written (/dev/full: one
-# error line, the run unchanged) and one that cannot be created (exit 2).  One
-# "PASS name" / "FAIL name" line per check, details indented.  About 10 s.
+# error line, the run unchanged) and one that cannot be created (exit 2); and
+# from a program's own main (own_main.c: agdf_trace_open, EBUSY, one run or two
+# init + run in one trace, with and without a halt).  One
+# "PASS name" / "FAIL name" line per check, details indented.  About 20 s.
 set -u
 cd "$(dirname "$0")/../.."
 T=$(mktemp -d "${TMPDIR:-/tmp}/agdf-trace.XXXXXX")
@@ -94,6 +96,45 @@ if build tiny "-DAGDF_TRACE_BUF=256" runtime/*.c; then
     check small-buffer 1 tiny "" $TASKS --offloads=4 --min-slices=work=24 "$MSG"
 else
     fail trace/build-small-buffer <"$T/tiny.log"
+fi
+
+# A program's own main: agdf_trace_open, then one run or two (init + run
+# again: the trace follows both, the second after the first on every track),
+# without and with a halt.  own NAME GRAPH RUNS CHECK-ARGS...
+own() {
+    local name=$1 graph=$2 runs=$3; shift 3
+    local f="$T/$name.json" st
+    "$T/$graph" "$f" "$runs" >"$T/$name.out" 2>"$T/$name.err"
+    st=$?
+    if [ "$st" != 0 ]; then
+        { echo "exit status $st"; cat "$T/$name.err"; } | fail "trace/$name"
+    elif python3 tests/trace/check.py "$f" "$T/$name.err" "$@" >"$T/$name.check" 2>&1; then
+        pass "trace/$name"
+    else
+        fail "trace/$name" <"$T/$name.check"
+    fi
+}
+for v in own own-halt; do
+    if [[ $v == *halt* ]]; then
+        sed 's/^graph pipe;/graph pipe [halt_on_exception = true];/' tests/trace/pipe.agdf >"$T/$v.agdf"
+    else
+        cp tests/trace/pipe.agdf "$T/$v.agdf"
+    fi
+    mkdir -p "$T/$v"
+    if bin/agdfc "$T/$v.agdf" -o "$T/$v/pipe.c" 2>"$T/$v.log" &&
+       cc $CFLAGS -Iruntime -I"$T/$v" tests/trace/own_main.c "$T/$v/pipe.c" lib/libagdf.a \
+           -lpthread -o "$T/$v/prog" 2>>"$T/$v.log"; then
+        :
+    else
+        fail "trace/build-$v" <"$T/$v.log"
+    fi
+done
+if [ -x "$T/own/prog" ]; then
+    own own-main own/prog 1 $TASKS --offloads=4 --min-slices=work=24 "$MSG"
+    own own-main-two-runs own/prog 2 $TASKS --offloads=8 --min-slices=work=48 "$MSG"
+fi
+if [ -x "$T/own-halt/prog" ]; then
+    own own-main-two-halts own-halt/prog 2 $TASKS --halts=2 "$MSG"
 fi
 
 # ThreadSanitizer: workers record their calls while the scheduler flushes

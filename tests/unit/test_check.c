@@ -252,12 +252,14 @@ static void test_storage_lower_bound(void **state) {
     }
 }
 
-static void test_switch_warning(void **state) {
+static void test_switch_error(void **state) {
     (void)state;
     Fx *f = fx_run("node a() {\n  switch (x) {\n  case 1: /* AGDF_YIELD */ AGDF_PASS(); break;\n  }\n}\n"
                    "node b() { switch (x) { case 1: break; } AGDF_PASS(); }\n", true);
-    FX_EXPECT(f, DIAG_WARNING, 3, 28, "'AGDF_PASS' inside a switch statement");
-    assert_int_equal(f->dc.nwarnings, 1);
+    FX_EXPECT(f, DIAG_ERROR, 3, 28, "'AGDF_PASS' inside a switch statement");
+    FX_EXPECT(f, DIAG_NOTE, 2, 3, "the switch statement starts here");
+    assert_int_equal(f->dc.nerrors, 1);
+    assert_int_equal(f->dc.nwarnings, 0);
     fx_free(f);
 }
 
@@ -311,7 +313,7 @@ int main(void) {
         cmocka_unit_test(test_unreachable_warning),
         cmocka_unit_test(test_queue_storage_warning),
         cmocka_unit_test(test_storage_lower_bound),
-        cmocka_unit_test(test_switch_warning),
+        cmocka_unit_test(test_switch_error),
         cmocka_unit_test(test_no_cascade_after_syntax_error),
         cmocka_unit_test(test_long_chain_checks),
     };

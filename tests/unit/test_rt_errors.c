@@ -111,6 +111,40 @@ static void expect_halted(const agdf_graph_def *def)
     assert_string_equal(OUT, "Load: 1\nLoad: 2\nLoad: 3\noutput: 1\noutput: 2\n");
 }
 
+/* A halt while a producer is parked in a yield: the item it owes was counted
+** in each remaining destination's `in` (rule 5), so each counts it dropped.
+** extract yields 1 into both queues of 1, parks on 2 at `first`, and `first`
+** halts on item 1 before the put is done. */
+static int h_first(agdf_task *t)
+{
+    itask *self = (itask *)(void *)t;
+    int v = self->agdf_in;
+    AGDF_BEGIN(self);
+    AGDF_RAISE("halt on %d", v);
+    AGDF_END(self);
+}
+
+static const uint32_t owed_d[] = {1, 2};
+static const agdf_node_def owed_nodes[] = {
+    NODE("extract", h_extract, srctask, 1, 1000, 0, -1, owed_d),
+    NODE0("first", h_first, itask, 1, 1, sizeof(int), 1),
+    NODE0("second", h_first, itask, 1, 1, sizeof(int), 0),
+};
+static const agdf_graph_def owed_graph = {"owed", 3, owed_nodes, 0, 1000};
+
+static void test_halt_counts_owed_put(void **state)
+{
+    (void)state;
+    tg_init(&owed_graph);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_HALTED);
+    expect_stats(0, 0, 2, 0);
+    expect_stats(1, 2, 0, 1);
+    expect_stats(2, 2, 0, 0);
+    assert_int_equal(agdf_node_stats(&G, 1)->dropped, 1);      /* item 2, owed */
+    assert_int_equal(agdf_node_stats(&G, 2)->dropped, 2);      /* item 1 queued, 2 owed */
+}
+
 static void test_halt_at_node(void **state)
 {
     (void)state;
@@ -386,6 +420,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_halt_at_node),
+        cmocka_unit_test(test_halt_counts_owed_put),
         cmocka_unit_test(test_halt_at_graph),
         cmocka_unit_test(test_no_halt),
         cmocka_unit_test(test_halt_drain_loop),

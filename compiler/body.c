@@ -1,0 +1,1096 @@
+/*
+** body.c — the analyses of node bodies (prefix body_).  A body is C text that
+** agdfc pastes into a stackless coroutine (docs/language.md, sections 8 and
+** 9); three mistakes there compile cleanly and then run wrong, so they are
+** found here, at the .agdf line: a `return` of anything but AGDF_DONE (the
+** task dies silently: an error), a suspending macro inside a `switch` of the
+** body (its resume label becomes a case of that switch: an error), and a
+** local variable read after a suspension it does not survive (a warning).
+**
+** The approach is light, not a C front end.  A tokenizer keeps identifiers,
+** punctuators and literals, skips comments, and keeps one configuration of
+** the preprocessor: directive lines are dropped, the lines of an `#if 0`
+** group and of every `#else`/`#elif` branch are skipped (the first live
+** branch is kept), so `#if 0` blocks with unbalanced braces do no harm.  A
+** recursive-descent reader then walks the statements (blocks, if/else,
+** loops, switch/case, break/continue/return/goto, labels, declarations,
+** expression statements; GNU statement expressions too) and builds a small
+** control-flow graph whose events are the declarations, reads and whole
+** assignments of locals and the suspensions.  A may-analysis over it (a
+** local is stale after a suspension until declared or assigned again) gives
+** the warning, loops included: a suspension late in a loop reaches a read
+** early in it through the back edge.
+**
+** Limits, chosen so that a doubt gives no warning rather than a false one:
+** declarations are recognised by their shape (type keywords, typedef names
+** of the %header/%{ blocks, `IDENT IDENT`, `IDENT *p =`); `static` and
+** `extern` locals persist; `&x`, an array passed as a call argument and a
+** name marked `/ * agdf: fresh * /` (without the spaces) count as assignments;
+** conditions and `?:` are not followed (any assignment in them counts);
+** macros are not expanded.  Statements nested more than BODY_MAX_NEST deep
+** are refused (an error); bodies with more than BODY_MAX_LOCALS local
+** declarations, more distinct local names than half of BODY_NAME_SLOTS, or
+** a graph needing more than BODY_MAX_WORDS are not analysed for stale locals.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "agdfc.h"
+
+#define BODY_MAX_NEST   256          /* statement nesting (clang's default bracket depth) */
+#define BODY_MAX_LOCALS 1024         /* local declarations per body the analysis follows */
+#define BODY_MAX_WORDS  (1u << 21)   /* 64-bit words of its bit sets (16 MiB) */
+#define BODY_MAX_PEND   32           /* suspending macros open inside one expression */
+
+/* ---------------------------------------------------------------- tokens */
+
+typedef enum BTKind { BT_END, BT_IDENT, BT_PUNCT, BT_LIT } BTKind;
+
+typedef struct BTok {
+    const char *s;           /* into the body text */
+    uint32_t len;            /* bytes */
+    SrcPos pos;              /* in the .agdf file */
+    uint8_t kind;            /* BTKind */
+    uint8_t cls;             /* identifiers: BK_* classes of a keyword, 0: none */
+    bool fresh;              /* preceded by the comment agdf: fresh */
+} BTok;
+
+/* Keyword classes, found once per identifier when it is tokenized. */
+enum {
+    BK_C = 1,                /* a C keyword (check_is_c_keyword's list) */
+    BK_TYPE = 2,             /* a base type: int, double, bool, ... */
+    BK_QUAL = 4,             /* a qualifier or storage class that changes nothing here */
+    BK_PAREN = 8,            /* takes a parenthesised argument: __attribute__, _Alignas */
+    BK_DECL = 16,            /* starts a declaration: static, struct, typedef, ... */
+    BK_SUSP = 32,            /* a suspending macro (see body_classify) */
+};
+
+typedef struct BodyLex {
+    const char *p;           /* next byte */
+    SrcPos pos;              /* of p */
+    Vec *out;                /* of BTok */
+    int skip;                /* > 0: inside a skipped #if group, its nesting */
+    bool skip_else;          /* the skipped group is an #if 0: its #else is live */
+    bool fresh;              /* the next token carries the fresh mark */
+} BodyLex;
+
+static bool body_ident_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+        || (c >= '0' && c <= '9') || c == '$';
+}
+
+static void body_adv(BodyLex *L, size_t n) {
+    for (; n > 0 && *L->p; n--, L->p++) {
+        if (*L->p == '\n') { L->pos.line++; L->pos.col = 1; }
+        else L->pos.col++;
+    }
+}
+
+/* Skips a comment at L->p; true when it is the marker `agdf: fresh`. */
+static bool body_comment(BodyLex *L) {
+    const char *start = L->p + 2, *end;
+    if (L->p[1] == '/') {
+        body_adv(L, 2);
+        while (*L->p && *L->p != '\n') body_adv(L, 1);
+        end = L->p;
+    } else {
+        body_adv(L, 2);
+        while (*L->p && !(L->p[0] == '*' && L->p[1] == '/')) body_adv(L, 1);
+        end = L->p;
+        body_adv(L, 2);
+    }
+    while (start < end && (*start == ' ' || *start == '\t')) start++;
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    return end - start == 11 && memcmp(start, "agdf: fresh", 11) == 0;
+}
+
+/* A directive line: drops it, and follows #if 0 and #else/#elif branches
+** (skipped) so that one configuration of the body is read. */
+static void body_directive(BodyLex *L) {
+    body_adv(L, 1);
+    while (*L->p == ' ' || *L->p == '\t') body_adv(L, 1);
+    const char *w = L->p;
+    while (body_ident_char(*L->p)) body_adv(L, 1);
+    size_t wl = (size_t)(L->p - w);
+    bool is_if = (wl == 2 && memcmp(w, "if", 2) == 0) || (wl == 5 && memcmp(w, "ifdef", 5) == 0)
+              || (wl == 6 && memcmp(w, "ifndef", 6) == 0);
+    bool is_else = (wl == 4 && memcmp(w, "else", 4) == 0) || (wl == 4 && memcmp(w, "elif", 4) == 0)
+                || (wl == 7 && (memcmp(w, "elifdef", 7) == 0)) || (wl == 8 && memcmp(w, "elifndef", 8) == 0);
+    bool is_endif = wl == 5 && memcmp(w, "endif", 5) == 0;
+    while (*L->p == ' ' || *L->p == '\t') body_adv(L, 1);
+    bool zero = wl == 2 && L->p[0] == '0' && !body_ident_char(L->p[1]);
+    while (*L->p && *L->p != '\n') {                /* the rest, with continuations */
+        if (L->p[0] == '\\' && L->p[1] == '\n') body_adv(L, 2);
+        else if (L->p[0] == '/' && (L->p[1] == '*' || L->p[1] == '/')) body_comment(L);
+        else body_adv(L, 1);
+    }
+    if (L->skip > 0) {
+        if (is_if) L->skip++;
+        else if (is_endif) L->skip--;
+        else if (is_else && L->skip == 1 && L->skip_else) L->skip = 0;
+    } else if (is_if && zero) {
+        L->skip = 1;
+        L->skip_else = true;
+    } else if (is_else) {
+        L->skip = 1;
+        L->skip_else = false;
+    }
+}
+
+#define BODY_IS(t, lit) ((t)->len == sizeof(lit) - 1 && memcmp((t)->s, (lit), sizeof(lit) - 1) == 0)
+#define body_is BODY_IS
+
+static bool body_is_keyword(const BTok *t) { return t->cls & BK_C; }
+
+/* The class of identifier s: keywords, and the macros that plant a resume
+** label (runtime/agdf.h) — AGDF_YIELD*, AGDF_WAIT_*, AGDF_OFFLOAD* by
+** prefix, so that a variant added later counts too. */
+static uint8_t body_classify(const char *s, size_t len) {
+    static const struct { const char *s; uint8_t len, cls; } kw[] = {
+#define K(w, c) { w, sizeof(w) - 1, c }
+        K("void", BK_C | BK_TYPE), K("char", BK_C | BK_TYPE), K("short", BK_C | BK_TYPE),
+        K("int", BK_C | BK_TYPE), K("long", BK_C | BK_TYPE), K("float", BK_C | BK_TYPE),
+        K("double", BK_C | BK_TYPE), K("signed", BK_C | BK_TYPE),
+        K("unsigned", BK_C | BK_TYPE), K("_Bool", BK_C | BK_TYPE), K("bool", BK_C | BK_TYPE),
+        K("_Complex", BK_C | BK_TYPE), K("_Imaginary", BK_C | BK_TYPE), K("__int128", BK_TYPE),
+        K("const", BK_C | BK_QUAL), K("volatile", BK_C | BK_QUAL), K("restrict", BK_C | BK_QUAL),
+        K("register", BK_C | BK_QUAL), K("auto", BK_C | BK_QUAL), K("inline", BK_C | BK_QUAL),
+        K("_Thread_local", BK_C | BK_QUAL), K("thread_local", BK_C | BK_QUAL),
+        K("_Noreturn", BK_C | BK_QUAL), K("constexpr", BK_C | BK_QUAL),
+        K("__extension__", BK_QUAL), K("__restrict", BK_QUAL), K("__restrict__", BK_QUAL),
+        K("__inline", BK_QUAL), K("__inline__", BK_QUAL), K("__const", BK_QUAL),
+        K("__volatile__", BK_QUAL),
+        K("__attribute__", BK_PAREN), K("__attribute", BK_PAREN),
+        K("_Alignas", BK_C | BK_PAREN), K("alignas", BK_C | BK_PAREN),
+        K("_Atomic", BK_C | BK_PAREN), K("typeof", BK_C | BK_PAREN),
+        K("typeof_unqual", BK_C | BK_PAREN), K("__typeof__", BK_PAREN), K("__typeof", BK_PAREN),
+        K("static", BK_C | BK_DECL), K("extern", BK_C | BK_DECL), K("typedef", BK_C | BK_DECL),
+        K("struct", BK_C | BK_DECL), K("union", BK_C | BK_DECL), K("enum", BK_C | BK_DECL),
+        K("_Static_assert", BK_C | BK_DECL), K("static_assert", BK_C | BK_DECL),
+        K("break", BK_C), K("case", BK_C), K("continue", BK_C), K("default", BK_C),
+        K("do", BK_C), K("else", BK_C), K("for", BK_C), K("goto", BK_C), K("if", BK_C),
+        K("return", BK_C), K("sizeof", BK_C), K("switch", BK_C), K("while", BK_C),
+        K("_Alignof", BK_C), K("_Generic", BK_C), K("true", BK_C), K("false", BK_C),
+        K("alignof", BK_C), K("nullptr", BK_C),
+        K("AGDF_PASS", BK_SUSP), K("AGDF_SLEEP", BK_SUSP), K("AGDF_AWAIT", BK_SUSP),
+        K("AGDF__PARK", BK_SUSP), K("AGDF__PARK_AT", BK_SUSP), K("AGDF__PUT_ANY", BK_SUSP),
+        K("AGDF__PUT_WIN", BK_SUSP), K("AGDF__OUT_PUT", BK_SUSP),
+#undef K
+    };
+    if (len >= 10 && memcmp(s, "AGDF_", 5) == 0
+        && (memcmp(s, "AGDF_YIELD", 10) == 0 || (len > 10 && memcmp(s, "AGDF_WAIT_", 10) == 0)
+            || (len >= 12 && memcmp(s, "AGDF_OFFLOAD", 12) == 0)))
+        return BK_SUSP;
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (kw[i].len == len && s[0] == kw[i].s[0] && memcmp(s, kw[i].s, len) == 0)
+            return kw[i].cls;
+    return 0;
+}
+
+static bool body_is_suspending(const BTok *t) { return t->cls & BK_SUSP; }
+
+static void body_push(BodyLex *L, const char *s, size_t len, BTKind kind, SrcPos pos) {
+    BTok *t = vec_push(L->out, sizeof(BTok));
+    t->s = s;
+    t->len = (uint32_t)len;
+    t->pos = pos;
+    t->kind = (uint8_t)kind;
+    t->cls = kind == BT_IDENT ? body_classify(s, len) : 0;
+    t->fresh = L->fresh;
+    L->fresh = false;
+}
+
+/* Bytes of the punctuator at p: the ones whose length matters here (=
+** against ==, ->, ++, compound assignments, ...), else 1. */
+static size_t body_punct_len(const char *p) {
+    char a = p[0], b = p[1];
+    if ((a == '<' || a == '>') && b == a) return p[2] == '=' ? 3 : 2;
+    if (a == '.' && b == '.' && p[2] == '.') return 3;
+    if ((a == '-' && b == '>') || ((a == '+' || a == '-' || a == '&' || a == '|' || a == '#') && b == a))
+        return 2;
+    if (b == '=' && strchr("<>=!*/%+-&^|", a)) return 2;
+    return 1;
+}
+
+/* Tokenizes text (NUL-terminated; pos is its first byte) into out. */
+static void body_tokenize(const char *text, SrcPos pos, Vec *out) {
+    BodyLex L = { text, pos, out, 0, false, false };
+    bool bol = true;                           /* only blanks since the line began */
+    while (*L.p) {
+        char c = *L.p;
+        SrcPos at = L.pos;
+        const char *s = L.p;
+        if (c == '\n') { body_adv(&L, 1); bol = true; continue; }
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') { body_adv(&L, 1); continue; }
+        if (c == '\\' && L.p[1] == '\n') { body_adv(&L, 2); continue; }
+        if (c == '/' && (L.p[1] == '*' || L.p[1] == '/')) {
+            if (body_comment(&L) && L.skip == 0) L.fresh = true;
+            continue;
+        }
+        if (c == '#' && bol) { body_directive(&L); continue; }
+        bol = false;
+        if (L.skip > 0) { body_adv(&L, 1); continue; }
+        if (c == '"' || c == '\'') {
+            body_adv(&L, 1);
+            while (*L.p && *L.p != c && *L.p != '\n') body_adv(&L, L.p[0] == '\\' && L.p[1] ? 2 : 1);
+            if (*L.p == c) body_adv(&L, 1);
+            body_push(&L, s, (size_t)(L.p - s), BT_LIT, at);
+        } else if ((c >= '0' && c <= '9') || (c == '.' && L.p[1] >= '0' && L.p[1] <= '9')) {
+            body_adv(&L, 1);
+            for (;;) {
+                char d = *L.p;
+                if ((d == '+' || d == '-') && strchr("eEpP", L.p[-1])) body_adv(&L, 1);
+                else if (body_ident_char(d) || d == '.') body_adv(&L, 1);
+                else break;
+            }
+            body_push(&L, s, (size_t)(L.p - s), BT_LIT, at);
+        } else if (body_ident_char(c)) {
+            while (body_ident_char(*L.p)) body_adv(&L, 1);
+            body_push(&L, s, (size_t)(L.p - s), BT_IDENT, at);
+        } else {
+            body_adv(&L, body_punct_len(L.p));
+            body_push(&L, s, (size_t)(L.p - s), BT_PUNCT, at);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- typedef names */
+
+/* Records the name a `typedef ... ;` declares, from its tokens [i, end). */
+static void body_typedef_name(BodyTypes *bt, const BTok *t, size_t i, size_t end) {
+    int paren = 0, brace = 0;
+    const BTok *name = NULL;
+    for (; i < end; i++) {
+        if (body_is(&t[i], "(")) paren++;
+        else if (body_is(&t[i], ")")) paren--;
+        else if (body_is(&t[i], "{")) brace++;
+        else if (body_is(&t[i], "}")) brace--;
+        else if (brace == 0 && (body_is(&t[i], ",") || body_is(&t[i], ";")) && paren == 0) {
+            if (name) strmap_put(&bt->names, arena_strndup(bt->a, name->s, name->len), 1);
+            name = NULL;
+        } else if (brace == 0 && t[i].kind == BT_IDENT && !body_is_keyword(&t[i])
+                   && (paren == 0 || (i > 0 && body_is(&t[i - 1], "*"))))
+            name = &t[i];
+    }
+}
+
+void body_types_init(BodyTypes *bt, const Graph *g, Arena *a) {
+    bt->a = a;
+    strmap_init(&bt->names, 16);
+    for (size_t k = 0; k < g->verbatims.len; k++) {
+        const Verbatim *v = &VEC_AT(g->verbatims, Verbatim, k);
+        Vec toks = { 0 };
+        body_tokenize(v->text, v->pos, &toks);
+        const BTok *t = toks.data;
+        int depth = 0;
+        for (size_t i = 0; i < toks.len; i++) {
+            if (body_is(&t[i], "{")) depth++;
+            else if (body_is(&t[i], "}")) depth--;
+            else if (depth == 0 && body_is(&t[i], "typedef")) {
+                size_t j = i + 1;
+                int d = 0;
+                while (j < toks.len && !(d == 0 && body_is(&t[j], ";"))) {
+                    d += body_is(&t[j], "{") - body_is(&t[j], "}");
+                    j++;
+                }
+                body_typedef_name(bt, t, i + 1, j < toks.len ? j + 1 : j);
+                i = j;
+            }
+        }
+        vec_free(&toks);
+    }
+}
+
+void body_types_free(BodyTypes *bt) {
+    strmap_free(&bt->names);
+}
+
+/* ---------------------------------------------------------------- the reader */
+
+typedef enum EvKind { EV_NOP, EV_DECL, EV_READ, EV_ASSIGN, EV_SUSP } EvKind;
+
+typedef struct Ev {
+    uint8_t kind;            /* EvKind */
+    int var;                 /* local id (DECL, READ, ASSIGN) */
+    uint32_t tok;            /* where it is */
+} Ev;
+
+typedef struct Var {
+    const BTok *name;
+    int id;                  /* local id, -1: not followed (static, extern) */
+    bool array;              /* declared with [ ] */
+    int slot;                /* its name's slot in Body.names */
+    int shadowed;            /* the Var of that name it hides, -1: none */
+} Var;
+
+#define BODY_NAME_SLOTS 8192 /* most name slots per body (a power of two): half usable */
+
+typedef struct Body {
+    DiagCtx *dc;
+    const BodyTypes *types;
+    const BTok *t;
+    uint32_t nt, i, end;     /* tokens, cursor, limit of the current scan */
+    int nest;                /* statement nesting */
+    bool refused;            /* nested too deeply: reported, reading stopped */
+    bool no_locals;          /* too many locals: no warnings for this body */
+    int32_t sw;              /* token of the innermost switch the cursor is in, -1 */
+    int cur;                 /* event the next one follows, -1: unreachable */
+    int brk, cont;           /* targets of break and continue, -1: none */
+    bool had_default;        /* the innermost switch has a default label */
+    Vec ev;                  /* of Ev */
+    Vec edges;               /* of int[2] */
+    Vec vars;                /* of Var: the locals in scope, innermost last */
+    const BTok **name_key;   /* open addressing: a local's name, NULL: free slot */
+    int *name_var;           /* ... its innermost Var in scope, -1: none */
+    int nslots;              /* slots (a power of two; 0 until the first local) */
+    int nnames;              /* slots in use */
+    Vec cases;               /* of int: case label events of the open switches */
+    Vec gotos;               /* of int[2]: event, label token */
+    Vec labels;              /* of int[2]: event, label token */
+    int nlocals;             /* local ids handed out */
+} Body;
+
+static const BTok body_end_tok = { "", 0, { 0, 0 }, BT_END, 0, false };
+
+static const BTok *body_tok(const Body *b, uint32_t k) {
+    return b->i + k < b->end ? &b->t[b->i + k] : &body_end_tok;
+}
+
+static int body_ev_new(Body *b, EvKind kind, int var, uint32_t tok) {
+    Ev *e = vec_push(&b->ev, sizeof(Ev));
+    e->kind = (uint8_t)kind;
+    e->var = var;
+    e->tok = tok;
+    return (int)b->ev.len - 1;
+}
+
+static void body_edge(Body *b, int from, int to) {
+    if (from < 0 || to < 0) return;
+    int *e = vec_push(&b->edges, sizeof(int[2]));
+    e[0] = from;
+    e[1] = to;
+}
+
+static void body_place(Body *b, int e) {
+    body_edge(b, b->cur, e);
+    b->cur = e;
+}
+
+static int body_emit(Body *b, EvKind kind, int var, uint32_t tok) {
+    int e = body_ev_new(b, kind, var, tok);
+    body_place(b, e);
+    return e;
+}
+
+/* Skips a balanced group opening at the cursor ( ( [ or { ). */
+static void body_skip_group(Body *b) {
+    int depth = 0;
+    do {
+        const BTok *t = body_tok(b, 0);
+        if (t->kind == BT_END) return;
+        if (body_is(t, "(") || body_is(t, "[") || body_is(t, "{")) depth++;
+        else if (body_is(t, ")") || body_is(t, "]") || body_is(t, "}")) depth--;
+        b->i++;
+    } while (depth > 0);
+}
+
+/* The slot of name t in b->name_key (free when the name is new), or -1
+** when the table is too full to take it. */
+static int body_name_slot(Body *b, const BTok *t) {
+    uint32_t h = 2166136261u;
+    for (uint32_t k = 0; k < t->len; k++) h = (h ^ (unsigned char)t->s[k]) * 16777619u;
+    for (int k = 0; k < b->nslots; k++) {
+        int slot = (int)((h + (uint32_t)k) & (uint32_t)(b->nslots - 1));
+        const BTok *key = b->name_key[slot];
+        if (!key) return b->nnames < b->nslots / 2 ? slot : -1;
+        if (key->len == t->len && memcmp(key->s, t->s, t->len) == 0) return slot;
+    }
+    return -1;
+}
+
+/* Doubles the name table (first use: 64 slots); false at BODY_NAME_SLOTS. */
+static bool body_names_grow(Body *b) {
+    int old = b->nslots;
+    const BTok **okey = b->name_key;
+    int *ovar = b->name_var;
+    if (old >= BODY_NAME_SLOTS) return false;
+    b->nslots = old ? old * 2 : 64;
+    b->name_key = calloc((size_t)b->nslots, sizeof *b->name_key);
+    b->name_var = malloc((size_t)b->nslots * sizeof *b->name_var);
+    if (!b->name_key || !b->name_var) util_oom();
+    b->nnames = 0;
+    for (int k = 0; k < old; k++) {
+        if (!okey[k]) continue;
+        int slot = body_name_slot(b, okey[k]);
+        b->name_key[slot] = okey[k];
+        b->name_var[slot] = ovar[k];
+        b->nnames++;
+    }
+    for (size_t k = 0; k < b->vars.len; k++) {
+        Var *v = &VEC_AT(b->vars, Var, k);
+        v->slot = body_name_slot(b, v->name);
+    }
+    free(okey);
+    free(ovar);
+    return true;
+}
+
+static Var *body_lookup(Body *b, const BTok *t) {
+    int slot = body_name_slot(b, t);
+    if (slot < 0 || !b->name_key[slot] || b->name_var[slot] < 0) return NULL;
+    return &VEC_AT(b->vars, Var, b->name_var[slot]);
+}
+
+/* Leaves the scope that began when nvars locals were in scope. */
+static void body_scope_end(Body *b, size_t nvars) {
+    while (b->vars.len > nvars) {
+        const Var *v = &VEC_AT(b->vars, Var, b->vars.len - 1);
+        b->name_var[v->slot] = v->shadowed;
+        b->vars.len--;
+    }
+}
+
+/* Brings a local into scope (followed: its value is lost at a suspension).
+** Past BODY_MAX_LOCALS the body is not analysed for locals at all: one
+** unrecorded declaration could shadow another and give a false alarm. */
+static void body_declare(Body *b, uint32_t name, bool followed, bool array) {
+    if (b->no_locals) return;
+    if (b->vars.len == BODY_MAX_LOCALS || (followed && b->nlocals == BODY_MAX_LOCALS)) {
+        b->no_locals = true;
+        return;
+    }
+    int slot = body_name_slot(b, &b->t[name]);
+    if (slot < 0 && body_names_grow(b)) slot = body_name_slot(b, &b->t[name]);
+    if (slot < 0) {
+        b->no_locals = true;
+        return;
+    }
+    if (!b->name_key[slot]) {
+        b->name_key[slot] = &b->t[name];
+        b->name_var[slot] = -1;
+        b->nnames++;
+    }
+    Var *v = vec_push(&b->vars, sizeof(Var));
+    v->name = &b->t[name];
+    v->id = -1;
+    v->array = array;
+    v->slot = slot;
+    v->shadowed = b->name_var[slot];
+    b->name_var[slot] = (int)b->vars.len - 1;
+    if (!followed) return;
+    v->id = b->nlocals++;
+    body_emit(b, EV_DECL, v->id, name);
+}
+
+static void body_switch_error(Body *b, const BTok *t) {
+    diag_error(b->dc, t->pos, "'%.*s' inside a switch statement: its resume point would "
+               "become a case of that switch (use if/else, or move the suspension out of "
+               "the switch)", (int)t->len, t->s);
+    diag_note(b->dc, b->t[b->sw].pos, "the switch statement starts here");
+}
+
+/* How an occurrence of local v is used: a whole assignment (`v = `), an
+** escape that may write it (`&v`, the fresh mark, an array or a member
+** `v.f` passed as an argument: `fgets(l.s, ...)` fills it) or a read. */
+static EvKind body_use(const Body *b, const Var *v) {
+    const BTok *prev = b->i > 0 ? &b->t[b->i - 1] : &body_end_tok;
+    const BTok *prev2 = b->i > 1 ? &b->t[b->i - 2] : &body_end_tok;
+    const BTok *next = body_tok(b, 1);
+    if (b->t[b->i].fresh) return EV_ASSIGN;
+    if (body_is(prev, "&") && (prev2->kind == BT_END || (prev2->kind == BT_PUNCT
+            && !body_is(prev2, ")") && !body_is(prev2, "]"))))
+        return EV_ASSIGN;
+    if (body_is(next, "=") && !body_is(prev, "*") && !body_is(prev, "++")
+        && !body_is(prev, "--") && !body_is(prev, "&"))
+        return EV_ASSIGN;
+    if (body_is(prev, "(") || body_is(prev, ",")) {   /* an argument: v, v.f.g */
+        uint32_t k = 1;
+        while (body_is(body_tok(b, k), ".") && body_tok(b, k + 1)->kind == BT_IDENT) k += 2;
+        if ((k > 1 || v->array) && (body_is(body_tok(b, k), ",") || body_is(body_tok(b, k), ")")))
+            return EV_ASSIGN;
+    }
+    return EV_READ;
+}
+
+typedef enum ExprMode {
+    EX_STMT,                 /* up to and including ';' */
+    EX_PAREN,                /* after '(': up to and including the matching ')' */
+    EX_INIT,                 /* an initializer: up to ',' or ';' (not consumed) */
+    EX_CASE,                 /* a case label: up to and including ':' */
+    EX_RANGE,                /* up to b->end */
+} ExprMode;
+
+static void body_block(Body *b);
+
+/* sizeof/_Alignof do not evaluate their operand: skip it. */
+static void body_skip_sizeof(Body *b) {
+    b->i++;
+    if (body_is(body_tok(b, 0), "(")) { body_skip_group(b); return; }
+    while (body_tok(b, 0)->kind == BT_PUNCT && !body_is(body_tok(b, 0), ";")
+           && strchr("*&-+!~", body_tok(b, 0)->s[0]))
+        b->i++;
+    if (body_tok(b, 0)->kind == BT_IDENT || body_tok(b, 0)->kind == BT_LIT) b->i++;
+}
+
+typedef struct Pend {
+    int depth;               /* paren depth its argument list closes at */
+    uint32_t tok;            /* the macro's name */
+    int head;                /* AGDF_AWAIT: the event its condition starts at */
+} Pend;
+
+/* A suspending macro or AGDF_RAISE whose argument list has closed. */
+static void body_close_macro(Body *b, const Pend *p) {
+    const BTok *t = &b->t[p->tok];
+    if (body_is(t, "AGDF_RAISE")) { b->cur = -1; return; }
+    int br = b->cur;
+    body_emit(b, EV_SUSP, -1, p->tok);
+    if (p->head >= 0) {                        /* AGDF_AWAIT: evaluates again */
+        body_edge(b, b->cur, p->head);
+        b->cur = br;
+    }
+}
+
+/* Scans an expression: reads, assignments and escapes of locals, and the
+** suspending macros (their arguments are evaluated before they suspend). */
+static void body_expr(Body *b, ExprMode mode) {
+    int depth = 0, ternary = 0, npend = 0;
+    Pend pend[BODY_MAX_PEND];
+    while (b->i < b->end && !b->refused) {
+        const BTok *t = &b->t[b->i];
+        if (t->kind == BT_PUNCT) {
+            char c = t->len == 1 ? t->s[0] : 0;
+            if (c == '{' && b->i > 0 && body_is(&b->t[b->i - 1], "(")) {
+                b->i++;                        /* ({ ... }): statements */
+                body_block(b);
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') depth++;
+            else if (c == ')' || c == ']' || c == '}') {
+                if (depth == 0) {
+                    if (c == ')' && mode == EX_PAREN) { b->i++; break; }
+                    if (c == '}') break;
+                    b->i++;                     /* stray: ignore */
+                    continue;
+                }
+                depth--;
+                b->i++;
+                while (npend > 0 && pend[npend - 1].depth == depth)
+                    body_close_macro(b, &pend[--npend]);
+                continue;
+            } else if (c == ';' && depth == 0) {
+                if (mode == EX_STMT) b->i++;
+                if (mode != EX_RANGE) break;
+            } else if (c == ',' && depth == 0 && mode == EX_INIT) break;
+            else if (c == '?') ternary++;
+            else if (c == ':' && depth == 0 && mode == EX_CASE) {
+                if (ternary == 0) { b->i++; break; }
+                ternary--;
+            }
+            b->i++;
+            continue;
+        }
+        if (t->kind != BT_IDENT) { b->i++; continue; }
+        if (body_is(t, "sizeof") || body_is(t, "_Alignof") || body_is(t, "alignof")) {
+            body_skip_sizeof(b);
+            continue;
+        }
+        bool susp = body_is_suspending(t);
+        if (susp && b->sw >= 0) body_switch_error(b, t);
+        if (susp || body_is(t, "AGDF_RAISE")) {
+            Pend p = { depth, b->i, -1 };
+            if (body_is(t, "AGDF_AWAIT")) p.head = body_emit(b, EV_NOP, -1, b->i);
+            b->i++;
+            if (body_is(body_tok(b, 0), "(") && npend < BODY_MAX_PEND) {
+                pend[npend++] = p;
+                depth++;
+                b->i++;
+            } else body_close_macro(b, &p);
+            continue;
+        }
+        Var *v = b->no_locals ? NULL : body_lookup(b, t);
+        if (v && v->id >= 0 && !(b->i > 0 && (body_is(&b->t[b->i - 1], ".")
+                                            || body_is(&b->t[b->i - 1], "->"))))
+            body_emit(b, body_use(b, v), v->id, b->i);
+        b->i++;
+    }
+    while (npend > 0) body_close_macro(b, &pend[--npend]);
+}
+
+/* `( expression )` after if, while, switch; true when it is the constant
+** 1/true (a loop that only break leaves) or 0/false (never repeated). */
+static int body_cond(Body *b) {
+    int konst = -1;
+    if (!body_is(body_tok(b, 0), "(")) return konst;
+    if (body_is(body_tok(b, 2), ")")) {
+        const BTok *k = body_tok(b, 1);
+        if (body_is(k, "1") || body_is(k, "true")) konst = 1;
+        if (body_is(k, "0") || body_is(k, "false")) konst = 0;
+    }
+    b->i++;
+    body_expr(b, EX_PAREN);
+    return konst;
+}
+
+/* ---------------------------------------------------------------- declarations */
+
+static bool body_is_type_kw(const BTok *t) { return t->cls & BK_TYPE; }
+static bool body_is_qual_kw(const BTok *t) { return t->cls & BK_QUAL; }
+static bool body_is_paren_kw(const BTok *t) { return t->cls & BK_PAREN; }
+static bool body_is_storage_kw(const BTok *t) { return t->cls & BK_DECL; }
+
+static bool body_is_typedef_name(const Body *b, const BTok *t) {
+    char buf[128];
+    if (t->kind != BT_IDENT || t->len >= sizeof buf) return false;
+    memcpy(buf, t->s, t->len);
+    buf[t->len] = '\0';
+    return strmap_get(&b->types->names, buf) >= 0;
+}
+
+/* Whether the statement at the cursor is a declaration, by its shape. */
+static bool body_is_decl(const Body *b) {
+    const BTok *t = body_tok(b, 0), *n = body_tok(b, 1);
+    if (t->kind != BT_IDENT) return false;
+    if (body_is_type_kw(t) || body_is_qual_kw(t) || body_is_storage_kw(t)
+        || body_is_paren_kw(t))
+        return true;
+    if (body_is_keyword(t)) return false;
+    if (body_is_typedef_name(b, t) && (n->kind == BT_IDENT || body_is(n, "*"))) return true;
+    if (n->kind == BT_IDENT) return true;            /* T x: nothing else is C */
+    uint32_t k = 1;
+    while (body_is(body_tok(b, k), "*") || (k > 1 && body_is_qual_kw(body_tok(b, k)))) k++;
+    if (k == 1 || body_tok(b, k)->kind != BT_IDENT) return false;
+    const BTok *after = body_tok(b, k + 1);          /* T *x = ..., T *const x; ... */
+    return body_is(after, "=") || body_is(after, ";") || body_is(after, ",")
+        || body_is(after, "[");
+}
+
+/* One declarator: pointers, a name (maybe in parentheses), suffixes, and
+** an initializer; declares the name (static ones are not followed). */
+static void body_declarator(Body *b, bool persistent, bool is_typedef) {
+    while (body_is(body_tok(b, 0), "*") || body_is_qual_kw(body_tok(b, 0)) || body_is_paren_kw(body_tok(b, 0))) {
+        if (body_is_paren_kw(body_tok(b, 0))) {
+            b->i++;
+            if (body_is(body_tok(b, 0), "(")) body_skip_group(b);
+        } else b->i++;
+    }
+    int64_t name = -1;
+    bool func = false, array = false;
+    if (body_is(body_tok(b, 0), "(")) {             /* (*name)(...), (*name)[N] */
+        uint32_t open = b->i;
+        b->i++;
+        while (body_is(body_tok(b, 0), "*") || body_is_qual_kw(body_tok(b, 0))) b->i++;
+        if (body_tok(b, 0)->kind == BT_IDENT) name = b->i;
+        b->i = open;
+        body_skip_group(b);
+    } else if (body_tok(b, 0)->kind == BT_IDENT && !body_is_keyword(body_tok(b, 0))) {
+        name = b->i++;
+        func = body_is(body_tok(b, 0), "(");
+    }
+    for (;;) {
+        if (body_is(body_tok(b, 0), "[")) { array = true; body_skip_group(b); }
+        else if (body_is(body_tok(b, 0), "(")) body_skip_group(b);
+        else if (body_is_paren_kw(body_tok(b, 0))) { b->i++; if (body_is(body_tok(b, 0), "(")) body_skip_group(b); }
+        else break;
+    }
+    if (body_is(body_tok(b, 0), "=")) {
+        b->i++;
+        body_expr(b, EX_INIT);
+    }
+    if (name >= 0 && !func && !is_typedef) body_declare(b, (uint32_t)name, !persistent, array);
+}
+
+/* A declaration statement (or the first clause of a for). */
+static void body_decl(Body *b) {
+    bool persistent = false, is_typedef = false, base = false;
+    for (;;) {
+        const BTok *t = body_tok(b, 0);
+        if (t->kind != BT_IDENT) break;
+        if (body_is(t, "struct") || body_is(t, "union") || body_is(t, "enum")) {
+            b->i++;
+            while (body_is_paren_kw(body_tok(b, 0))) { b->i++; if (body_is(body_tok(b, 0), "(")) body_skip_group(b); }
+            if (body_tok(b, 0)->kind == BT_IDENT) b->i++;
+            if (body_is(body_tok(b, 0), "{")) body_skip_group(b);
+            base = true;
+        } else if (body_is(t, "static") || body_is(t, "extern")) {
+            persistent = true;
+            b->i++;
+        } else if (body_is(t, "typedef")) {
+            is_typedef = true;
+            b->i++;
+        } else if (body_is(t, "_Static_assert") || body_is(t, "static_assert")) {
+            b->i++;
+            body_expr(b, EX_STMT);
+            return;
+        } else if (body_is_paren_kw(t)) {
+            b->i++;
+            if (body_is(body_tok(b, 0), "(")) body_skip_group(b);
+            base = base || !body_is(t, "__attribute__");
+        } else if (body_is_type_kw(t)) {
+            base = true;
+            b->i++;
+        } else if (body_is_qual_kw(t)) {
+            b->i++;
+        } else if (body_is_keyword(t) || base) {
+            break;
+        } else {
+            base = true;                       /* a typedef name */
+            b->i++;
+        }
+    }
+    for (;;) {
+        uint32_t before = b->i;
+        body_declarator(b, persistent, is_typedef);
+        if (body_is(body_tok(b, 0), ",")) { b->i++; continue; }
+        if (body_is(body_tok(b, 0), ";")) { b->i++; return; }
+        if (b->i == before) b->i++;            /* not a declarator after all: resync */
+        body_expr(b, EX_STMT);
+        return;
+    }
+}
+
+/* ---------------------------------------------------------------- statements */
+
+static void body_stmt(Body *b);
+
+/* Statements up to the closing '}' (consumed), in a scope of their own. */
+static void body_block(Body *b) {
+    size_t nvars = b->vars.len;
+    while (!b->refused && body_tok(b, 0)->kind != BT_END && !body_is(body_tok(b, 0), "}")) {
+        uint32_t before = b->i;
+        body_stmt(b);
+        if (b->i == before) b->i++;            /* never stuck */
+    }
+    if (body_is(body_tok(b, 0), "}")) b->i++;
+    body_scope_end(b, nvars);
+}
+
+static void body_if(Body *b) {
+    int join = body_ev_new(b, EV_NOP, -1, b->i);
+    for (;;) {
+        b->i++;                                /* if */
+        body_cond(b);
+        int br = b->cur;
+        body_stmt(b);
+        body_edge(b, b->cur, join);
+        b->cur = br;
+        if (!body_is(body_tok(b, 0), "else")) { body_edge(b, br, join); break; }
+        b->i++;
+        if (body_is(body_tok(b, 0), "if")) continue;   /* else if: no nesting */
+        body_stmt(b);
+        body_edge(b, b->cur, join);
+        break;
+    }
+    b->cur = join;
+}
+
+/* The body of a loop: break leaves to exit, continue goes to cont. */
+static void body_loop_body(Body *b, int exit, int cont) {
+    int sbrk = b->brk, scont = b->cont;
+    b->brk = exit;
+    b->cont = cont;
+    body_stmt(b);
+    b->brk = sbrk;
+    b->cont = scont;
+}
+
+static void body_while(Body *b) {
+    b->i++;
+    int head = body_emit(b, EV_NOP, -1, b->i);
+    int konst = body_cond(b);
+    int exit = body_ev_new(b, EV_NOP, -1, b->i), br = b->cur;
+    body_loop_body(b, exit, head);
+    body_edge(b, b->cur, head);
+    if (konst != 1) body_edge(b, br, exit);
+    b->cur = exit;
+}
+
+static void body_do(Body *b) {
+    b->i++;
+    int top = body_emit(b, EV_NOP, -1, b->i);
+    int exit = body_ev_new(b, EV_NOP, -1, b->i), cont = body_ev_new(b, EV_NOP, -1, b->i);
+    body_loop_body(b, exit, cont);
+    body_place(b, cont);
+    int konst = -1;
+    if (body_is(body_tok(b, 0), "while")) { b->i++; konst = body_cond(b); }
+    if (konst != 0) body_edge(b, b->cur, top);
+    if (konst != 1) body_place(b, exit);
+    else b->cur = exit;
+    if (body_is(body_tok(b, 0), ";")) b->i++;
+}
+
+static void body_for(Body *b) {
+    size_t nvars = b->vars.len;
+    b->i++;
+    if (!body_is(body_tok(b, 0), "(")) return;
+    b->i++;
+    if (body_is(body_tok(b, 0), ";")) b->i++;
+    else if (body_is_decl(b)) body_decl(b);
+    else body_expr(b, EX_STMT);
+    int head = body_emit(b, EV_NOP, -1, b->i);
+    bool forever = body_is(body_tok(b, 0), ";");
+    body_expr(b, EX_STMT);
+    uint32_t step = b->i, send = b->i;         /* the step runs after the body */
+    int depth = 0;
+    for (; send < b->end; send++) {
+        const BTok *t = &b->t[send];
+        if (body_is(t, "(")) depth++;
+        else if (body_is(t, ")") && depth-- == 0) break;
+        else if (body_is(t, "}") && depth == 0) break;
+    }
+    b->i = send < b->end && body_is(&b->t[send], ")") ? send + 1 : send;
+    int exit = body_ev_new(b, EV_NOP, -1, b->i), cont = body_ev_new(b, EV_NOP, -1, b->i);
+    int br = b->cur;
+    body_loop_body(b, exit, cont);
+    body_place(b, cont);
+    uint32_t resume = b->i, end = b->end;
+    b->i = step;
+    b->end = send;
+    body_expr(b, EX_RANGE);
+    b->i = resume;
+    b->end = end;
+    body_edge(b, b->cur, head);
+    if (!forever) body_edge(b, br, exit);
+    b->cur = exit;
+    body_scope_end(b, nvars);
+}
+
+static void body_switch(Body *b) {
+    int32_t ssw = b->sw;
+    int sbrk = b->brk;
+    bool sdef = b->had_default;
+    size_t ncases = b->cases.len;
+    uint32_t sw = b->i++;
+    body_cond(b);
+    int dispatch = b->cur, exit = body_ev_new(b, EV_NOP, -1, b->i);
+    b->sw = (int32_t)sw;
+    b->brk = exit;
+    b->had_default = false;
+    b->cur = -1;                               /* only case labels enter */
+    body_stmt(b);
+    body_place(b, exit);
+    for (size_t k = ncases; k < b->cases.len; k++)
+        body_edge(b, dispatch, VEC_AT(b->cases, int, k));
+    if (!b->had_default) body_edge(b, dispatch, exit);
+    b->cases.len = ncases;
+    b->sw = ssw;
+    b->brk = sbrk;
+    b->had_default = sdef;
+}
+
+/* Labels in front of a statement (`case X:`, `default:`, `name:`), read
+** in a loop so that a long run of them does not nest. */
+static void body_labels(Body *b) {
+    for (;;) {
+        const BTok *t = body_tok(b, 0);
+        uint32_t at = b->i;
+        if (body_is(t, "case")) {
+            b->i++;
+            body_expr(b, EX_CASE);
+        } else if ((body_is(t, "default") || (t->kind == BT_IDENT && !body_is_keyword(t)))
+                   && body_is(body_tok(b, 1), ":")) {
+            b->i += 2;
+        } else return;
+        int e = body_emit(b, EV_NOP, -1, at);
+        if (t->kind == BT_IDENT && !body_is_keyword(t)) {
+            int *l = vec_push(&b->labels, sizeof(int[2]));
+            l[0] = e;
+            l[1] = (int)at;
+        } else {
+            *(int *)vec_push(&b->cases, sizeof(int)) = e;
+            b->had_default |= body_is(t, "default");
+        }
+    }
+}
+
+/* break, continue, goto NAME: a jump; return: the end. */
+static void body_jump(Body *b) {
+    const BTok *t = body_tok(b, 0);
+    b->i++;
+    if (body_is(t, "return")) {
+        body_expr(b, EX_STMT);
+    } else {
+        if (body_is(t, "break")) body_edge(b, b->cur, b->brk);
+        else if (body_is(t, "continue")) body_edge(b, b->cur, b->cont);
+        else if (body_tok(b, 0)->kind == BT_IDENT) {
+            int *g = vec_push(&b->gotos, sizeof(int[2]));
+            g[0] = b->cur;
+            g[1] = (int)b->i++;
+        }
+        body_expr(b, EX_STMT);
+    }
+    b->cur = -1;
+}
+
+static void body_stmt(Body *b) {
+    body_labels(b);
+    const BTok *t = body_tok(b, 0);
+    if (++b->nest > BODY_MAX_NEST) {
+        if (!b->refused)
+            diag_error(b->dc, t->pos, "statements nested more than %d deep in a node body "
+                       "(agdfc's limit)", BODY_MAX_NEST);
+        b->refused = true;
+    } else if (body_is(t, "{")) {
+        b->i++;
+        body_block(b);
+    } else if (body_is(t, ";")) {
+        b->i++;
+    } else if (body_is(t, "if")) body_if(b);
+    else if (body_is(t, "while")) body_while(b);
+    else if (body_is(t, "do")) body_do(b);
+    else if (body_is(t, "for")) body_for(b);
+    else if (body_is(t, "switch")) body_switch(b);
+    else if (body_is(t, "break") || body_is(t, "continue") || body_is(t, "return")
+             || body_is(t, "goto")) body_jump(b);
+    else if (body_is(t, "else")) b->i++;       /* stray */
+    else if (body_is_decl(b)) body_decl(b);
+    else body_expr(b, EX_STMT);
+    b->nest--;
+}
+
+/* ---------------------------------------------------------------- the checks */
+
+/* Analysis 2: a body returns AGDF_DONE and nothing else; another value
+** would end the task silently (the drain loop takes it for a suspension). */
+static void body_check_returns(DiagCtx *dc, const BTok *t, size_t nt) {
+    for (size_t i = 0; i < nt; i++) {
+        if (!body_is(&t[i], "return")) continue;
+        size_t k = i + 1;
+        bool paren = k < nt && body_is(&t[k], "(");
+        if (paren) k++;
+        bool ok = k < nt && body_is(&t[k], "AGDF_DONE");
+        if (ok && paren) ok = ++k < nt && body_is(&t[k], ")");
+        if (ok) ok = ++k < nt && body_is(&t[k], ";");
+        if (ok) continue;
+        if (i + 1 < nt && body_is(&t[i + 1], ";"))
+            diag_error(dc, t[i].pos, "'return;' in a node body: a body must return "
+                       "AGDF_DONE (write 'return AGDF_DONE;' to end the invocation early)");
+        else
+            diag_error(dc, t[i].pos, "a node body may only return AGDF_DONE: any other "
+                       "value ends its task silently (use AGDF_RAISE(...) to report an "
+                       "error, 'return AGDF_DONE;' to end the invocation early)");
+    }
+}
+
+/* The suspension a stale read of local v comes from: backwards from event
+** e along events where v is stale, to the nearest EV_SUSP. */
+static int body_find_susp(const Body *b, int e, int v, const int *pbase, const int *preds,
+                          const uint64_t *in, size_t words, int *queue, int *seen, int stamp) {
+    const Ev *ev = b->ev.data;
+    int head = 0, tail = 0;
+    queue[tail++] = e;
+    seen[e] = stamp;
+    while (head < tail) {
+        int x = queue[head++];
+        for (int k = pbase[x]; k < pbase[x + 1]; k++) {
+            int p = preds[k];
+            if (seen[p] == stamp) continue;
+            seen[p] = stamp;
+            if (ev[p].kind == EV_SUSP) return p;
+            if ((ev[p].kind == EV_DECL || ev[p].kind == EV_ASSIGN) && ev[p].var == v) continue;
+            if (in[(size_t)p * words + (size_t)v / 64] >> (v % 64) & 1) queue[tail++] = p;
+        }
+    }
+    return -1;
+}
+
+/* Analysis 3: which locals may be stale (a suspension since their last
+** declaration or assignment) where they are read; a worklist fixpoint of
+** bit sets, then one warning per local, at its first stale read. */
+static void body_check_locals(Body *b) {
+    size_t nev = b->ev.len, words = ((size_t)b->nlocals + 63) / 64, nedges = b->edges.len;
+    if (b->nlocals == 0 || b->no_locals || b->refused || nev * words > BODY_MAX_WORDS) return;
+    const Ev *ev = b->ev.data;
+    const int (*edge)[2] = b->edges.data;
+    int *sbase = calloc(nev + 1, sizeof(int)), *pbase = calloc(nev + 1, sizeof(int));
+    int *succs = malloc((nedges + 1) * sizeof(int)), *preds = malloc((nedges + 1) * sizeof(int));
+    int *queue = malloc((nev + 1) * sizeof(int)), *seen = calloc(nev + 1, sizeof(int));
+    uint64_t *in = calloc(nev * words, sizeof(uint64_t)), *out = malloc(words * sizeof(uint64_t));
+    bool *queued = malloc(nev + 1), *warned = calloc((size_t)b->nlocals, 1);
+    if (!sbase || !pbase || !succs || !preds || !queue || !seen || !in || !out || !queued || !warned)
+        util_oom();
+    for (size_t k = 0; k < nedges; k++) { sbase[edge[k][0] + 1]++; pbase[edge[k][1] + 1]++; }
+    for (size_t x = 0; x < nev; x++) { sbase[x + 1] += sbase[x]; pbase[x + 1] += pbase[x]; }
+    int *sfill = calloc(nev + 1, sizeof(int)), *pfill = calloc(nev + 1, sizeof(int));
+    if (!sfill || !pfill) util_oom();
+    for (size_t k = 0; k < nedges; k++) {
+        succs[sbase[edge[k][0]] + sfill[edge[k][0]]++] = edge[k][1];
+        preds[pbase[edge[k][1]] + pfill[edge[k][1]]++] = edge[k][0];
+    }
+    size_t head = 0, count = nev;                /* a ring of nev slots */
+    for (size_t x = 0; x < nev; x++) { queue[x] = (int)x; queued[x] = true; }
+    while (count > 0) {
+        int x = queue[head];
+        head = (head + 1) % nev;
+        count--;
+        queued[x] = false;
+        if (ev[x].kind == EV_SUSP) memset(out, 0xff, words * sizeof(uint64_t));
+        else memcpy(out, in + (size_t)x * words, words * sizeof(uint64_t));
+        if (ev[x].kind == EV_DECL || ev[x].kind == EV_ASSIGN)
+            out[ev[x].var / 64] &= ~(1ull << (ev[x].var % 64));
+        for (int k = sbase[x]; k < sbase[x + 1]; k++) {
+            uint64_t *s = in + (size_t)succs[k] * words;
+            bool changed = false;
+            for (size_t w = 0; w < words; w++)
+                if (out[w] & ~s[w]) { s[w] |= out[w]; changed = true; }
+            if (changed && !queued[succs[k]]) {
+                queue[(head + count) % nev] = succs[k];
+                queued[succs[k]] = true;
+                count++;
+            }
+        }
+    }
+    int stamp = 0;
+    for (size_t x = 0; x < nev; x++) {
+        int v = ev[x].var;
+        if (ev[x].kind != EV_READ || warned[v] || !(in[x * words + (size_t)v / 64] >> (v % 64) & 1))
+            continue;
+        int s = body_find_susp(b, (int)x, v, pbase, preds, in, words, queue, seen, ++stamp);
+        if (s < 0) continue;
+        warned[v] = true;
+        const BTok *r = &b->t[ev[x].tok], *m = &b->t[ev[s].tok];
+        diag_warning(b->dc, r->pos, "local '%.*s' is read after %.*s (line %u), which it does "
+                     "not survive: keep it in a state field, or assign it again after the "
+                     "suspension", (int)r->len, r->s, (int)m->len, m->s, (unsigned)m->pos.line);
+        diag_note(b->dc, m->pos, "'%.*s' loses its value at this suspension", (int)r->len, r->s);
+    }
+    free(sbase); free(pbase); free(succs); free(preds); free(queue); free(seen);
+    free(in); free(out); free(queued); free(warned); free(sfill); free(pfill);
+}
+
+void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
+    if (!n->body) return;
+    Vec toks = { 0 };
+    body_tokenize(n->body, n->body_pos, &toks);
+    body_check_returns(dc, toks.data, toks.len);
+    Body b;
+    memset(&b, 0, sizeof b);
+    b.dc = dc;
+    b.types = types;
+    b.t = toks.data;
+    b.nt = b.end = (uint32_t)toks.len;
+    b.sw = -1;
+    b.brk = b.cont = -1;
+    b.cur = body_ev_new(&b, EV_NOP, -1, 0);    /* the entry */
+    while (!b.refused && b.i < b.end) {
+        uint32_t before = b.i;
+        body_stmt(&b);
+        if (b.i == before) b.i++;              /* a stray '}' */
+    }
+    const int (*g)[2] = b.gotos.data, (*l)[2] = b.labels.data;
+    if (b.gotos.len * b.labels.len > BODY_MAX_WORDS) b.no_locals = true;  /* quadratic below */
+    for (size_t k = 0; !b.no_locals && k < b.gotos.len; k++)
+        for (size_t j = 0; j < b.labels.len; j++)
+            if (b.t[g[k][1]].len == b.t[l[j][1]].len
+                && memcmp(b.t[g[k][1]].s, b.t[l[j][1]].s, b.t[l[j][1]].len) == 0)
+                body_edge(&b, g[k][0], l[j][0]);
+    body_check_locals(&b);
+    vec_free(&b.ev);
+    vec_free(&b.edges);
+    vec_free(&b.vars);
+    vec_free(&b.cases);
+    vec_free(&b.gotos);
+    vec_free(&b.labels);
+    free(b.name_key);
+    free(b.name_var);
+    vec_free(&toks);
+}
