@@ -274,6 +274,7 @@ typedef struct Graph {
     int nattrs;
     bool halt_on_exception;  /* filled by check.c; default false */
     int64_t max_exceptions;  /* filled by check.c; default 1000 */
+    int64_t offload_threads; /* filled by check.c; default: tasks that may offload */
     Vec verbatims;           /* of Verbatim, in source order */
     const char *usage;       /* text of the %usage{ %} block, or NULL */
     SrcPos usage_pos;        /* of its first byte */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agdf.h"
 #include "agdfc.h"
 #include "parse.h"
 
@@ -24,6 +25,7 @@
 ** 32-bit words and a 44-byte message. */
 #define CHECK_TASK_MIN_BYTES  40LL
 #define CHECK_ERROR_MIN_BYTES 60LL
+#define CHECK_OFFLOAD_THREADS_MAX AGDF_OFFLOAD_THREADS_MAX   /* the runtime's bound */
 #define QUEUE_WARN_BYTES (64LL * 1024 * 1024)
 #define QUEUE_WARN_ITEMS 10000000LL
 #define TASKS_WARN       1000000LL
@@ -234,17 +236,20 @@ typedef struct AttrSpec {
     const char *name;
     AttrKind kind;           /* ATTR_INT or ATTR_BOOL */
     int64_t min, max;        /* for ATTR_INT */
+    const char *why_max;     /* what a value above max is told; NULL: the storage */
 } AttrSpec;
 
 static const AttrSpec node_attrs[] = {
-    { "max_tasks", ATTR_INT, 1, AGDFC_TASKS_MAX },
-    { "queue_size", ATTR_INT, 1, AGDFC_QUEUE_MAX },
-    { "halt_on_exception", ATTR_BOOL, 0, 1 },
-    { "input", ATTR_BOOL, 0, 1 },
+    { "max_tasks", ATTR_INT, 1, AGDFC_TASKS_MAX, NULL },
+    { "queue_size", ATTR_INT, 1, AGDFC_QUEUE_MAX, NULL },
+    { "halt_on_exception", ATTR_BOOL, 0, 1, NULL },
+    { "input", ATTR_BOOL, 0, 1, NULL },
 };
 static const AttrSpec graph_attrs[] = {
-    { "halt_on_exception", ATTR_BOOL, 0, 1 },
-    { "max_exceptions", ATTR_INT, 1, AGDFC_EXCEPTIONS_MAX },
+    { "halt_on_exception", ATTR_BOOL, 0, 1, NULL },
+    { "max_exceptions", ATTR_INT, 1, AGDFC_EXCEPTIONS_MAX, NULL },
+    { "offload_threads", ATTR_INT, 0, CHECK_OFFLOAD_THREADS_MAX,
+      " (the most threads an offload pool may have; see docs/language.md, \"Limits\")" },
 };
 
 static const char *check_attr_value_text(const Attr *a) {
@@ -287,9 +292,9 @@ static void check_attrs(Checker *c, const Attr *attrs, int nattrs, const AttrSpe
         } else if (sp->kind == ATTR_INT && (a->ival < sp->min || a->ival > sp->max)) {
             diag_error(c->dc, a->vpos, "%s must be between %lld and %lld, not %s%s",
                        a->name, (long long)sp->min, (long long)sp->max,
-                       check_attr_value_text(a), a->ival > sp->max
-                       ? " (the limit keeps the graph's static storage linkable; "
-                         "see docs/language.md, \"Limits\")" : "");
+                       check_attr_value_text(a), a->ival <= sp->max ? "" : sp->why_max
+                       ? sp->why_max : " (the limit keeps the graph's static storage linkable; "
+                         "see docs/language.md, \"Limits\")");
         } else {
             vals[s] = a->ival;
         }
@@ -298,11 +303,44 @@ static void check_attrs(Checker *c, const Attr *attrs, int nattrs, const AttrSpe
 
 static void check_graph_attrs(Checker *c) {
     Graph *g = c->g;
-    int64_t vals[2] = { 0, 1000 };
-    const Attr *given[2] = { NULL, NULL };
-    check_attrs(c, g->attrs, g->nattrs, graph_attrs, 2, "graph", vals, given);
+    int64_t vals[3] = { 0, 1000, -1 };
+    const Attr *given[3] = { NULL, NULL, NULL };
+    check_attrs(c, g->attrs, g->nattrs, graph_attrs, 3, "graph", vals, given);
     g->halt_on_exception = vals[0] != 0;
     g->max_exceptions = vals[1];
+    g->offload_threads = given[2] ? vals[2] : -1;
+}
+
+/* A node may offload when its body names AGDF_OFFLOAD, when a %{ %} block
+** does (a macro of it may), or when it has no body (a C file implements it). */
+static bool check_may_offload(const Graph *g, const Node *n) {
+    if (!n->body) return true;
+    if (strstr(n->body, "AGDF_OFFLOAD")) return true;
+    for (size_t i = 0; i < g->verbatims.len; i++) {
+        if (strstr(VEC_AT(g->verbatims, Verbatim, i).text, "AGDF_OFFLOAD")) return true;
+    }
+    return false;
+}
+
+/* The offload pool's size unless the graph sets offload_threads: one thread
+** per task that may offload, so they all block at once, up to the most the
+** runtime allows (said in a warning: the pool is never cut down silently). */
+static void check_offload_threads(Checker *c) {
+    Graph *g = c->g;
+    int64_t total = 0;
+    if (g->offload_threads >= 0) return;
+    for (int i = 0; i < GRAPH_NNODES(g); i++) {
+        const Node *n = GRAPH_NODE(g, i);
+        if (check_may_offload(g, n)) total += n->max_tasks;
+    }
+    if (total > CHECK_OFFLOAD_THREADS_MAX) {
+        diag_warning(c->dc, g->declared ? g->pos : GRAPH_NODE(g, 0)->pos, "%lld tasks may use AGDF_OFFLOAD (nodes without a body "
+                     "count too): the offload pool gets the most threads it may have, %d; set "
+                     "the graph attribute offload_threads to choose", (long long)total,
+                     CHECK_OFFLOAD_THREADS_MAX);
+        total = CHECK_OFFLOAD_THREADS_MAX;
+    }
+    g->offload_threads = total;
 }
 
 /* A rough size of one queued item, for the storage warning only: the
@@ -761,6 +799,7 @@ bool check_graph(Graph *g, DiagCtx *dc, Arena *a) {
     c.min_bytes = g->max_exceptions * CHECK_ERROR_MIN_BYTES;   /* the error pool */
     check_graph_name(&c);
     check_nodes(&c);
+    if (parsed_ok && dc->nerrors == 0) check_offload_threads(&c);   /* noise next to errors */
     if (parsed_ok) {
         check_not_empty(&c);
         check_edges(&c);

@@ -336,6 +336,8 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
     if (g->max_exceptions > 0)
         cw_printf(w, "    agdf_error agdf_errors[%lld];              /* max_exceptions, shared */\n",
                   (long long)g->max_exceptions);
+    if (g->offload_threads > 0)
+        cw_printf(w, "    agdf_offload_slot agdf_workers[%s_OFFLOAD_THREADS]; /* offload pool */\n", G);
     cw_puts(w, "    struct {\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
@@ -451,8 +453,9 @@ static void emit_h_api(CWriter *w, const Graph *g, const ItemTable *it)
                  "** to the next deadline, -1 when only fds or offloads are pending),\n"
                  "** AGDF_STEP_IDLE (inputs open, nothing ready) or AGDF_STEP_DONE. */\n"
                  "int %s_step(%s *g, unsigned budget, long long *wait_ms);\n", G, G);
-    cw_printf(w, "/* The runtime object, for agdf_node_stats, agdf_error_at and options. */\n"
-                 "agdf_graph *%s_graph(%s *g);\n\n", G, G);
+    cw_printf(w, "/* The runtime object, for agdf_node_stats, agdf_error_at and options\n"
+                 "** (agdf_set_offload_threads: 0 to %s_OFFLOAD_THREADS, before the run). */\n"
+                 "agdf_graph *%s_graph(%s *g);\n\n", G, G, G);
     emit_h_starts(w, g, it);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
@@ -538,7 +541,9 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
     for (int i = 0; i < GRAPH_NNODES(g); i++)
         cw_printf(&w, "    %s_NODE_%s = %d,\n", G, GRAPH_NODE(g, i)->name, i);
     cw_printf(&w, "    %s_NNODES = %d,\n", G, GRAPH_NNODES(g));
-    cw_printf(&w, "    %s_NTASKS = %lld\n};\n\n", G, (long long)graph_total_tasks(g));
+    cw_printf(&w, "    %s_NTASKS = %lld,\n", G, (long long)graph_total_tasks(g));
+    cw_printf(&w, "    %s_OFFLOAD_THREADS = %lld /* most offloaded calls running at once */\n};\n\n",
+              G, (long long)g->offload_threads);
     emit_h_items(&w, g, &it);
     cw_puts(&w, "/* Task structs: agdf (the runtime part, first), agdf_in (the input item of\n"
                 "** the invocation), agdf_out (the item being yielded), then the node's state. */\n");
@@ -702,8 +707,10 @@ static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
     cw_puts(w, "};\n\n");
     cw_printf(w, "void %s_init(%s *g)\n{\n", G, G);
     cw_printf(w, "    agdf_graph_mem gm = { .nodes = g->agdf_nodes, .node_off = %s__mem, .base = g,\n", G);
-    cw_printf(w, "        .timers = g->agdf_timers, .fds = g->agdf_fds, .errors = %s };\n",
-              g->max_exceptions > 0 ? "g->agdf_errors" : "NULL");
+    cw_printf(w, "        .timers = g->agdf_timers, .fds = g->agdf_fds, .errors = %s,\n"
+        "        .workers = %s, .nworkers = %s_OFFLOAD_THREADS };\n",
+              g->max_exceptions > 0 ? "g->agdf_errors" : "NULL",
+              g->offload_threads > 0 ? "g->agdf_workers" : "NULL", G);
     cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n", G);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
@@ -833,7 +840,11 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "        \"  --log-nodes=A,B       only log these nodes\\n\"\n"
         "        \"  --virtual-time        sleeps complete at once, in deadline order\\n\"\n"
         "        \"  --trace=FILE          write a Chrome/Perfetto trace of the run to FILE\\n\"\n"
-        "        \"  --memory              print the graph's static memory and exit\\n\"\n"
+        "        \"  --memory              print the graph's static memory and exit\\n\"\n");
+    cw_printf(w,
+        "        \"  --offload-threads=N   at most N offloaded calls at once (0 to %lld, the\\n\"\n"
+        "        \"                        default)\\n\"\n", (long long)g->offload_threads);
+    cw_puts(w,
         "        \"  --help                this text\\n\\n\"\n"
         "        \"Other arguments, and all after --, go to the graph (agdf_argv).\\n\"\n"
         "        \"SIGINT/SIGTERM: the first drains the run, a second aborts it.\\n\\n\"\n"
@@ -841,19 +852,23 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "        \"3 halted by halt_on_exception, 4 stopped by SIGINT/SIGTERM\\n\", argv0);\n}\n\n");
     emit_c_main_signal(w);
     cw_puts(w,
-        "/* Splits a comma-separated node list in place; 0, or -1 on an unknown node. */\n"
+        "/* Splits a comma-separated node list in place (a repeated name counts\n"
+        "** once); 0, or -1 on an unknown node. */\n"
         "static int agdf_main_nodes(char *list, const char **names, int max)\n{\n"
-        "    int n = 0;\n"
+        "    int n = 0, k;\n"
         "    char *p = list;\n"
         "    while (p && *p) {\n"
         "        char *comma = strchr(p, ',');\n"
         "        if (comma)\n            *comma = '\\0';\n"
         "        if (*p) {\n"
-        "            if (n == max || agdf_node_index(&agdf_main_graph.agdf, p) < 0) {\n"
+        "            if (agdf_node_index(&agdf_main_graph.agdf, p) < 0) {\n"
         "                fprintf(stderr, \"unknown node in --log-nodes: %s\\n\", p);\n"
         "                return -1;\n"
         "            }\n"
-        "            names[n++] = p;\n"
+        "            for (k = 0; k < n && strcmp(names[k], p) != 0; k++)\n"
+        "                ;\n"
+        "            if (k == n && n < max)\n"
+        "                names[n++] = p;\n"
         "        }\n"
         "        p = comma ? comma + 1 : NULL;\n"
         "    }\n"
@@ -861,11 +876,14 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "    return 0;\n}\n\n");
     emit_c_main_memory(w, g);
     cw_printf(w, "int main(int argc, char **argv)\n{\n    %s *g = &agdf_main_graph;\n", G);
+    cw_printf(w, "    const unsigned long threads_max = %s_OFFLOAD_THREADS;\n", G);
     cw_printf(w, "    static const char *nodes[%s_NNODES + 1];\n", G);
     cw_puts(w,
         "    int stats = 0, virt = 0, filtered = 0, i, nargs = 1, rest = 0;\n"
         "    double interval = 0;\n"
         "    const char *trace = NULL;\n"
+        "    unsigned long threads = 0;\n"
+        "    int set_threads = 0;\n"
         "    agdf_status st;\n");
     cw_printf(w, "    %s_init(g);\n", G);
     cw_puts(w,
@@ -878,9 +896,11 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "        } else if (strcmp(a, \"--stats\") == 0) {\n            stats = 1;\n"
         "        } else if (strcmp(a, \"--virtual-time\") == 0) {\n            virt = 1;\n"
         "        } else if (strncmp(a, \"--log-interval=\", 15) == 0) {\n"
-        "            interval = strtod(a + 15, &end);\n"
-        "            if (end == a + 15 || *end || !(interval > 0) || interval > 1e9) {\n"
-        "                fprintf(stderr, \"%s: bad --log-interval: %s\\n\", argv[0], a + 15);\n"
+        "            /* whole milliseconds, as agdf_set_data_flow_logging takes them */\n"
+        "            interval = strtod(a + 15, &end) * 1000;\n"
+        "            if (end == a + 15 || *end || !(interval >= 1 && interval <= 4294967295.0)) {\n"
+        "                fprintf(stderr, \"%s: bad --log-interval: %s (expected seconds from 0.001 \"\n"
+        "                        \"to 4294967.295)\\n\", argv[0], a + 15);\n"
         "                return 2;\n"
         "            }\n"
         "        } else if (strncmp(a, \"--trace=\", 8) == 0) {\n"
@@ -889,6 +909,14 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "                fprintf(stderr, \"%s: bad --trace: no file name\\n\", argv[0]);\n"
         "                return 2;\n"
         "            }\n"
+        "        } else if (strncmp(a, \"--offload-threads=\", 18) == 0) {\n"
+        "            threads = strtoul(a + 18, &end, 10);\n"
+        "            if (a[18] < '0' || a[18] > '9' || *end || threads > threads_max) {\n"
+        "                fprintf(stderr, \"%s: bad --offload-threads: %s (expected an integer \"\n"
+        "                        \"from 0 to %lu)\\n\", argv[0], a + 18, threads_max);\n"
+        "                return 2;\n"
+        "            }\n"
+        "            set_threads = 1;\n"
         "        } else if (strncmp(a, \"--log-nodes=\", 12) == 0) {\n"
         "            filtered = 1;\n");
     cw_printf(w, "            if (agdf_main_nodes(argv[i] + 12, nodes, %s_NNODES) != 0)\n"
@@ -903,9 +931,11 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "            agdf_main_usage(stderr, argv[0]);\n            return 2;\n"
         "        }\n    }\n"
         "    if (virt)\n        agdf_set_virtual_time(&g->agdf, 1);\n"
+        "    if (set_threads)\n"
+        "        (void)agdf_set_offload_threads(&g->agdf, (uint32_t)threads);  /* in range */\n"
         "    if (interval > 0 || filtered)\n"
-        "        agdf_set_data_flow_logging(&g->agdf, interval > 0 ? (uint32_t)(interval * 1000 + 0.5) : 0,\n"
-        "                                   filtered ? nodes : NULL, NULL);\n"
+        "        (void)agdf_set_data_flow_logging(&g->agdf, (uint32_t)(interval + 0.5),\n"
+        "                                         filtered ? nodes : NULL, NULL);  /* checked */\n"
         "    if (trace && agdf_trace_open(&g->agdf, trace) != 0) {\n"
         "        fprintf(stderr, \"%s: cannot write --trace file %s: %s\\n\", argv[0], trace,\n"
         "                strerror(errno));\n"

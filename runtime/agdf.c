@@ -54,6 +54,12 @@ int64_t agdf__clock(agdf_graph *g)
     return g->now;
 }
 
+/* a + b for b >= 0, saturating at AGDF__NEVER: the clock never wraps. */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    return a > AGDF__NEVER - b ? AGDF__NEVER : a + b;
+}
+
 int64_t agdf_now_ms(const agdf_graph *g)
 {
     int64_t now = g->virtual_time ? g->now : mono_ns() - g->epoch;
@@ -197,10 +203,36 @@ static void unwind_out(agdf_node *n, uint32_t out)
     n->stats.out -= out;
 }
 
-/* The end of a burst other than an empty queue: a suspension, a halting
-** raise, or a body resumed at an unknown point (the drain loop's file and line
-** locate it), which is raised and, unless that halts, leaves the task ready to
-** take its next item. */
+/* A body's return value other than AGDF_DONE and a real suspension: a halting
+** raise (nothing to do), or an error of the node raised at file:line (a body
+** resumed at an unknown point, a value that is no return code, or
+** AGDF_SUSPENDED from a body that did not park), after which, unless that
+** halts, the task is ready to take its next item. */
+static void body_failed(agdf_task *t, int r, const char *file, int line)
+{
+    agdf_graph *g = t->node->graph;
+    int h;
+
+    if (r == AGDF__HALTED && g->halted)
+        return;
+    h = r == AGDF__LOST ? agdf__lost(t, file, line) : agdf__bad_return(t, r, file, line);
+    t->busy = 0;
+    if (h != AGDF__HALTED)
+        agdf__ready_push(g, t);
+}
+
+/* Whether a body that returned AGDF_SUSPENDED really parked.  A task runs
+** only after ready_push (state W_READY, or W_POLL for an await), and every park
+** either changes the state or (a pass) makes the task the ready queue's tail,
+** which a running task is not: so no flag has to be set per resumption. */
+static int parked(const agdf_task *t)
+{
+    return (t->wait != AGDF__W_READY && t->wait != AGDF__W_POLL) ||
+           t->node->graph->ready_tail == t;
+}
+
+/* The end of a burst other than an empty queue: a suspension, or what
+** body_failed handles (the drain loop's file and line locate it). */
 int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *file,
                     int line)
 {
@@ -208,8 +240,8 @@ int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *
         unwind_in(t->node, in);
     if (out)
         unwind_out(t->node, out);
-    if (r == AGDF__LOST && agdf__lost(t, file, line) != AGDF__HALTED)
-        agdf__ready_push(t->node->graph, t);
+    if (r == AGDF_SUSPENDED ? !parked(t) : r != AGDF_DONE)
+        body_failed(t, r, file, line);
     return AGDF_SUSPENDED;
 }
 
@@ -531,61 +563,90 @@ void agdf__await(agdf_task *t, const char *file, int line)
     g->npoll++;
 }
 
-void agdf__sleep(agdf_task *t, int64_t ms)
+/* The graph-clock deadline ms (> 0, any double) from now, saturating at
+** AGDF__NEVER: the conversion never overflows, the clock never wraps. */
+static int64_t deadline_after(agdf_graph *g, double ms)
+{
+    int64_t now = agdf__clock(g);
+    double ns = ms * (double)NS_PER_MS;
+
+    return ns < (double)(AGDF__NEVER - now) ? now + (int64_t)ns : AGDF__NEVER;
+}
+
+/* ms <= 0 (or NaN) is a pass; a deadline past what the clock can hold is
+** AGDF__NEVER: the task sleeps until the run ends by a halt or a stop. */
+void agdf__sleep(agdf_task *t, double ms)
 {
     agdf_graph *g = t->node->graph;
 
-    if (ms <= 0) {
+    if (!(ms > 0)) {
         agdf__ready_push(g, t);
         return;
     }
     t->wait = AGDF__W_TIMER;
-    t->w.timer.deadline = agdf__clock(g) + ms * NS_PER_MS;
+    t->w.timer.deadline = deadline_after(g, ms);
     t->w.timer.seq = g->timer_seq++;
     heap_push(g, t);
 }
 
-void agdf__wait_fd(agdf_task *t, int fd, int events)
+static const char *fd_wait_name(int events)
+{
+    return (events & AGDF__RD) ? "AGDF_WAIT_READABLE" : "AGDF_WAIT_WRITABLE";
+}
+
+/* -1 when t waits; a negative fd fails the invocation at once (the raise's
+** result), a closed one when poll() reports it (poll_dispatch sets
+** AGDF__BADFD, the resumed macro calls agdf__wait_bad). */
+int agdf__wait_fd(agdf_task *t, int fd, int events, const char *file, int line)
 {
     agdf_graph *g = t->node->graph;
 
+    if (fd < 0)
+        return agdf__raise(t, file, line, "%s of an invalid fd (%d)", fd_wait_name(events), fd);
     t->wait = AGDF__W_FD;
     t->w.fd = fd;
     t->events = (uint8_t)events;
     line_push(&g->fdwait, &g->fdwait_tail, t);
     g->nfdwait++;
+    return -1;
 }
 
-/* The timer of a wait with a timeout (ms >= 0); the deadline saturates at
-** the end of the clock (a timeout of some 290 years does not expire). */
-static void timeout_arm(agdf_graph *g, agdf_task *t, int64_t ms)
+int agdf__wait_bad(agdf_task *t, const char *file, int line)
 {
-    int64_t now = agdf__clock(g);
+    return agdf__raise(t, file, line, "%s of an fd that is not open", fd_wait_name(t->events));
+}
 
-    t->w.timer.deadline = ms > (INT64_MAX - now) / NS_PER_MS ? INT64_MAX : now + ms * NS_PER_MS;
+/* The timer of a wait with a timeout (ms >= 0); a deadline past what the
+** clock can hold is AGDF__NEVER (a timeout of some 290 years never expires). */
+static void timeout_arm(agdf_graph *g, agdf_task *t, double ms)
+{
+    t->w.timer.deadline = deadline_after(g, ms);
     t->w.timer.seq = g->timer_seq++;
     heap_push(g, t);
 }
 
 /* The fd wait of AGDF_WAIT_*_FOR: in the fd list and in the timer heap; the
-** first to fire takes it out of the other. */
-void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms)
+** first to fire takes it out of the other.  A negative (or NaN) ms: no
+** timeout. */
+int agdf__wait_fd_for(agdf_task *t, int fd, int events, double ms, const char *file, int line)
 {
-    agdf__wait_fd(t, fd, events);
-    if (ms < 0)
-        return;
+    int r = agdf__wait_fd(t, fd, events, file, line);
+
+    if (r >= 0 || !(ms >= 0))
+        return r;
     t->events |= AGDF__TO;
     t->cursor = (uint32_t)fd;
     timeout_arm(t->node->graph, t, ms);
+    return -1;
 }
 
 /* AGDF_AWAIT_FOR: the task polls like AGDF_AWAIT (in the ready queue, counted
 ** in npoll) and is in the timer heap until its deadline: the heap keeps it
 ** from being declared unsatisfiable and lets virtual time reach the deadline. */
-int agdf__await_for(agdf_task *t, int64_t ms)
+int agdf__await_for(agdf_task *t, double ms)
 {
     t->events = 0;
-    if (ms < 0)
+    if (!(ms >= 0))
         return 0;
     t->events = AGDF__TO;
     timeout_arm(t->node->graph, t, ms);
@@ -609,13 +670,13 @@ void agdf__await_done(agdf_task *t)
 
 /* ---------------------------------------------------------------- fds */
 
-/* Fills the poll scratch: fd waiters in wait order, then the offload pipe. */
+/* Fills the poll scratch: fd waiters in wait order, then the wake pipe (one
+** descriptor for finished offloaded calls, agdf_stop and agdf_post). */
 static nfds_t poll_fill(agdf_graph *g, int *pipe_slot)
 {
     struct pollfd *p = (struct pollfd *)(void *)g->fds;
     nfds_t k = 0;
     agdf_task *t;
-    int pfd = g->noffload ? agdf__offload_fd(g) : -1;
 
     for (t = g->fdwait; t; t = t->next, k++) {
         p[k].fd = (t->events & AGDF__TO) ? (int)t->cursor : t->w.fd;
@@ -624,22 +685,26 @@ static nfds_t poll_fill(agdf_graph *g, int *pipe_slot)
         p[k].revents = 0;
     }
     *pipe_slot = -1;
-    if (pfd >= 0) {
-        p[k].fd = pfd;
+    if (g->wake_rd >= 0) {
+        p[k].fd = g->wake_rd;
         p[k].events = POLLIN;
         p[k].revents = 0;
         *pipe_slot = (int)k++;
     }
-    if (g->wake_rd >= 0) {      /* agdf_stop from a signal or a thread (agdf_wake_fd) */
-        p[k].fd = g->wake_rd;
-        p[k].events = POLLIN;
-        p[k].revents = 0;
-        k++;
-    }
     return k;
 }
 
-/* Wakes, in wait order, every fd waiter whose slot reported an event. */
+/* The wake pipe was readable: empty it, then take the finished calls (in
+** this order, so that no call's wake-up is lost: agdf__offload_collect). */
+static void wake_events(agdf_graph *g)
+{
+    agdf__wake_drain(g);
+    agdf__offload_collect(g);
+}
+
+/* Wakes, in wait order, every fd waiter whose slot reported an event; an fd
+** that is not open (POLLNVAL) is marked, and the resumed wait macro raises at
+** its own line (agdf__wait_bad). */
 static void poll_dispatch(agdf_graph *g)
 {
     struct pollfd *p = (struct pollfd *)(void *)g->fds;
@@ -655,6 +720,8 @@ static void poll_dispatch(agdf_graph *g)
         agdf__fd_unlink(g, t, prev);
         if (t->events & AGDF__TO)
             timer_cancel(g, t);
+        if (p[k].revents & POLLNVAL)
+            t->events |= AGDF__BADFD;
         agdf__ready_push(g, t);
     }
 }
@@ -670,9 +737,7 @@ static void poll_events(agdf_graph *g, int timeout_ms)
         return;
     poll_dispatch(g);
     if (pipe_slot >= 0 && p[pipe_slot].revents)
-        agdf__offload_collect(g);
-    if (g->wake_rd >= 0)
-        agdf__wake_drain(g);
+        wake_events(g);
 }
 
 /* ---------------------------------------------------------------- host event loops
@@ -704,9 +769,7 @@ void agdf_pollfds_ready(agdf_graph *g, const struct pollfd *fds, int n)
         p[i].revents = fds[i].revents;
     poll_dispatch(g);
     if (g->host_pipe_slot >= 0 && p[g->host_pipe_slot].revents)
-        agdf__offload_collect(g);
-    if (g->wake_rd >= 0)
-        agdf__wake_drain(g);
+        wake_events(g);
     g->host_nfds = -1;
 }
 
@@ -771,6 +834,7 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
     g->wake_rd = g->wake_wr = -1;
     g->host_nfds = -1;
     g->epoch = mono_ns();
+    agdf__offload_init(g, mem->workers, mem->nworkers);
     for (i = 0; i < def->nnodes; i++) {
         agdf_node_mem m;
         if (mem->node_mem) {
@@ -825,33 +889,46 @@ void agdf_set_logger(agdf_graph *g, agdf_log_fn fn, void *ud)
     g->log_ud = ud;
 }
 
-void agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
-                                const char *const *nodes, const char *format)
+int agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
+                               const char *const *nodes, const char *format)
 {
+    const char *const *p;
+
+    for (p = nodes; p && *p; p++) {
+        if (agdf_node_index(g, *p) < 0)
+            return -1;
+    }
     g->log_interval = (int64_t)interval_ms * NS_PER_MS;
-    g->log_next = agdf__clock(g) + g->log_interval;
+    g->log_next = sat_add(agdf__clock(g), g->log_interval);
     g->log_nodes = nodes;
     g->log_format = format;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- running */
 
-/* One resumption: resume t, then (rule 2) keep taking items until it must wait. */
+/* One resumption: resume t, then (rule 2) keep taking items until it must
+** wait.  A return value that is no code is the node's error (body_failed). */
 static void drain(agdf_graph *g, agdf_task *t)
 {
     agdf_node *n = t->node;
     agdf_body_fn body = n->def->body;
+    int r;
 
-    if (t->busy && body(t) == AGDF_SUSPENDED)
-        return;
+    if (t->busy && (r = body(t)) != AGDF_DONE)
+        goto stop;
     t->busy = 0;
     while (!g->halted && queue_take(n, t)) {
         t->busy = 1;
         t->lc = 0;
-        if (body(t) == AGDF_SUSPENDED)
-            return;
+        if ((r = body(t)) != AGDF_DONE)
+            goto stop;
         t->busy = 0;
     }
+    return;
+stop:
+    if (r == AGDF_SUSPENDED ? !parked(t) : r != AGDF__HALTED)
+        body_failed(t, r, __FILE__, __LINE__);
 }
 
 /* A task parked in a yield first finishes its put (rule 5: in edge order,
@@ -936,7 +1013,7 @@ static void collect(agdf_graph *g)
         timers_fire(g, now);
         if (g->log_interval && now >= g->log_next) {
             agdf__log_flow(g);
-            g->log_next = now + g->log_interval;
+            g->log_next = sat_add(now, g->log_interval);
         }
     }
 }
@@ -949,25 +1026,26 @@ static void virtual_advance(agdf_graph *g)
     if (g->log_interval && g->log_next < next) {
         g->now = g->log_next;
         agdf__log_flow(g);
-        g->log_next += g->log_interval;
+        g->log_next = sat_add(g->log_next, g->log_interval);
         return;
     }
     g->now = next;
     timers_fire(g, next);
 }
 
-/* Nothing ready and something pending: ns until the next deadline, -1 if none. */
+/* Nothing ready and something pending: ns until the next deadline, -1 if none
+** (a sleep "forever" sets no deadline). */
 static int64_t idle_wait(agdf_graph *g)
 {
     int64_t now = agdf__clock(g), next = -1;
 
     if (g->log_interval && now >= g->log_next) {
         agdf__log_flow(g);
-        g->log_next = (g->virtual_time ? g->log_next : now) + g->log_interval;
+        g->log_next = sat_add(g->virtual_time ? g->log_next : now, g->log_interval);
     }
-    if (g->nheap)
+    if (g->nheap && g->heap[0]->w.timer.deadline != AGDF__NEVER)
         next = g->heap[0]->w.timer.deadline;
-    if (g->log_interval && g->nheap && g->log_next < next)
+    if (g->log_interval && next >= 0 && g->log_next < next)
         next = g->log_next;
     if (g->log_interval && !g->virtual_time && next < 0)
         next = g->log_next;         /* only fds/offloads: still report on time */
@@ -976,7 +1054,7 @@ static int64_t idle_wait(agdf_graph *g)
 
 static int64_t ns_to_ms_up(int64_t ns)
 {
-    return ns < 0 ? -1 : (ns + NS_PER_MS - 1) / NS_PER_MS;
+    return ns < 0 ? -1 : ns / NS_PER_MS + (ns % NS_PER_MS != 0);
 }
 
 /* Between batches (rule 6): events in, then the next batch, or the reason
@@ -1010,7 +1088,7 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
             agdf__finish(g);
             return AGDF_STEP_DONE;
         }
-        if (g->virtual_time && g->nheap) {
+        if (g->virtual_time && g->nheap && g->heap[0]->w.timer.deadline != AGDF__NEVER) {
             idle_wait(g);
             virtual_advance(g);
             return -1;
@@ -1030,7 +1108,7 @@ static int step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
         return AGDF_STEP_DONE;
     if (!g->running) {
         g->running = 1;
-        g->log_next = agdf__clock(g) + g->log_interval;
+        g->log_next = sat_add(agdf__clock(g), g->log_interval);
     }
     while (budget > 0) {
         uint32_t batch = g->batch;
@@ -1081,8 +1159,8 @@ void agdf_wait(agdf_graph *g, int64_t timeout_ms)
         poll_events(g, ms);
         return;
     }
-    if (ms > 0)
-        poll(NULL, 0, ms);
+    if (ms != 0)
+        poll(NULL, 0, ms);          /* -1: only sleeps "forever" are left */
 }
 
 agdf_status agdf_run(agdf_graph *g)

@@ -41,10 +41,14 @@ typedef enum {
     AGDF_OK = 0, AGDF_ERRORS = 1, AGDF_HALTED = 2, AGDF_STOPPED = 3, AGDF_IDLE = 4
 } agdf_status;
 
+/* Body return codes.  Any other value is raised as an error of the node (see
+** agdf__burst_end), and so is AGDF_SUSPENDED from a body that did not park
+** (a bare `return 1;`): never taken for a suspension.  The internal codes are
+** values no body returns by accident. */
 #define AGDF_DONE      0     /* body: the invocation finished (normally or by a raise) */
 #define AGDF_SUSPENDED 1     /* body: the task parked itself and will be resumed */
-#define AGDF__HALTED   2     /* body: finished by a raise that halted the graph */
-#define AGDF__LOST     3     /* body (agdfc's): resumed at an unknown point */
+#define AGDF__HALTED   0x4148 /* body: finished by a raise that halted the graph */
+#define AGDF__LOST     0x414c /* body (agdfc's): resumed at an unknown point */
 
 #define AGDF_STEP_DONE  0    /* agdf_step: finished, see agdf_result() */
 #define AGDF_STEP_READY 1    /* agdf_step: more ready work, call again */
@@ -65,7 +69,7 @@ typedef enum {
                                 the log line carries the full message */
 #endif
 
-#define AGDF_OFFLOAD_THREADS_MAX 8  /* upper bound of the offload pool */
+#define AGDF_OFFLOAD_THREADS_MAX 4096 /* most threads one graph's offload pool may have */
 
 /* Array sizes the generated code declares, from T = total tasks of the graph
 ** (the sum of every node's ntasks): */
@@ -180,6 +184,14 @@ typedef struct agdf_node_off {
     size_t queue;                /* offset of the queue ring, 0: none */
 } agdf_node_off;
 
+/* Storage of one offload worker (its thread handle and bookkeeping; opaque so
+** this header needs no <pthread.h>). */
+typedef union agdf_offload_slot {
+    unsigned char bytes[40];     /* see worker_slot in agdf_offload.c */
+    void *align_p;               /* alignment */
+    int64_t align_i;             /* alignment */
+} agdf_offload_slot;
+
 typedef struct agdf_graph_mem {
     agdf_node *nodes;            /* nnodes entries */
     const agdf_node_mem *node_mem; /* nnodes entries, or NULL: use node_off */
@@ -188,6 +200,8 @@ typedef struct agdf_graph_mem {
     const agdf_node_off *node_off; /* nnodes entries, from base (when node_mem is NULL) */
     void *base;                  /* what node_off is relative to */
     agdf_error *errors;          /* max_exceptions records, shared by the nodes (NULL if 0) */
+    agdf_offload_slot *workers;  /* nworkers entries: the offload pool's threads */
+    uint32_t nworkers;           /* at most AGDF_OFFLOAD_THREADS_MAX; 0: no offloads */
 } agdf_graph_mem;
 
 /* Runtime state of a node (set up by agdf_init; read through the functions). */
@@ -286,7 +300,7 @@ struct agdf_graph {
     volatile sig_atomic_t wake_wr; /* write end of the wake pipe, -1 none */
     int wake_rd;                 /* its read end, polled with the fd waiters */
     int host_nfds;               /* entries of the last agdf_pollfds, -1 none */
-    int host_pipe_slot;          /* ... the offload pipe's, -1 none */
+    int host_pipe_slot;          /* ... the wake pipe's, -1 none */
 };
 
 /* ---------------------------------------------------------------- API */
@@ -303,8 +317,12 @@ int64_t agdf_now_ms(const agdf_graph *g);            /* graph clock since init (
 void agdf_set_virtual_time(agdf_graph *g, int on);
 void agdf_set_logger(agdf_graph *g, agdf_log_fn fn, void *ud);
 void agdf_log_default(void *ud, int level, const char *line);  /* line + '\n' to stderr */
-void agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
-                                const char *const *nodes, const char *format);
+int agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
+                               const char *const *nodes, const char *format);
+                                           /* 0, or -1 (nothing set): a name is not a node */
+int agdf_set_offload_threads(agdf_graph *g, uint32_t n);   /* before the run; 0, or -1:
+                                              n above the storage, or the run began */
+uint32_t agdf_offload_threads(const agdf_graph *g);        /* the pool's thread limit */
 void agdf_log_stats(agdf_graph *g);        /* every node, declaration order */
 void agdf_log_data_flow(agdf_graph *g);    /* one report now: the logging filter's nodes
                                               (every node when there is no filter) */
@@ -341,7 +359,8 @@ const char *agdf_argv(int i);
 /* Inside another event loop: the descriptors the graph waits on, as struct
 ** pollfd entries (at most total tasks + 1; -1 when max is smaller), for the
 ** host's own poll(), then their revents handed back before the next step.
-** agdf_wake_fd makes the pipe agdf_stop writes to (closed when the run ends). */
+** agdf_wake_fd makes the wake pipe agdf_stop, agdf_post and finished offloaded
+** calls write to (closed when the run ends). */
 struct pollfd;
 int agdf_pollfds(agdf_graph *g, struct pollfd *fds, int max);
 void agdf_pollfds_ready(agdf_graph *g, const struct pollfd *fds, int n);
@@ -359,6 +378,7 @@ int agdf_post(agdf_graph *g, uint32_t node, const void *item);
 #define AGDF__WR 2               /* fd wait for writing */
 #define AGDF__TO 4               /* fd wait with a timeout: in the timer heap too, fd in cursor */
 #define AGDF__EXPIRED 8          /* the task's last fd wait ended by its timeout */
+#define AGDF__BADFD 16           /* poll() found the waited fd not open: the macro raises */
 
 /* A window of a burst (see AGDF_DRAIN_LOOP): n ring slots from p, reserved. */
 typedef struct agdf_win {
@@ -376,13 +396,15 @@ int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
-void agdf__sleep(agdf_task *t, int64_t ms);
-void agdf__wait_fd(agdf_task *t, int fd, int events);
-void agdf__wait_fd_for(agdf_task *t, int fd, int events, int64_t ms);
-int agdf__await_for(agdf_task *t, int64_t ms); /* arms the timeout; 0: none (ms < 0) */
+void agdf__sleep(agdf_task *t, double ms);  /* any arithmetic ms: see agdf.c */
+int agdf__wait_fd(agdf_task *t, int fd, int events, const char *file, int line);
+int agdf__wait_fd_for(agdf_task *t, int fd, int events, double ms, const char *file, int line);
+int agdf__wait_bad(agdf_task *t, const char *file, int line);  /* AGDF__BADFD: the raise */
+int agdf__await_for(agdf_task *t, double ms); /* arms the timeout; 0: none (ms < 0) */
 void agdf__await_timed(agdf_task *t);    /* AGDF_AWAIT_FOR: pass, as a poller */
 void agdf__await_done(agdf_task *t);     /* ... condition true or timed out */
-void agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg);
+int agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg, const char *file, int line);
+                                         /* these: -1 parked, else the raise's result */
 int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
 int agdf__lost(agdf_task *t, const char *file, int line);
 
@@ -554,7 +576,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
     do { agdf__pass(&self->agdf); AGDF__PARK() } while (0)
 
 #define AGDF_SLEEP(ms)                                          \
-    do { agdf__sleep(&self->agdf, (ms)); AGDF__PARK() } while (0)
+    do { agdf__sleep(&self->agdf, (double)(ms)); AGDF__PARK() } while (0)
 
 #define AGDF_AWAIT(cond)                                        \
     do {                                                        \
@@ -564,18 +586,36 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
         }                                                       \
     } while (0)
 
+/* The wait fails the invocation, as a raise at the macro's line, on an
+** invalid fd: a negative one at once, one poll() finds not open when the task
+** resumes (AGDF__BADFD); an offload when the graph has no thread for it. */
+#define AGDF__PARK_OR_RETURN(call)                              \
+    do {                                                        \
+        int agdf_pr;                                            \
+        if ((agdf_pr = (call)) >= 0)                            \
+            return agdf_pr;                                     \
+        AGDF__PARK()                                            \
+    } while (0)
+#define AGDF__WAIT_FD(call)                                     \
+    do {                                                        \
+        AGDF__PARK_OR_RETURN(call);                             \
+        if (self->agdf.events & AGDF__BADFD)                    \
+            return agdf__wait_bad(&self->agdf, __FILE__, __LINE__); \
+    } while (0)
 #define AGDF_WAIT_READABLE(fd)                                  \
-    do { agdf__wait_fd(&self->agdf, (fd), AGDF__RD); AGDF__PARK() } while (0)
+    AGDF__WAIT_FD(agdf__wait_fd(&self->agdf, (fd), AGDF__RD, __FILE__, __LINE__))
 #define AGDF_WAIT_WRITABLE(fd)                                  \
-    do { agdf__wait_fd(&self->agdf, (fd), AGDF__WR); AGDF__PARK() } while (0)
+    AGDF__WAIT_FD(agdf__wait_fd(&self->agdf, (fd), AGDF__WR, __FILE__, __LINE__))
 
 /* The same with a timeout in milliseconds (virtual time applies to it; a
 ** negative one never expires); AGDF_TIMED_OUT() then tells whether the wait
 ** ended by the timeout rather than by the fd (1) — until the next fd wait. */
 #define AGDF_WAIT_READABLE_FOR(fd, ms)                          \
-    do { agdf__wait_fd_for(&self->agdf, (fd), AGDF__RD, (ms)); AGDF__PARK() } while (0)
+    AGDF__WAIT_FD(agdf__wait_fd_for(&self->agdf, (fd), AGDF__RD, (double)(ms), \
+                                    __FILE__, __LINE__))
 #define AGDF_WAIT_WRITABLE_FOR(fd, ms)                          \
-    do { agdf__wait_fd_for(&self->agdf, (fd), AGDF__WR, (ms)); AGDF__PARK() } while (0)
+    AGDF__WAIT_FD(agdf__wait_fd_for(&self->agdf, (fd), AGDF__WR, (double)(ms), \
+                                    __FILE__, __LINE__))
 #define AGDF_TIMED_OUT() ((self->agdf.events & AGDF__EXPIRED) != 0)
 
 /* AGDF_AWAIT with a timeout in milliseconds (virtual time applies to it; a
@@ -583,7 +623,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 ** ended the wait, 0 when the condition became true. */
 #define AGDF_AWAIT_FOR(cond, ms)                                \
     do {                                                        \
-        if (agdf__await_for(&self->agdf, (ms))) {               \
+        if (agdf__await_for(&self->agdf, (double)(ms))) {               \
             while (!(cond) && !AGDF_TIMED_OUT()) {              \
                 agdf__await_timed(&self->agdf);                 \
                 AGDF__PARK()                                    \
@@ -596,7 +636,7 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 
 #ifndef AGDF_NO_OFFLOAD
 #define AGDF_OFFLOAD(fn, arg)                                   \
-    do { agdf__offload(&self->agdf, (fn), (arg)); AGDF__PARK() } while (0)
+    AGDF__PARK_OR_RETURN(agdf__offload(&self->agdf, (fn), (arg), __FILE__, __LINE__))
 #endif
 
 #define AGDF_RAISE(...)                                         \

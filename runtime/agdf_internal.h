@@ -36,6 +36,10 @@ enum agdf__wait {
 #define AGDF__STORE(x, v) ((x) = (v))
 #endif
 
+/* A deadline the graph clock never reaches: a sleep too long for the clock
+** ("forever"); the clock saturates below it, never wraps. */
+#define AGDF__NEVER INT64_MAX
+
 void agdf__ready_push(agdf_graph *g, agdf_task *t);
 int64_t agdf__clock(agdf_graph *g);            /* graph clock now, ns (reads the real clock) */
 void agdf__halt(agdf_graph *g, const agdf_node *n);  /* stop processing; logs why */
@@ -62,11 +66,14 @@ void agdf__log_error(agdf_graph *g, const agdf_node *n, const char *msg, const c
                      int line);
 void agdf__await_deadlock(agdf_graph *g);      /* fail every poller: nothing can wake them */
 void agdf__log_trace_failed(agdf_graph *g, const char *path, int err);  /* tracing stops */
+int agdf__bad_return(agdf_task *t, int r, const char *file, int line);
+                                               /* a body returned r, no known code */
 
 /* agdf_offload.c (no-ops with AGDF_NO_OFFLOAD) */
-int agdf__offload_fd(agdf_graph *g);           /* read end of the wake pipe, -1 if none */
+void agdf__offload_init(agdf_graph *g, agdf_offload_slot *slots, uint32_t n);
 void agdf__offload_collect(agdf_graph *g);     /* finished calls: tasks back to ready */
-void agdf__offload_stop(agdf_graph *g);        /* end of run: drop queued jobs, join */
+void agdf__offload_stop(agdf_graph *g);        /* end of run: drop queued jobs, join
+                                                   idle workers, abandon busy ones */
 void agdf__post_init(agdf_graph *g);           /* the post lock (agdf_input, host thread) */
 void agdf__post_collect(agdf_graph *g);        /* inboxes into their queues, while room */
 void agdf__post_close(agdf_graph *g, agdf_node *n);  /* n closed: posts refused */

@@ -173,6 +173,29 @@ void agdf__log_error(agdf_graph *g, const agdf_node *n, const char *msg, const c
     emit(g, AGDF_LOG_ERROR, &b);
 }
 
+/* A body returned r, which is none of the codes a body may return: an error
+** of its node, like a raise at the drain loop's file and line. */
+int agdf__bad_return(agdf_task *t, int r, const char *file, int line)
+{
+    if (r == AGDF_SUSPENDED)
+        return agdf__raise(t, file, line,
+                           "body returned 1 (AGDF_SUSPENDED) without suspending (a bare `return 1;`?)");
+    return agdf__raise(t, file, line,
+                       "body returned %d, not AGDF_DONE or AGDF_SUSPENDED (a bare `return N;`?)",
+                       r);
+}
+
+/* Fails the invocation a parked task is in: the error is raised and the task
+** will take its next item (its resume point is forgotten). */
+static int raise_parked(agdf_task *t, const char *file, int line, const char *msg)
+{
+    int r = agdf__raise(t, file, line, "%s", msg);
+
+    t->busy = 0;
+    t->lc = 0;
+    return r;
+}
+
 /* Every ready task is an AGDF_AWAIT poll and no timer, fd or offload is left:
 ** the conditions can never change.  Each such invocation fails with an error
 ** (never a silent hang): the task stays ready and takes its next item. */
@@ -185,10 +208,8 @@ void agdf__await_deadlock(agdf_graph *g)
             continue;
         t->wait = AGDF__W_READY;
         g->npoll--;
-        agdf__raise(t, t->w.await.file, t->w.await.line,
-                    "AGDF_AWAIT can never be satisfied: no task, timer, fd or offload is left");
-        t->busy = 0;
-        t->lc = 0;
+        raise_parked(t, t->w.await.file, t->w.await.line,
+                     "AGDF_AWAIT can never be satisfied: no task, timer, fd or offload is left");
     }
 }
 

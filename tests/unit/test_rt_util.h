@@ -56,6 +56,7 @@ static agdf_node tg_nodes[TG_MAX_NODES];
 static agdf_node_mem tg_mem[TG_MAX_NODES];
 static agdf_task *tg_timers[TG_MAX_TASKS];
 static agdf_fdslot tg_fds[TG_MAX_TASKS];
+static agdf_offload_slot tg_workers[TG_MAX_TASKS];    /* offload pool: one per task */
 
 static char OUT[1 << 16];                             /* what nodes said */
 static size_t out_n;
@@ -121,6 +122,8 @@ static void tg_init(const agdf_graph_def *def)
     gm.timers = tg_timers;
     gm.fds = tg_fds;
     gm.errors = tg_carve(def->max_exceptions * sizeof(agdf_error));  /* the graph's pool */
+    gm.workers = tg_workers;
+    gm.nworkers = total;
     agdf_init(&G, def, &gm);
     agdf_set_logger(&G, capture_log, NULL);
 }
