@@ -122,7 +122,11 @@ bin/agdfc-san: $(COMPILER_OBJ:$(B)/%=$(B)/san/%)
 
 unit: $(UNIT_BIN)
 
-test: all unit bin/agdfc-san
+# The build before the tests uses every core (the suites themselves run side
+# by side: tests/run.sh).
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+test:
+	@$(MAKE) --no-print-directory -j$(NPROC) all unit bin/agdfc-san
 	@bash tests/run.sh
 
 # ---------------------------------------------------------------- demo, bench
