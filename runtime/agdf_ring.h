@@ -89,7 +89,8 @@ typedef struct agdf_ring {
     uint64_t c_wakes;           /* wake system calls the consumer issued */
 } agdf_ring;
 
-/* 0, or -1 when cap is 0 or above AGDF_RING_MAX_CAP, size is 0, or `bytes`
+/* Sets r up over `storage` (aligned for the item type: declare it as an array
+** of cap items).  0, or -1 when cap is 0 or above AGDF_RING_MAX_CAP, size is 0, or `bytes`
 ** is less than AGDF_RING_BYTES(cap, size) (or the product overflows). */
 int agdf_ring_init(agdf_ring *r, void *storage, size_t bytes, uint32_t cap, uint32_t size);
 

@@ -6,8 +6,8 @@
 # at least once (the sleep/wake protocol is exercised, not only the spin).  A
 # check passes only if the program's checks hold and TSan printed nothing.  A
 # negative control first proves TSan is active (a deliberate race must be
-# reported).  Items per run: 10^6 at capacities 16 and 1024 (and 7, not a power
-# of two); 10^5 at capacity 1 and 2*10^5 at 2, where every item is a hand-off
+# reported).  Items per run: 10^6 at capacities 16 and 1024, 3*10^5 at 7 (not a
+# power of two); 10^5 at capacity 1 and 2*10^5 at 2, where every item is a hand-off
 # that may cost a futex sleep (about 40 us each on a loaded 2-core machine).
 # Budget: 30 s; RING_SCALE=10 multiplies every count.  Skipped (one PASS line
 # saying so) when clang is missing.
