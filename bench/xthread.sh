@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# bench/xthread.sh — the cross-thread benchmarks (issue 13's groundwork), run
+# alone (`bash bench/xthread.sh`) or by `make bench`.  Builds bench/xthread.c
+# with runtime/agdf_ring.c (cc -std=c99 -O2) and, when go is installed,
+# bench/go/hop.go; runs every case RUNS times round-robin (a slow moment of a
+# shared machine spreads over all cases) and reports medians:
+#   hop cost, ns per item carried from one thread to another, at capacity 16
+#   and 1024: the agdf ring publishing 1 item at a time (b1) or up to 64 (b64),
+#   a plain hand-written pthreads SPSC ring, Go buffered channels (GOMAXPROCS=2);
+#   a CPU-bound 4-stage chain (each stage calibrated to STAGE_NS of CPU) on one
+#   thread vs split over 2 threads joined by an agdf ring of capacity 16: the
+#   speed-up, from wall time and from CPU time (the busier thread's CPU against
+#   the single thread's: what an idle 2-core machine would give).
+# Wall times on a loaded machine are inflated by other processes; CPU times
+# much less: both are printed, with the load average before and after.  Every
+# run checks its sum (the two chains must agree); exit status 1 if one fails.
+# Results: stdout and $OUT/xthread.tsv (case, metric, value, unit).
+#
+# Environment: XT_N [2000000] items per hop run; XT_CHAIN_N [50000] items per
+# chain run; XT_RUNS [5]; XT_STAGE_NS [1000]; XT_GO [auto] 0: skip Go;
+# XT_OUT [build/bench]; CC [cc].
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${XT_OUT:-build/bench}
+N=${XT_N:-2000000}
+CN=${XT_CHAIN_N:-50000}
+RUNS=${XT_RUNS:-5}
+STAGE_NS=${XT_STAGE_NS:-1000}
+CC=${CC:-cc}
+mkdir -p "$OUT/bin" "$OUT/log"
+RAW=$OUT/log/xthread.raw
+TSV=$OUT/xthread.tsv
+: > "$RAW"
+
+$CC -std=c99 -O2 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror -Iruntime \
+    -o "$OUT/bin/xthread" bench/xthread.c runtime/agdf_ring.c -lpthread
+X=$OUT/bin/xthread
+GO_NOTE="go not installed: Go channel baseline skipped"
+GO_OK=0
+if [ "${XT_GO:-auto}" != 0 ] && command -v go >/dev/null 2>&1; then
+    mkdir -p "$OUT/gohome"
+    if HOME=$OUT/gohome GOCACHE=$PWD/$OUT/gohome/cache GO111MODULE=off GOFLAGS= \
+            go build -o "$OUT/bin/gohop" bench/go/hop.go 2>"$OUT/log/gohop.build"; then
+        GO_OK=1; GO_NOTE=
+    else
+        GO_NOTE="go build failed (see $OUT/log/gohop.build): Go baseline skipped"
+    fi
+fi
+W=$("$X" calibrate "$STAGE_NS")
+
+CASES=(
+    "ring_q16_b1|$X ring 16 1 $N"
+    "ring_q16_b64|$X ring 16 64 $N"
+    "plain_q16|$X plain 16 $N"
+    "ring_q1024_b1|$X ring 1024 1 $N"
+    "ring_q1024_b64|$X ring 1024 64 $N"
+    "plain_q1024|$X plain 1024 $N"
+    "chain_1thread|$X chain1 $W $CN"
+    "chain_2threads_q16|$X chain2 16 $W $CN"
+)
+if [ $GO_OK = 1 ]; then
+    CASES+=("go_q16|env GOMAXPROCS=2 $OUT/bin/gohop 16 $N" "go_q1024|env GOMAXPROCS=2 $OUT/bin/gohop 1024 $N")
+fi
+
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
+field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p"; }
+LOAD0=$(load)
+bad=0
+for ((r = 1; r <= RUNS; r++)); do
+    for c in "${CASES[@]}"; do
+        name=${c%%|*}
+        line=$(${c#*|}) || { echo "xthread: $name failed: $line" >&2; bad=1; continue; }
+        [ "$(printf '%s' "$line" | field ok)" = 1 ] || { echo "xthread: $name: wrong sum: $line" >&2; bad=1; }
+        for k in ns_per_item cpu_producer cpu_consumer sum; do
+            v=$(printf '%s' "$line" | field $k)
+            [ -n "$v" ] && printf '%s\t%s\t%s\n' "$name" "$k" "$v" >> "$RAW"
+        done
+    done
+done
+LOAD1=$(load)
+
+median() {   # CASE METRIC -> the median over the runs
+    awk -F'\t' -v c="$1" -v k="$2" '$1 == c && $2 == k { print $3 }' "$RAW" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+s1=$(awk -F'\t' '$1 == "chain_1thread" && $2 == "sum" { print $3; exit }' "$RAW")
+s2=$(awk -F'\t' '$1 == "chain_2threads_q16" && $2 == "sum" { print $3 }' "$RAW" | sort -u)
+if [ -n "$s1" ] && [ "$s1" != "$s2" ]; then echo "xthread: the 2-thread chain's sum differs from the 1-thread chain's" >&2; bad=1; fi
+
+{
+    printf 'xthread\tload_before\t%s\t-\nxthread\tload_after\t%s\t-\nxthread\tstage_rounds\t%s\t-\n' "$LOAD0" "$LOAD1" "$W"
+    for c in "${CASES[@]}"; do
+        name=${c%%|*}
+        for k in ns_per_item cpu_producer cpu_consumer; do
+            v=$(median "$name" $k)
+            [ -n "$v" ] && printf '%s\t%s\t%s\tns\n' "$name" "$k" "$v"
+        done
+    done
+} > "$TSV"
+get() { awk -F'\t' -v c="$1" -v k="$2" '$1 == c && $2 == k { print $3; exit }' "$TSV"; }
+
+echo "cross-thread ring (bench/xthread.sh): medians of $RUNS runs, $N items per hop run, $CN per chain run"
+echo "load average before: $LOAD0   after: $LOAD1   ($(nproc) CPUs)"
+printf '%-20s %12s %14s %14s\n' case "wall ns/item" "cpu ns/item P" "cpu ns/item C"
+for c in "${CASES[@]}"; do
+    name=${c%%|*}
+    printf '%-20s %12s %14s %14s\n' "$name" "$(get "$name" ns_per_item)" \
+        "$(get "$name" cpu_producer || true)" "$(get "$name" cpu_consumer || true)"
+done
+[ -n "$GO_NOTE" ] && echo "note: $GO_NOTE"
+c1=$(get chain_1thread cpu_consumer)
+cp=$(get chain_2threads_q16 cpu_producer); cc=$(get chain_2threads_q16 cpu_consumer)
+cmax=$(awk -v a="$cp" -v b="$cc" 'BEGIN { print (a > b ? a : b) }')
+sp_wall=$(div "$(get chain_1thread ns_per_item)" "$(get chain_2threads_q16 ns_per_item)")
+sp_cpu=$(div "$c1" "$cmax")
+echo "ratios (same run):"
+for q in 16 1024; do
+    echo "  plain SPSC / agdf ring b64, capacity $q (wall): $(div "$(get plain_q$q ns_per_item)" "$(get ring_q${q}_b64 ns_per_item)")"
+    [ $GO_OK = 1 ] && echo "  Go channel / agdf ring b64, capacity $q (wall): $(div "$(get go_q$q ns_per_item)" "$(get ring_q${q}_b64 ns_per_item)")"
+done
+echo "  4-stage chain, 1 thread / 2 threads (wall): $sp_wall"
+echo "  4-stage chain, 1 thread CPU / busier thread's CPU (2 threads): $sp_cpu"
+printf 'xthread\tspeedup_wall\t%s\tx\nxthread\tspeedup_cpu\t%s\tx\n' "$sp_wall" "$sp_cpu" >> "$TSV"
+target() {   # DESCRIPTION VALUE OP LIMIT
+    awk -v d="$1" -v v="$2" -v op="$3" -v l="$4" 'BEGIN {
+        s = (v == "" || v == "-") ? "not-measured" : ((op == "<=" ? v <= l : v >= l) ? "met" : "MISSED")
+        printf "  %-58s %8s %s %-6s %s\n", d, v, op, l, s }'
+}
+echo "targets (issue 13):"
+target "hop, agdf ring capacity 16 b64, wall ns/item" "$(get ring_q16_b64 ns_per_item)" "<=" 15
+target "hop, agdf ring capacity 1024 b64, wall ns/item" "$(get ring_q1024_b64 ns_per_item)" "<=" 15
+target "hop, agdf ring capacity 1024 b64, CPU ns/item (consumer)" "$(get ring_q1024_b64 cpu_consumer)" "<=" 15
+target "4-stage chain speed-up on 2 threads (wall)" "$sp_wall" ">=" 1.8
+target "4-stage chain speed-up on 2 threads (CPU)" "$sp_cpu" ">=" 1.8
+exit $bad
