@@ -27,6 +27,7 @@
 #   BENCH_CG_N [200000]  N1 for callgrind (N2 = N1 / 2); 0 disables callgrind
 #   BENCH_IDLE [10000]   idle nodes beside the chain
 #   BENCH_GO [auto]      0: skip the Go baseline
+#   BENCH_XTHREAD [1]    0: skip the cross-thread benchmarks (bench/xthread.sh)
 #   BENCH_SWEEP [1]      0: skip the sweep cases (and the plots)
 #   BENCH_COMPILE [1]    0: skip the compile-side figures
 #   BENCH_BIG [100000]   nodes of the program agdfc is timed on
@@ -362,6 +363,16 @@ if [ "$QUICK" != 1 ] && [ -z "$ONLY" ]; then
     [ -f bench/runtime_idle.sh ] && companion runtime_idle sh bench/runtime_idle.sh
     [ -f bench/frontend.sh ] && [ "$COMPILE" = 1 ] && companion frontend bash bench/frontend.sh
 fi
+
+# ------------------------------------------------------------------ cross-thread
+# bench/xthread.sh (issue 13): ring hop cost against a plain SPSC ring and Go
+# channels, and a 4-stage chain on 1 vs 2 threads.  Its own table is in
+# $OUT/log/xthread.txt and $OUT/xthread.tsv.  BENCH_XTHREAD=0 skips it.
+run_xthread() {
+    [ "${BENCH_XTHREAD:-1}" = 1 ] && [ -f bench/xthread.sh ] || return 0
+    companion xthread env XT_OUT="$OUT" XT_GO="$GO_OK" bash bench/xthread.sh
+}
+if [ "$QUICK" != 1 ] && [ -z "$ONLY" ]; then run_xthread; fi
 
 # ------------------------------------------------------------------ targets
 get() { awk -F'\t' -v s="$1" -v c="$2" -v m="$3" '$1 == s && $2 == c && $3 == m { print $4; exit }' "$TSV"; }
