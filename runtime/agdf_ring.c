@@ -2,11 +2,12 @@
 ** agdf_ring.c — the slow paths of the cross-thread ring (agdf_ring.h): its
 ** initialisation and the sleep/wake protocol.  A side that finds the ring
 ** full (producer) or empty (consumer) polls AGDF_RING_SPIN times, then arms
-** its flag, fences, re-checks and sleeps on the flag: a Linux futex
-** (FUTEX_WAIT_PRIVATE with expected value 1, so a wake-up that comes first
-** makes the wait return at once).  The other side's publish/release sees the
-** armed flag after its own fence, clears it and issues one FUTEX_WAKE; a
-** publish that finds no armed flag makes no system call.  Elsewhere than
+** its flag, re-checks (a SEQ_CST store, then SEQ_CST loads) and sleeps on the
+** flag: a Linux futex (FUTEX_WAIT_PRIVATE with expected value 1, so a wake-up
+** that comes first makes the wait return at once).  The other side's
+** publish/release sees the armed flag after its own SEQ_CST store, clears it
+** and issues one FUTEX_WAKE; a publish that finds no armed flag makes no
+** system call.  Elsewhere than
 ** Linux the sleep is a 50 us nanosleep in a loop on the same flag (correct,
 ** slower to wake).  No memory is allocated.
 */
@@ -65,7 +66,7 @@ void agdf__ring_wake(uint32_t *flag, uint64_t *wakes)
 
 static int agdf__ring_has_space(agdf_ring *r)
 {
-    r->p_tail = AGDF__RING_LOAD_ACQ(&r->tail);
+    r->p_tail = AGDF__RING_LOAD_SC(&r->tail);  /* SEQ_CST: the Dekker re-check */
     return r->p_head - r->p_tail < r->cap;
 }
 
@@ -74,8 +75,8 @@ static int agdf__ring_has_space(agdf_ring *r)
 ** the head read after it is the final one. */
 static int agdf__ring_has_items(agdf_ring *r)
 {
-    uint32_t closed = AGDF__RING_LOAD_ACQ(&r->closed);
-    r->c_head = AGDF__RING_LOAD_ACQ(&r->head);
+    uint32_t closed = AGDF__RING_LOAD_SC(&r->closed);
+    r->c_head = AGDF__RING_LOAD_SC(&r->head);
     if (r->c_head != r->c_tail) return 1;
     return closed ? 0 : -1;
 }
@@ -88,8 +89,7 @@ void agdf_ring_wait_space(agdf_ring *r)
             if (agdf__ring_has_space(r)) return;
             agdf__ring_pause();
         }
-        AGDF__RING_STORE_RLX(&r->p_wait, 1u);
-        AGDF__RING_FENCE();                     /* Dekker: see agdf_ring.h */
+        AGDF__RING_STORE_SC(&r->p_wait, 1u);    /* Dekker: see agdf_ring.h */
         if (agdf__ring_has_space(r)) {
             AGDF__RING_XCHG(&r->p_wait, 0u);
             return;
@@ -108,8 +108,7 @@ int agdf_ring_wait_items(agdf_ring *r)
             if ((s = agdf__ring_has_items(r)) >= 0) return s;
             agdf__ring_pause();
         }
-        AGDF__RING_STORE_RLX(&r->c_wait, 1u);
-        AGDF__RING_FENCE();
+        AGDF__RING_STORE_SC(&r->c_wait, 1u);
         if ((s = agdf__ring_has_items(r)) >= 0) {
             AGDF__RING_XCHG(&r->c_wait, 0u);
             return s;
