@@ -1070,12 +1070,12 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
     if (AGDF__LOAD(g->attn) && agdf__host_events(g))
         return AGDF_STEP_DONE;
     collect(g);
+    if (g->nclose)
+        agdf__close_tick(g);        /* a node's input finished: its on_close starts */
     if (g->npoll && g->nready == g->npoll && !g->polled) {
         g->polled = 1;              /* one round of re-checks, then wait */
     } else if (g->nready == g->npoll) { /* nothing, or only stale polls, ready */
         if (!pending(g)) {
-            if (g->nclose && agdf__close_scan(g))
-                return -1;          /* on_close blocks started */
             if (g->nopen) {         /* alive: only the host can go on */
                 *wait_ms = ns_to_ms_up(idle_wait(g));
                 return AGDF_STEP_IDLE;

@@ -291,6 +291,7 @@ struct agdf_graph {
     /* Life cycle (docs/runtime.md §7): inputs, on_close, stop. */
     uint32_t nopen;              /* inputs not closed */
     uint32_t nclose;             /* nodes whose on_close has not finished */
+    uint32_t close_wait;         /* resumptions until the next on_close scan */
     int room_due;                /* a take made room in an input full for the host */
     agdf_room_fn room;           /* room hook */
     void *room_ud;               /* its user data */

@@ -52,7 +52,8 @@ void agdf__fd_unlink(agdf_graph *g, agdf_task *t, agdf_task *prev);  /* t leaves
 
 /* agdf_life.c: inputs, on_close, stop */
 int agdf__host_events(agdf_graph *g);          /* g->attn: stop, posts, room; 1: run ended */
-int agdf__close_scan(agdf_graph *g);           /* quiescent: start on_close blocks; 1 if any */
+int agdf__close_scan(agdf_graph *g);           /* start on_close blocks due; 1 if any */
+void agdf__close_tick(agdf_graph *g);          /* between batches: a scan when it is due */
 int agdf__stop_apply(agdf_graph *g);           /* a new stop request; 1: the run ended */
 void agdf__wake_drain(agdf_graph *g);          /* empties the wake pipe */
 void agdf__wake_close(agdf_graph *g);          /* the run ended: closes it */

@@ -40,6 +40,7 @@ void agdf_on_close(agdf_graph *g, uint32_t node)
         return;
     g->nodes[node].closing = 1;
     g->nclose++;
+    AGDF__STORE(g->attn, 1);        /* batches take the slow path: agdf__close_tick */
 }
 
 void agdf_set_room_hook(agdf_graph *g, agdf_room_fn fn, void *ud)
@@ -157,11 +158,20 @@ static int node_busy(const agdf_node *n)
     return 0;
 }
 
-/* Can n still yield?  An open input, an on_close not finished, a task inside
-** an invocation. */
+/* Are items still waiting for n: queued, or posted to its inbox (which only
+** this thread empties once the input is closed)? */
+static int node_queued(const agdf_node *n)
+{
+    return n->count || n->icount;
+}
+
+/* Is n not finished, so it can still yield?  An open input, items waiting for
+** it, an on_close not finished, a task inside an invocation (sleeping, waiting
+** on an fd, parked in a yield, offloaded, or a stale AGDF_AWAIT poll). */
 static int node_live(const agdf_node *n)
 {
-    return (n->input && n->open) || n->closing == 1 || n->closing == 2 || node_busy(n);
+    return (n->input && n->open) || node_queued(n) || n->closing == 1 || n->closing == 2 ||
+           node_busy(n);
 }
 
 /* t leaves its queue's line of consumers (it is idle there at quiescence). */
@@ -188,19 +198,22 @@ static void close_start(agdf_graph *g, agdf_node *n)
     n->nclosing = n->def->ntasks;
     for (k = 0; k < n->def->ntasks; k++) {
         agdf_task *t = (agdf_task *)(void *)(n->tasks + (size_t)k * n->def->task_size);
-        if (t->wait == AGDF__W_TAKE)
-            unlink_taker(n, t);
         t->busy = 2;
         t->lc = 0;
+        if (t->wait == AGDF__W_READY)   /* idle, woken by a put a sibling served */
+            continue;                   /* already queued: runs on_close when popped */
+        if (t->wait == AGDF__W_TAKE)
+            unlink_taker(n, t);
         agdf__ready_push(g, t);
     }
 }
 
-/* At quiescence every queue is empty, so a node's input is finished when no
-** node upstream of it is live.  Marks (n->blocked) everything downstream of a
-** live node, with an intrusive work list (no storage), then starts the
-** on_close of every node waiting for it that is neither live itself nor
-** blocked.  O(nodes + edges), only in graphs with on_close blocks left. */
+/* A node's input is finished when no node upstream of it is live (every
+** source above it finished) and its own queue is empty.  Marks (n->blocked)
+** everything downstream of a live node, with an intrusive work list (no
+** storage), then starts the on_close of every node waiting for it that is
+** neither live itself nor blocked.  Between batches only, when no task holds
+** a window on a queue.  O(nodes + edges + tasks). */
 int agdf__close_scan(agdf_graph *g)
 {
     uint32_t list = 0, i, k;        /* work list: node index + 1, 0 ends it */
@@ -230,12 +243,32 @@ int agdf__close_scan(agdf_graph *g)
     }
     for (i = 0; i < g->nnodes; i++) {
         agdf_node *n = &g->nodes[i];
-        if (n->closing == 1 && !n->blocked && !(n->input && n->open) && !node_busy(n)) {
+        if (n->closing == 1 && !n->blocked && !(n->input && n->open) && !node_queued(n) &&
+            !node_busy(n)) {
             close_start(g, n);
             started = 1;
         }
     }
     return started;
+}
+
+/* Between batches of a graph with on_close blocks left (g->attn stays set
+** for them, so a graph without pays nothing): a scan when nothing is ready,
+** else once every nodes + tasks resumptions, which bounds its cost per
+** resumption by a constant while a busy branch elsewhere never lets the graph
+** be quiescent. */
+void agdf__close_tick(agdf_graph *g)
+{
+    uint32_t period = g->nnodes + g->ntasks;
+
+    if (g->nready == g->npoll || g->close_wait <= g->nready) {
+        g->close_wait = period;
+        (void)agdf__close_scan(g);
+    } else {
+        g->close_wait -= g->nready;     /* the next batch's resumptions */
+    }
+    if (g->nclose)
+        AGDF__STORE(g->attn, 1);
 }
 
 /* The end of one task's on_close invocation (the generated drain loop calls
@@ -373,10 +406,12 @@ static void wake_stopped(agdf_graph *g)
     agdf__heap_rebuild(g, k);
 }
 
-/* Drain: every input closes; every source (an input, or a node no edge
-** enters) drops its queued items (counted) and ends its invocation at its
-** next suspension; what was yielded flows on, on_close blocks run.  Abort:
-** the run ends now, queued items counted as dropped. */
+/* Drain: every input closes, and what the host pushed or posted to it was
+** accepted (0): like a yielded item, it is processed.  Every other source (a
+** node no edge enters) drops its start items not yet taken (counted) and
+** ends its invocation at its next suspension; what was yielded flows on,
+** on_close blocks run.  Abort: the run ends now, queued items counted as
+** dropped. */
 int agdf__stop_apply(agdf_graph *g)
 {
     int mode = AGDF__LOAD(g->stop_req);
@@ -397,7 +432,7 @@ int agdf__stop_apply(agdf_graph *g)
     }
     for (i = 0; i < g->nnodes; i++) {
         agdf_node *n = &g->nodes[i];
-        if (n->blocked)
+        if (n->blocked || n->input)     /* pushed items were accepted: they flow on */
             continue;
         n->stats.dropped += n->count;
         n->count = 0;

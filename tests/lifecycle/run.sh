@@ -4,7 +4,8 @@
 # nothing lost, the room hook called), another thread posting 200,000 items
 # (post_host.c: the inbox, the wake pipe, agdf_wait), an input keeping a graph idle and alive
 # for 2 s of virtual time until closed, on_close blocks (yielding, suspending,
-# one per task), an abort counting its dropped items, SIGTERM draining a --main
+# one per task, started when the node's own input is finished while endless
+# branches run beside), an abort counting its dropped items, SIGTERM draining a --main
 # program (statistics printed, exit 4, nothing yielded lost), fd waits with a
 # timeout (virtual and real time), a host poll() loop serving loopback TCP with
 # the graph's fd waits in it (tcp_host.c, tcp_client.py), a --main TCP line
@@ -97,6 +98,21 @@ step: DONE wait=0 now=2010
 status: 0
 step: DONE wait=0 now=0
 aborted: status 3, cmd dropped 2"
+fi
+
+if build endless; then
+    timeout 20 "$T/endless" --virtual-time --stats >"$T/out" 2>&1
+    echo "exit $?" >>"$T/out"
+    expect "lifecycle on_close when the node's input is finished, endless branches beside" \
+        "$T/out" "total: 5050 from 3 parts at 0 ms
+spin: saw total closed
+tick: saw total closed
+INFO:agdf: tick - in=0, out=0, err=0
+INFO:agdf: spin - in=0, out=0, err=0
+INFO:agdf: gen - in=0, out=100, err=0
+INFO:agdf: add - in=100, out=3, err=0
+INFO:agdf: total - in=3, out=0, err=0
+exit 0"
 fi
 
 if build drain; then

@@ -4,7 +4,7 @@
 ** the room hook (once, between batches, after a take from a queue the host
 ** found full), an open input keeping a run idle (AGDF_STEP_IDLE, AGDF_IDLE)
 ** until agdf_close, an AGDF_AWAIT not declared unsatisfiable while an input is
-** open, and agdf_stop: drain (STOPPED, source items counted as dropped) and
+** open, and agdf_stop: drain (STOPPED, pushed items processed, none dropped) and
 ** abort (queued items dropped).  The generated-code side (on_close, the
 ** drain loop's agdf__take_one, SIGTERM) is tested by tests/lifecycle.
 */
@@ -159,8 +159,12 @@ static void test_stop_drain_and_abort(void **state)
     agdf_stop(&G, AGDF_STOP_DRAIN);                  /* before any step */
     assert_int_equal(step_until_not_ready(&ms), AGDF_STEP_DONE);
     assert_int_equal(agdf_result(&G), AGDF_STOPPED);
-    assert_int_equal(agdf_node_stats(&G, 0)->dropped, 2);   /* a source's queue */
     assert_int_equal(agdf_push(&G, 0, &v), AGDF_CLOSED);
+    /* Pushed items were accepted (0): a drain processes them, drops none. */
+    assert_string_equal(OUT, "sink 10\nsink 10\n");
+    assert_int_equal(agdf_node_stats(&G, 0)->dropped, 0);
+    assert_int_equal(agdf_node_stats(&G, 0)->out, 2);
+    assert_int_equal(agdf_node_stats(&G, 1)->dropped, 0);
 
     life_init();
     assert_int_equal(agdf_push(&G, 0, &v), 0);
