@@ -846,7 +846,8 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "        \"                        default)\\n\"\n", (long long)g->offload_threads);
     cw_puts(w,
         "        \"  --help                this text\\n\\n\"\n"
-        "        \"Other arguments, and all after --, go to the graph (agdf_argv).\\n\"\n"
+        "        \"Other arguments (unknown options too), and all after --, go to the\\n\"\n"
+        "        \"graph (agdf_argv).\\n\"\n"
         "        \"SIGINT/SIGTERM: the first drains the run, a second aborts it.\\n\\n\"\n"
         "        \"exit status: 0 no node raised, 1 some node raised, 2 usage error,\\n\"\n"
         "        \"3 halted by halt_on_exception, 4 stopped by SIGINT/SIGTERM\\n\", argv0);\n}\n\n");
@@ -926,9 +927,12 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "            agdf_main_memory();\n            return 0;\n"
         "        } else if (strcmp(a, \"--help\") == 0 || strcmp(a, \"-h\") == 0) {\n"
         "            agdf_main_usage(stdout, argv[0]);\n            return 0;\n"
+        "        } else if (strcmp(a, \"--log-interval\") == 0 || strcmp(a, \"--log-nodes\") == 0 ||\n"
+        "                   strcmp(a, \"--trace\") == 0) {\n"
+        "            fprintf(stderr, \"%s: %s needs a value: %s=...\\n\", argv[0], a, a);\n"
+        "            return 2;\n"
         "        } else {\n"
-        "            fprintf(stderr, \"%s: unknown option: %s\\n\", argv[0], a);\n"
-        "            agdf_main_usage(stderr, argv[0]);\n            return 2;\n"
+        "            argv[nargs++] = argv[i];   /* an option of the graph's */\n"
         "        }\n    }\n"
         "    if (virt)\n        agdf_set_virtual_time(&g->agdf, 1);\n"
         "    if (set_threads)\n"

@@ -169,7 +169,29 @@ if build only_input; then
     echo "exit $rc" >>"$T/out"
     expect "lifecycle --main closes an input nothing can feed; agdf_argv" "$T/out" \
         "cmd closed after 0, argc 3, argv[1] x
+argv[2] y
 exit 0"
+    "$T/only_input" -n 3 --stats --limit=3 -x -- --stats -h >"$T/out" 2>&1
+    rc=$?
+    echo "exit $rc" >>"$T/out"
+    expect "lifecycle --main passes unknown options and all after -- to the graph" "$T/out" \
+        "cmd closed after 0, argc 7, argv[1] -n
+argv[2] 3
+argv[3] --limit=3
+argv[4] -x
+argv[5] --stats
+argv[6] -h
+INFO:agdf: cmd - in=0, out=0, err=0
+exit 0"
+    for bad in --log-interval=abc --log-interval --trace= --log-nodes=nosuch; do
+        "$T/only_input" "$bad" >"$T/out" 2>&1
+        rc=$?
+        if [ $rc -eq 2 ] && [ -s "$T/out" ] && ! grep -q 'cmd closed' "$T/out"; then
+            echo "PASS lifecycle --main: $bad is a usage error"
+        else
+            { echo "exit $rc"; cat "$T/out"; } | fail "lifecycle --main: $bad is a usage error"
+        fi
+    done
     if [ -s "$T/only_input.log" ]; then
         fail "lifecycle input node: no warning" <"$T/only_input.log"
     else
