@@ -299,6 +299,7 @@ struct agdf_graph {
     volatile sig_atomic_t attn;  /* a stop or a post came: look at the next batch */
     int stop_done;               /* the stop request was applied (its mode) */
     volatile sig_atomic_t wake_wr; /* write end of the wake pipe, -1 none */
+    volatile sig_atomic_t waking;  /* agdf_stop calls writing to it now */
     int wake_rd;                 /* its read end, polled with the fd waiters */
     int host_nfds;               /* entries of the last agdf_pollfds, -1 none */
     int host_pipe_slot;          /* ... the wake pipe's, -1 none */

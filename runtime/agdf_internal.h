@@ -28,12 +28,20 @@ enum agdf__wait {
 /* The flags other threads set (agdf_post, agdf_stop) are read without a lock
 ** on the scheduler's hot path: relaxed atomic accesses (plain moves on common
 ** targets; the data they announce is published under the post lock). */
+/* The _SC forms are sequentially consistent: agdf_stop and agdf__wake_close
+** order the wake pipe's descriptor and the count of stops writing to it. */
 #if defined(__GNUC__) || defined(__clang__)
 #define AGDF__LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define AGDF__STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define AGDF__LOAD_SC(x) __atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define AGDF__STORE_SC(x, v) __atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
+#define AGDF__ADD_SC(x, v) ((void)__atomic_add_fetch(&(x), (v), __ATOMIC_SEQ_CST))
 #else
 #define AGDF__LOAD(x) (x)
 #define AGDF__STORE(x, v) ((x) = (v))
+#define AGDF__LOAD_SC(x) (x)
+#define AGDF__STORE_SC(x, v) ((x) = (v))
+#define AGDF__ADD_SC(x, v) ((void)((x) += (v)))
 #endif
 
 /* A deadline the graph clock never reaches: a sleep too long for the clock

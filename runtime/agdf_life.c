@@ -310,7 +310,10 @@ const char *agdf_argv(int i)
 
 /* ---------------------------------------------------------------- stop */
 
-/* Only a store and a write(2), both async-signal-safe. */
+/* Only atomic stores and a write(2), all async-signal-safe.  The write is
+** bracketed by g->waking, which agdf__wake_close waits to see at 0 after it
+** took the descriptor away: a stop from another thread as the run ends never
+** writes to a closed descriptor (or to one a later open reused). */
 void agdf_stop(agdf_graph *g, int mode)
 {
     int fd;
@@ -319,9 +322,11 @@ void agdf_stop(agdf_graph *g, int mode)
         if (mode > AGDF__LOAD(g->stop_req))
             AGDF__STORE(g->stop_req, mode);
         AGDF__STORE(g->attn, 1);
-        fd = AGDF__LOAD(g->wake_wr);
+        AGDF__ADD_SC(g->waking, 1);
+        fd = AGDF__LOAD_SC(g->wake_wr);
         if (fd >= 0)
             (void)!write(fd, "", 1);
+        AGDF__ADD_SC(g->waking, -1);
     }
 }
 
@@ -356,7 +361,9 @@ void agdf__wake_close(agdf_graph *g)
 
     if (g->wake_rd < 0)
         return;
-    AGDF__STORE(g->wake_wr, -1);    /* first: a signal handler stops writing */
+    AGDF__STORE_SC(g->wake_wr, -1); /* first: a later stop does not write */
+    while (AGDF__LOAD_SC(g->waking))
+        ;                           /* a stop on another thread is writing: one write(2) */
     close(wr);
     close(g->wake_rd);
     g->wake_rd = -1;

@@ -11,7 +11,8 @@
 # the graph's fd waits in it (tcp_host.c, tcp_client.py), a --main TCP line
 # server with a connection timeout drained by SIGTERM, a stdin tool whose
 # totals come from on_close (examples/word_count), program arguments, and the
-# compile-time rules of input nodes.  One PASS/FAIL line per check; budget
+# compile-time rules of input nodes, and agdf_stop racing the end of runs under
+# ThreadSanitizer (stop_race.c).  One PASS/FAIL line per check; budget
 # about 10 s (measured: ~3 s on an idle machine).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -113,6 +114,24 @@ INFO:agdf: gen - in=0, out=100, err=0
 INFO:agdf: add - in=100, out=3, err=0
 INFO:agdf: total - in=3, out=0, err=0
 exit 0"
+fi
+
+# agdf_stop from another thread as runs end: the runtime itself built with
+# ThreadSanitizer, so a write(2) racing the wake pipe's close(2) is reported.
+if [ -f "$T/push.c" ] && echo 'int main(void){return 0;}' >"$T/tsan.c" &&
+   gcc -fsanitize=thread "$T/tsan.c" -o "$T/tsan" >/dev/null 2>&1 && "$T/tsan"; then
+    if gcc -std=c99 -O1 -g -fsanitize=thread -Wall -Wextra -Werror -I"$ROOT/runtime" -I"$T" \
+            "$HERE/stop_race.c" "$T/push.c" "$ROOT"/runtime/agdf*.c -lpthread \
+            -o "$T/stop_race" >"$T/race.log" 2>&1 &&
+       TSAN_OPTIONS=halt_on_error=1 "$T/stop_race" >"$T/out" 2>"$T/race.log" &&
+       ! grep -q ThreadSanitizer "$T/race.log" &&
+       [ "$(tail -n 1 "$T/out")" = "runs: 200, each OK or STOPPED: 1" ]; then
+        echo "PASS lifecycle agdf_stop from another thread as runs end (TSan)"
+    else
+        { tail -n 3 "$T/out"; cat "$T/race.log"; } | fail "lifecycle agdf_stop from another thread as runs end (TSan)"
+    fi
+else
+    echo "lifecycle: no ThreadSanitizer here, stop_race.c skipped" >&2
 fi
 
 if build drain; then
