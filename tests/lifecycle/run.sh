@@ -170,8 +170,27 @@ if make -s -C "$ROOT/examples/word_count" build/word_count >"$T/wc.log" 2>&1; th
     expect "lifecycle word_count stdin, totals from on_close" "$T/out" "2 4 22"
     printf 'a b c\n' | "$wc_prog" --stats -- - >"$T/out" 2>&1
     expect "lifecycle word_count -- - (arguments to the graph)" "$T/out" "1 3 6
-INFO:agdf: read_input - in=0, out=1, err=0
-INFO:agdf: count - in=1, out=0, err=0"
+INFO:agdf: read_input - in=0, out=0, err=0
+INFO:agdf: count - in=0, out=0, err=0"
+    # 3,000 lines of 300 bytes through the input node's 8 slots: AGDF_FULL honoured
+    awk 'BEGIN { for (i = 0; i < 3000; i++) { for (j = 0; j < 50; j++) printf "w%04d ", i % 10000; print "" } }' \
+        >"$T/big.txt"
+    "$wc_prog" <"$T/big.txt" >"$T/out" 2>&1
+    expect "lifecycle word_count: 3,000 long lines through an 8-slot input, none lost" "$T/out" \
+        "$(wc -l <"$T/big.txt") $(wc -w <"$T/big.txt") $(wc -c <"$T/big.txt")"
+    # SIGTERM while the reader waits on an open stdin: count's input is closed,
+    # its on_close prints the totals of what was read, statistics, exit 4
+    (printf 'a b\nc\n'; sleep 3) | "$wc_prog" >"$T/out" 2>&1 &
+    pid=$!
+    sleep 0.5
+    kill -TERM $pid
+    wait $pid
+    echo "exit $?" >>"$T/out"
+    expect "lifecycle word_count: SIGTERM on an open stdin drains, totals from on_close" "$T/out" \
+        "2 3 6
+INFO:agdf: read_input - in=0, out=0, err=0
+INFO:agdf: count - in=0, out=0, err=0
+exit 4"
     "$wc_prog" --help >"$T/out" 2>&1
     if grep -q '^word_count \[FILE\]: prints the lines' "$T/out" && grep -q '100% of the input' "$T/out"; then
         echo "PASS lifecycle --help shows the %usage{ } text"
