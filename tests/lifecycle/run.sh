@@ -11,7 +11,8 @@
 # the graph's fd waits in it (tcp_host.c, tcp_client.py), a --main TCP line
 # server with a connection timeout drained by SIGTERM, a stdin tool whose
 # totals come from on_close (examples/word_count), program arguments, and the
-# compile-time rules of input nodes, and agdf_stop racing the end of runs under
+# compile-time rules of input nodes, on_close raising or halting
+# (close_raise.agdf, close_halt.agdf), and agdf_stop racing the end of runs under
 # ThreadSanitizer (stop_race.c).  One PASS/FAIL line per check; budget
 # about 10 s (measured: ~3 s on an idle machine).
 set -u
@@ -132,6 +133,34 @@ if [ -f "$T/push.c" ] && echo 'int main(void){return 0;}' >"$T/tsan.c" &&
     fi
 else
     echo "lifecycle: no ThreadSanitizer here, stop_race.c skipped" >&2
+fi
+
+if build close_raise && build close_halt; then
+    for p in close_raise close_halt; do        # stdout, then stderr without the directory
+        "$T/$p" --stats 2>"$T/err"
+        echo "exit $?"
+        sed 's|(/[^)]*/|(|' "$T/err"
+    done >"$T/out"
+    expect "lifecycle on_close: once per task of 3, a raise in one, a halt in another graph" "$T/out" \
+"work task 0: 6 items
+work task 1: 0 items
+work task 2: 0 items
+sink: 8 items, sum 217
+exit 1
+ERROR:agdf: work: task 1 raises in on_close (close_raise.agdf:13)
+INFO:agdf: gen - in=0, out=6, err=0
+INFO:agdf: work - in=6, out=8, err=1
+INFO:agdf: sink - in=8, out=0, err=0
+sink 0
+sink 1
+sink 2
+work closes
+exit 3
+ERROR:agdf: work: halt in on_close (close_halt.agdf:11)
+ERROR:agdf: Pipeline execution halted due to an exception in work node
+INFO:agdf: gen - in=0, out=3, err=0
+INFO:agdf: work - in=3, out=3, err=1
+INFO:agdf: sink - in=3, out=0, err=0"
 fi
 
 if build drain; then

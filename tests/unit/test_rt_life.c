@@ -177,6 +177,39 @@ static void test_stop_drain_and_abort(void **state)
     assert_int_equal(agdf_node_stats(&G, 1)->dropped, 1);
 }
 
+/* Hostile calls: a second close, stops repeated (and after the end), and a
+** drain of a plain source (no agdf_input) before it began: its start items
+** are the items a drain counts as dropped. */
+static void test_stop_repeated_and_source_drain(void **state)
+{
+    int64_t ms = 0;
+    int v = 1;
+    (void)state;
+    life_init();
+    assert_int_equal(agdf_close(&G, 0), 0);
+    assert_int_equal(agdf_close(&G, 0), 0);          /* twice: still 0 */
+    assert_int_equal(agdf_close(&G, 1), -1);         /* not an input */
+    assert_int_equal(agdf_push(&G, 0, &v), AGDF_CLOSED);
+    agdf_stop(&G, AGDF_STOP_DRAIN);
+    agdf_stop(&G, AGDF_STOP_DRAIN);
+    agdf_stop(&G, 7);                                /* not a mode: ignored */
+    assert_int_equal(agdf_run(&G), AGDF_STOPPED);
+    agdf_stop(&G, AGDF_STOP_ABORT);                  /* after the end: harmless */
+    assert_int_equal(agdf_run(&G), AGDF_STOPPED);
+
+    tg_init(&life_graph);                            /* node 0: a plain source */
+    flag = 0;
+    assert_int_equal(agdf_start(&G, 0, &v), 0);
+    v = 2;
+    assert_int_equal(agdf_start(&G, 0, &v), 0);
+    agdf_stop(&G, AGDF_STOP_DRAIN);                  /* before the source began */
+    assert_int_equal(step_until_not_ready(&ms), AGDF_STEP_DONE);
+    assert_int_equal(agdf_result(&G), AGDF_STOPPED);
+    assert_string_equal(OUT, "");
+    assert_int_equal(agdf_node_stats(&G, 0)->dropped, 2);
+    assert_int_equal(agdf_node_stats(&G, 1)->dropped, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_idle_room_close),
         cmocka_unit_test(test_await_while_open),
         cmocka_unit_test(test_stop_drain_and_abort),
+        cmocka_unit_test(test_stop_repeated_and_source_drain),
     };
     return cmocka_run_group_tests_name("runtime life cycle", tests, NULL, NULL);
 }
