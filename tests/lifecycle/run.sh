@@ -14,7 +14,7 @@
 # compile-time rules of input nodes, on_close raising or halting
 # (close_raise.agdf, close_halt.agdf), and agdf_stop racing the end of runs under
 # ThreadSanitizer (stop_race.c).  One PASS/FAIL line per check; budget
-# about 10 s (measured: ~3 s on an idle machine).
+# 60 s (measured: 8 s of CPU, 27-43 s wall on the shared 2-core machine).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
