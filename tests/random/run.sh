@@ -8,7 +8,7 @@
 # conservation on every edge (count and checksum; with a halt, per node
 # in + start items == invocations + dropped, and nothing run after the halt),
 # the statistics and the --stats and ERROR lines against the counted
-# deliveries, the exit status (0, 1, 3; 2 for an unknown flag) and
+# deliveries, the exit status (0, 1, 3; 2 for a malformed flag value) and
 # termination (an alarm per graph, a timeout per batch).  One
 # "PASS random/batch ..." / "FAIL random/batch ..." line per batch, with the
 # command that reproduces a failure.
