@@ -5,9 +5,9 @@
 ** when a node's input is finished, and agdf_stop (drain or abort) from a
 ** signal handler or another thread.  docs/runtime.md §7 describes the states
 ** (init, open, running/idle, closed, drained, done; stopped, halted).  The
-** scheduler core (agdf.c) calls in here only at batch boundaries and at
-** quiescence: a graph without inputs, on_close blocks or a stop request never
-** reaches this code, and its cost per item is unchanged.
+** scheduler core (agdf.c) calls in here only at batch boundaries: a graph
+** without inputs, on_close blocks or a stop request never reaches this code,
+** and its cost per item is unchanged.
 */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -143,8 +143,8 @@ static void room_call(agdf_graph *g)
 
 /* ---------------------------------------------------------------- on_close */
 
-/* Is a task of n inside an invocation (a stale AGDF_AWAIT poll, at
-** quiescence)?  Such a node may still yield. */
+/* Is a task of n inside an invocation (busy: sleeping, waiting, parked in a
+** yield, offloaded, polling)?  Such a node may still yield. */
 static int node_busy(const agdf_node *n)
 {
     uint32_t k;
@@ -174,7 +174,7 @@ static int node_live(const agdf_node *n)
            node_busy(n);
 }
 
-/* t leaves its queue's line of consumers (it is idle there at quiescence). */
+/* t leaves its queue's line of consumers (an idle task waits there). */
 static void unlink_taker(agdf_node *n, agdf_task *t)
 {
     agdf_task **p = &n->takers, *prev = NULL;
