@@ -11,7 +11,8 @@
 # the graph's fd waits in it (tcp_host.c, tcp_client.py), a --main TCP line
 # server with a connection timeout drained by SIGTERM, a stdin tool whose
 # totals come from on_close (examples/word_count), program arguments, and the
-# compile-time rules of input nodes, on_close raising or halting
+# compile-time rules of input nodes, SIGTERM during a blocking offload,
+# on_close raising or halting
 # (close_raise.agdf, close_halt.agdf), and agdf_stop racing the end of runs under
 # ThreadSanitizer (stop_race.c).  One PASS/FAIL line per check; budget
 # 60 s (measured: 8 s of CPU, 27-43 s wall on the shared 2-core machine).
@@ -161,6 +162,22 @@ ERROR:agdf: Pipeline execution halted due to an exception in work node
 INFO:agdf: gen - in=0, out=3, err=0
 INFO:agdf: work - in=3, out=3, err=1
 INFO:agdf: sink - in=3, out=0, err=0"
+fi
+
+if build offload_stop; then
+    "$T/offload_stop" >"$T/out" 2>"$T/err" &
+    pid=$!
+    sleep 1
+    kill -TERM $pid
+    wait $pid
+    rc=$?
+    made=$(sed -n 's/^INFO:agdf: src - in=0, out=\([0-9]*\),.*/\1/p' "$T/err")
+    if [ $rc -eq 4 ] && [ -n "$made" ] && [ "$made" -gt 0 ] &&
+       [ "$(cat "$T/out")" = "sink: $made items" ]; then
+        echo "PASS lifecycle SIGTERM during a blocking offload drains, exit 4"
+    else
+        { echo "exit $rc"; cat "$T/out" "$T/err"; } | fail "lifecycle SIGTERM during a blocking offload drains, exit 4"
+    fi
 fi
 
 if build drain; then
