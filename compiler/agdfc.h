@@ -310,6 +310,11 @@ typedef struct BodyTypes {
 void body_types_init(BodyTypes *bt, const Graph *g, Arena *a);
 void body_types_free(BodyTypes *bt);
 void body_check(const Node *n, const BodyTypes *bt, DiagCtx *dc);
+/* Whether the generated body of nd may read parameter k in place in its
+** input item (a macro of the name) rather than copy it: only when every
+** occurrence of the name in the body is the parameter (docs/language.md,
+** section 8). */
+bool body_param_in_place(const Graph *g, const Node *nd, int k);
 
 /* Validates g and fills its derived fields.  Returns false on any error. */
 bool check_graph(Graph *g, DiagCtx *dc, Arena *a);

@@ -53,6 +53,7 @@ typedef struct BTok {
     uint8_t kind;            /* BTKind */
     uint8_t cls;             /* identifiers: BK_* classes of a keyword, 0: none */
     bool fresh;              /* preceded by the comment agdf: fresh */
+    bool pp;                 /* on a directive line (whole-text scans only) */
 } BTok;
 
 /* Keyword classes, found once per identifier when it is tokenized. */
@@ -72,6 +73,8 @@ typedef struct BodyLex {
     int skip;                /* > 0: inside a skipped #if group, its nesting */
     bool skip_else;          /* the skipped group is an #if 0: its #else is live */
     bool fresh;              /* the next token carries the fresh mark */
+    bool all;                /* whole text: directive lines tokenized, no group skipped */
+    bool pp;                 /* all: the current line is a directive */
 } BodyLex;
 
 static bool body_ident_char(char c) {
@@ -197,6 +200,7 @@ static void body_push(BodyLex *L, const char *s, size_t len, BTKind kind, SrcPos
     t->kind = (uint8_t)kind;
     t->cls = kind == BT_IDENT ? body_classify(s, len) : 0;
     t->fresh = L->fresh;
+    t->pp = L->pp;
     L->fresh = false;
 }
 
@@ -212,22 +216,25 @@ static size_t body_punct_len(const char *p) {
     return 1;
 }
 
-/* Tokenizes text (NUL-terminated; pos is its first byte) into out. */
-static void body_tokenize(const char *text, SrcPos pos, Vec *out) {
-    BodyLex L = { text, pos, out, 0, false, false };
+/* Tokenizes text (NUL-terminated; pos is its first byte) into out: one
+** configuration of it, or with all, every byte of it (the directive lines'
+** tokens marked pp, the skipped groups read as ordinary text). */
+static void body_tokenize(const char *text, SrcPos pos, Vec *out, bool all) {
+    BodyLex L = { text, pos, out, 0, false, false, all, false };
     bool bol = true;                           /* only blanks since the line began */
     while (*L.p) {
         char c = *L.p;
         SrcPos at = L.pos;
         const char *s = L.p;
-        if (c == '\n') { body_adv(&L, 1); bol = true; continue; }
+        if (c == '\n') { body_adv(&L, 1); bol = true; L.pp = false; continue; }
         if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') { body_adv(&L, 1); continue; }
         if (c == '\\' && L.p[1] == '\n') { body_adv(&L, 2); continue; }
         if (c == '/' && (L.p[1] == '*' || L.p[1] == '/')) {
             if (body_comment(&L) && L.skip == 0) L.fresh = true;
             continue;
         }
-        if (c == '#' && bol) { body_directive(&L); continue; }
+        if (c == '#' && bol && all) L.pp = true;
+        else if (c == '#' && bol) { body_directive(&L); continue; }
         bol = false;
         if (L.skip > 0) { body_adv(&L, 1); continue; }
         if (c == '"' || c == '\'') {
@@ -280,7 +287,7 @@ void body_types_init(BodyTypes *bt, const Graph *g, Arena *a) {
     for (size_t k = 0; k < g->verbatims.len; k++) {
         const Verbatim *v = &VEC_AT(g->verbatims, Verbatim, k);
         Vec toks = { 0 };
-        body_tokenize(v->text, v->pos, &toks);
+        body_tokenize(v->text, v->pos, &toks, false);
         const BTok *t = toks.data;
         int depth = 0;
         for (size_t i = 0; i < toks.len; i++) {
@@ -350,7 +357,7 @@ typedef struct Body {
     int nlocals;             /* local ids handed out */
 } Body;
 
-static const BTok body_end_tok = { "", 0, { 0, 0 }, BT_END, 0, false };
+static const BTok body_end_tok = { "", 0, { 0, 0 }, BT_END, 0, false, false };
 
 static const BTok *body_tok(const Body *b, uint32_t k) {
     return b->i + k < b->end ? &b->t[b->i + k] : &body_end_tok;
@@ -1060,7 +1067,7 @@ static void body_check_locals(Body *b) {
 void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
     if (!n->body) return;
     Vec toks = { 0 };
-    body_tokenize(n->body, n->body_pos, &toks);
+    body_tokenize(n->body, n->body_pos, &toks, false);
     body_check_returns(dc, toks.data, toks.len);
     Body b;
     memset(&b, 0, sizeof b);
@@ -1093,4 +1100,169 @@ void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
     free(b.name_key);
     free(b.name_var);
     vec_free(&toks);
+}
+
+/* ---------------------------------------------------------------- parameters in place */
+
+/* Identifiers the runtime's macros (runtime/agdf.h) write when they expand
+** inside a body, other than C keywords and the reserved agdf and __ names:
+** member names (agdf_w->p, self->agdf.lc, ...), the library functions they
+** call, their attribute words.  An alias macro of such a name would replace
+** them too.  test_body_alias.c reads runtime/agdf.h and fails when a macro
+** there uses a name this list lacks. */
+static const char *const body_runtime_names[] = {
+    "NULL", "always_inline", "busy", "events", "format", "lc", "memcpy", "n", "p",
+    "printf", "self",
+};
+
+static bool body_tok_is(const BTok *t, const char *s, size_t len) {
+    return t->len == len && memcmp(t->s, s, len) == 0;
+}
+
+/* Keywords after which an identifier is an operand: `return v`, `sizeof v`,
+** `if (*v)`; the AGDF_ macros take expressions too. */
+static bool body_before_operand(const BTok *t) {
+    static const char *const kw[] = {
+        "return", "sizeof", "case", "else", "do", "if", "while", "switch", "for",
+        "_Alignof", "alignof",
+    };
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (body_tok_is(t, kw[i], strlen(kw[i]))) return true;
+    return t->len > 5 && memcmp(t->s, "AGDF_", 5) == 0;
+}
+
+#define BODY_ALIAS_WALK 4096         /* tokens a backward look may cross; more: no alias */
+
+/* Token i is followed by ':' that ends the middle operand of a `?:`: back
+** to its '?' at the same bracket depth, before any ';', '{', '}' or ','. */
+static bool body_in_conditional(const BTok *t, size_t i) {
+    int depth = 0, colons = 0;
+    for (size_t j = i, n = 0; j-- > 0 && n < BODY_ALIAS_WALK; n++) {
+        const BTok *x = &t[j];
+        if (body_is(x, ")") || body_is(x, "]")) depth++;
+        else if (body_is(x, "(") || body_is(x, "[")) { if (depth-- == 0) return false; }
+        else if (depth > 0) continue;
+        else if (body_is(x, ";") || body_is(x, "{") || body_is(x, "}") || body_is(x, ","))
+            return false;
+        else if (body_is(x, ":")) colons++;
+        else if (body_is(x, "?") && colons-- == 0) return true;
+    }
+    return false;
+}
+
+/* Token i is ')' closing the argument of typeof, __attribute__, _Alignas or
+** _Atomic: what follows it is declared. */
+static bool body_closes_type_paren(const BTok *t, size_t i) {
+    int depth = 0;
+    for (size_t j = i + 1, n = 0; j-- > 0 && n < BODY_ALIAS_WALK; n++) {
+        if (body_is(&t[j], ")")) depth++;
+        else if (body_is(&t[j], "(") && --depth == 0)
+            return j > 0 && (t[j - 1].cls & BK_PAREN);
+    }
+    return true;                               /* too far to tell: say yes */
+}
+
+/* Whether token i, the parameter's name, is certainly a use of the
+** parameter in an expression (see body_param_in_place for the shapes). */
+static bool body_plain_use(const BTok *t, size_t nt, size_t i) {
+    const BTok *prev = i > 0 ? &t[i - 1] : NULL, *next = i + 1 < nt ? &t[i + 1] : NULL;
+    if (t[i].pp) return false;
+    if (next && (next->kind != BT_PUNCT || body_is(next, "(")
+                 || (body_is(next, ":") && !body_in_conditional(t, i))))
+        return false;
+    if (!prev) return true;
+    if (prev->kind == BT_LIT || body_is(prev, ".") || body_is(prev, "->")) return false;
+    if (prev->kind == BT_IDENT) return body_before_operand(prev);
+    if (body_is(prev, ")")) return !body_closes_type_paren(t, i - 1);
+    if (!body_is(prev, "*")) return true;
+    size_t j = i - 1;                          /* `T *v`, `T **v`, `T (*v)`: back over them */
+    while (j > 0 && (body_is(&t[j], "*") || body_is(&t[j], "(")) && i - j < BODY_ALIAS_WALK) j--;
+    if (i - j >= BODY_ALIAS_WALK) return false;
+    if (body_is(&t[j], "*") || body_is(&t[j], "(")) return true;   /* the body's first tokens */
+    return t[j].kind == BT_PUNCT || (t[j].kind == BT_IDENT && body_before_operand(&t[j]));
+}
+
+/* Whether name (len bytes) is a token of text, directive lines and
+** skipped groups included; strstr first, as most texts lack it. */
+static bool body_text_has(const char *text, SrcPos pos, const char *name, size_t len) {
+    if (!strstr(text, name)) return false;
+    Vec toks = { 0 };
+    body_tokenize(text, pos, &toks, true);
+    const BTok *t = toks.data;
+    bool found = false;
+    for (size_t i = 0; i < toks.len && !found; i++)
+        found = t[i].kind == BT_IDENT && body_tok_is(&t[i], name, len);
+    vec_free(&toks);
+    return found;
+}
+
+/* A name the generated code or the runtime's macros also write inside a
+** body: the item members v0, v1, ... (which the alias macros themselves
+** name), the graph's own G_* names, body_runtime_names. */
+static bool body_name_generated(const Graph *g, const char *name, size_t len) {
+    size_t d = 1, gl = strlen(g->name);
+    while (name[0] == 'v' && d < len && name[d] >= '0' && name[d] <= '9') d++;
+    if (name[0] == 'v' && len > 1 && d == len) return true;
+    if (len > gl && memcmp(name, g->name, gl) == 0 && name[gl] == '_') return true;
+    for (size_t i = 0; i < sizeof body_runtime_names / sizeof body_runtime_names[0]; i++)
+        if (strcmp(name, body_runtime_names[i]) == 0) return true;
+    return false;
+}
+
+/* Whether the generated body of nd may read parameter k in place, through
+** `#define NAME (agdf_i->vK)` around the body text, instead of a copy.  The
+** macro is textual, so every occurrence of NAME in the body must mean the
+** parameter, and the slot agdf_i points at must stay the item's while the
+** body runs.  No, when:
+**
+**   - nd has no body in the .agdf (a C-file node gets its arguments as
+**     values), or k is not a parameter of it;
+**   - nd is an input node: a body may agdf_push into its own queue and
+**     overwrite the slot it reads; or nd has an edge to itself (check.c
+**     refuses self-edges and cycles, so none reaches the emitter: guarded
+**     all the same, as the cost is one loop);
+**   - the type is written with '[' or '(' (array, function pointer);
+**   - NAME is written by the generated code or the runtime's macros in a
+**     body (body_name_generated), or is a token of a verbatim block, whose
+**     macros could expand to a member or declaration of that name;
+**   - an occurrence of NAME in the body, read with directive lines and
+**     every #if branch, is not a plain operand (body_plain_use): on a
+**     directive line; after '.', '->', a literal, an identifier or keyword
+**     (`goto v`, `struct v`, `T v`, `const long v`) other than return,
+**     sizeof, case, else, do, if, while, switch, for, _Alignof, AGDF_*;
+**     after '*'s and '('s that follow such a word (`T *v`, `T (*v)`; also
+**     `a * v` and `f(*v)`, false alarms that only cost a copy); after the
+**     ')' of typeof(...) or __attribute__((...)); before '(' (a call, a
+**     function-like macro), an identifier or literal, or ':' (a label, a
+**     bit-field) unless it ends the middle of a `? :`.
+**
+** `v[i]` (a pointer parameter indexed), `&v`, `v++` and `v = v + 1` are
+** uses: the slot belongs to the invocation.  A declaration these rules miss
+** (`int a, v;`, `enum { v }`, `int (v);`) cannot change the meaning of the
+** program: the macro turns its declarator into `(agdf_i->vK)`, and no
+** declarator contains '->', so the C compiler stops there with an error at
+** the body's line instead.  Every doubt answers false, which only costs
+** the copy the generated code made before. */
+bool body_param_in_place(const Graph *g, const Node *nd, int k) {
+    if (!nd->body || nd->input || k < 0 || k >= nd->nparams) return false;
+    for (int s = 0; s < nd->nsucc; s++)
+        if (nd->succ[s] == nd->id) return false;
+    const Param *pm = &nd->params[k];
+    const char *name = pm->name;
+    size_t len = strlen(name);
+    if (len == 0 || strpbrk(pm->type.text, "[(") || body_name_generated(g, name, len))
+        return false;
+    for (size_t v = 0; v < g->verbatims.len; v++) {
+        const Verbatim *vb = &VEC_AT(g->verbatims, Verbatim, v);
+        if (body_text_has(vb->text, vb->pos, name, len)) return false;
+    }
+    Vec toks = { 0 };
+    body_tokenize(nd->body, nd->body_pos, &toks, true);
+    const BTok *t = toks.data;
+    bool ok = true;
+    for (size_t i = 0; i < toks.len && ok; i++)
+        if (t[i].kind == BT_IDENT && body_tok_is(&t[i], name, len))
+            ok = body_plain_use(t, toks.len, i);
+    vec_free(&toks);
+    return ok;
 }
