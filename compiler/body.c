@@ -1111,8 +1111,8 @@ void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
 ** them too.  test_body_alias.c reads runtime/agdf.h and fails when a macro
 ** there uses a name this list lacks. */
 static const char *const body_runtime_names[] = {
-    "NULL", "always_inline", "busy", "events", "format", "lc", "memcpy", "n", "p",
-    "printf", "self",
+    "NULL", "always_inline", "busy", "events", "format", "lc", "memcpy", "n", "nout",
+    "out", "p", "printf", "self",
 };
 
 static bool body_tok_is(const BTok *t, const char *s, size_t len) {

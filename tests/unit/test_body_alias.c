@@ -113,6 +113,7 @@ static void test_body_preprocessor(void **state) {
     NO("#define GET(r) \\\n    ((r).v)\n    y = GET(q) + v;\n");
     NO("#ifdef v\n#endif\n    y = v;\n");
     NO("#undef v\n    y = 1;\n");
+    NO("#if v > 0\n    y = 1;\n#endif\n");
     NO("#if 0\n    r.v = 1;\n#endif\n    y = v;\n");         /* every branch counts */
     NO("#ifdef X\n    y = v;\n#else\n    int v = 2;\n#endif\n");
 }
