@@ -249,6 +249,7 @@ static void test_missed_declarations_fail(void **state) {
         "long a = 0, v = a;",
         "enum { A, v };",
         "int (v) = 1;",
+        "struct { int a; } v;",
     };
     enum { N = sizeof decl / sizeof decl[0] };
     char dir[] = "/tmp/agdf_alias_XXXXXX", path[64];
