@@ -4,13 +4,25 @@
 ** agdfc is a pipeline of phases, one file each: lex (grammar/lexer.re, prefix
 ** lex_) turns bytes into tokens; parse (grammar/parser.y driven by
 ** compiler/parse.c, prefix parse_) builds the Graph below; check
-** (compiler/check.c, prefix check_) resolves names, validates attributes and
-** types, finds cycles and fills the derived fields; emit (compiler/emit_*.c,
-** prefix emit_) writes C, a header, DOT, Mermaid or JSON.  Errors never get
-** printed from deep inside a phase: every phase reports into a DiagCtx
-** (compiler/diag.c, prefix diag_), and main.c prints them all, sorted, at the
-** end.  Memory comes from an Arena (compiler/util.c) that lives as long as the
-** compilation and is released in one call.
+** (compiler/check.c, prefix check_, with compiler/body.c, prefix body_, for
+** node bodies) resolves names, validates attributes and types, finds cycles
+** and fills the derived fields; emit (compiler/emit_*.c, prefix emit_)
+** writes C, a header, DOT, Mermaid or JSON; main.c (prefix main_) runs them.
+** Errors never get printed from deep inside a phase: every phase reports
+** into a DiagCtx (compiler/diag.c, prefix diag_), and main.c prints them
+** all, sorted, at the end.  Memory comes from an Arena (compiler/util.c,
+** prefixes arena_, vec_, strmap_ and util_) that lives as long as the
+** compilation and is released in one call.  The rules for names of the
+** generated C (compiler/names.c, prefix names_) and positions
+** (compiler/pos.c, prefix pos_) are leaves that any phase may use.
+**
+** Two rules keep this layout, and tests/layout/run.sh checks both: every
+** function of a module, static or not, starts with the module's prefix (the
+** C writer of emit_c.c may also use cw_); and no two modules call each other,
+** even through others: main calls the phases, parse calls lex, check calls
+** body, and util, diag, names and pos, which any module may call, call no
+** phase.  The compiler opens a function's brace on the line of its
+** declarator (docs/testing.md, "Code layout").
 */
 #ifndef AGDFC_H
 #define AGDFC_H
@@ -81,6 +93,14 @@ typedef struct Source {
     const char *text;        /* the bytes, followed by a NUL sentinel */
     size_t len;              /* bytes, excluding the sentinel */
 } Source;
+
+/* ---------------------------------------------------------------- pos.c */
+
+/* The position just after byte `off` of text that starts at start, counting
+** newlines. */
+SrcPos pos_at(SrcPos start, const char *text, size_t off);
+SrcPos pos_end(const Source *src);             /* after the last byte; 1:1 when empty */
+int pos_cmp(SrcPos a, SrcPos b);                /* <0, 0, >0 as a is before, at, after b */
 
 /* ---------------------------------------------------------------- diag.c */
 
@@ -167,6 +187,17 @@ bool lex_is_text(const Source *src, DiagCtx *dc);
 void lex_init(Lexer *lx, const Source *src, DiagCtx *dc);
 Token lex_next(Lexer *lx);                      /* TK_EOF at the end, forever */
 const char *lex_token_name(int kind);           /* "'->'", "identifier", ... */
+
+/* ---------------------------------------------------------------- names.c */
+
+bool names_is_c_keyword(const char *s);        /* C99/C11/C23, plus bool/true/false */
+bool names_is_ident(const char *s);            /* [A-Za-z_][A-Za-z0-9_]* */
+bool names_has_prefix(const char *s, const char *p);
+bool names_is_agdf_keyword(const char *s);     /* node, start, graph */
+/* Why a name cannot be an identifier of the generated C (a C keyword,
+** reserved by C or by the runtime, a macro of the C library or of C
+** compilers), or NULL; the phrase completes "<what> name 'x' is ...". */
+const char *names_reserved_why(const char *s);
 
 /* ---------------------------------------------------------------- limits */
 

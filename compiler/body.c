@@ -58,7 +58,7 @@ typedef struct BTok {
 
 /* Keyword classes, found once per identifier when it is tokenized. */
 enum {
-    BK_C = 1,                /* a C keyword (check_is_c_keyword's list) */
+    BK_C = 1,                /* a C keyword (names_is_c_keyword's list) */
     BK_TYPE = 2,             /* a base type: int, double, bool, ... */
     BK_QUAL = 4,             /* a qualifier or storage class that changes nothing here */
     BK_PAREN = 8,            /* takes a parenthesised argument: __attribute__, _Alignas */

@@ -17,7 +17,6 @@
 
 #include "agdf.h"
 #include "agdfc.h"
-#include "parse.h"
 
 /* Lower bounds of the runtime's records on any target (ILP32 included), for
 ** the storage check: struct agdf_task is two pointers, four 32-bit words and
@@ -46,112 +45,11 @@ typedef struct Checker {
 
 /* ---------------------------------------------------------------- names */
 
-bool check_is_c_keyword(const char *s) {
-    static const char *const kw[] = {
-        "auto", "break", "case", "char", "const", "continue", "default", "do",
-        "double", "else", "enum", "extern", "float", "for", "goto", "if",
-        "inline", "int", "long", "register", "restrict", "return", "short",
-        "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
-        "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof",
-        "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
-        "_Static_assert", "_Thread_local",
-        /* C23 keywords and <stdbool.h> macros: the generated code includes it */
-        "bool", "true", "false", "alignas", "alignof", "constexpr", "nullptr",
-        "static_assert", "thread_local", "typeof", "typeof_unqual",
-    };
-    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
-        if (s[0] == kw[i][0] && strcmp(s, kw[i]) == 0) return true;
-    return false;
-}
-
-static bool check_is_ident(const char *s) {
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_')) return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'
-              || (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
-
-static bool check_has_prefix(const char *s, const char *p) {
-    return strncmp(s, p, strlen(p)) == 0;
-}
-
-/* The statement keywords of agdf that the grammar does not turn into
-** names at the start of a statement (`node -> x;` begins a declaration). */
-static bool check_is_agdf_keyword(const char *s) {
-    return strcmp(s, "node") == 0 || strcmp(s, "start") == 0 || strcmp(s, "graph") == 0;
-}
-
-static bool check_agdf_prefix(const char *s) {
-    return (s[0] == 'a' || s[0] == 'A') && (s[1] == 'g' || s[1] == 'G')
-        && (s[2] == 'd' || s[2] == 'D') && (s[3] == 'f' || s[3] == 'F');
-}
-
-/* Identifiers that C headers or C compilers define as macros (docs/language.md,
-** "Reserved names"): a node, parameter or graph name appears bare in the
-** generated C (a struct member, a parameter, `struct G`), where a macro of
-** the same name would be expanded.  The C99 standard library's macros
-** (the generated code and verbatim blocks may include any standard
-** header), and the system names GNU modes predefine. */
-static bool check_is_c_macro(const char *s) {
-    static const char *const lib[] = {
-        "NULL", "offsetof", "EOF", "BUFSIZ", "FILENAME_MAX", "FOPEN_MAX", "L_tmpnam",
-        "SEEK_CUR", "SEEK_END", "SEEK_SET", "TMP_MAX", "stdin", "stdout", "stderr",
-        "errno", "EDOM", "ERANGE", "EILSEQ", "assert", "NDEBUG", "va_arg", "va_copy",
-        "va_end", "va_start", "setjmp", "CHAR_BIT", "CHAR_MAX", "CHAR_MIN", "SCHAR_MAX",
-        "SCHAR_MIN", "UCHAR_MAX", "SHRT_MAX", "SHRT_MIN", "USHRT_MAX", "INT_MAX",
-        "INT_MIN", "UINT_MAX", "LONG_MAX", "LONG_MIN", "ULONG_MAX", "LLONG_MAX",
-        "LLONG_MIN", "ULLONG_MAX", "MB_LEN_MAX", "SIZE_MAX", "PTRDIFF_MAX",
-        "PTRDIFF_MIN", "SIG_ATOMIC_MAX", "SIG_ATOMIC_MIN", "WCHAR_MAX", "WCHAR_MIN",
-        "WINT_MAX", "WINT_MIN", "WEOF", "EXIT_FAILURE", "EXIT_SUCCESS", "RAND_MAX",
-        "MB_CUR_MAX", "HUGE_VAL", "HUGE_VALF", "HUGE_VALL", "INFINITY", "NAN",
-        "MATH_ERRNO", "MATH_ERREXCEPT", "math_errhandling", "fpclassify", "isfinite",
-        "isinf", "isnan", "isnormal", "signbit", "isgreater", "isgreaterequal", "isless",
-        "islessequal", "islessgreater", "isunordered", "SIGABRT", "SIGFPE", "SIGILL",
-        "SIGINT", "SIGSEGV", "SIGTERM", "SIG_DFL", "SIG_ERR", "SIG_IGN",
-        "CLOCKS_PER_SEC", "complex", "imaginary", "I", "and", "and_eq", "bitand",
-        "bitor", "compl", "not", "not_eq", "or", "or_eq", "xor", "xor_eq", "DECIMAL_DIG",
-        "main",
-        /* predefined by gcc and clang in GNU modes (-std=gnu99) on some targets */
-        "linux", "unix", "i386", "i486", "i586", "i686", "sun", "sparc", "mips", "vax",
-    };
-    for (size_t i = 0; i < sizeof lib / sizeof lib[0]; i++)
-        if (s[0] == lib[i][0] && strcmp(s, lib[i]) == 0) return true;
-    /* families: <float.h>, <fenv.h>, <math.h>, <inttypes.h>, <locale.h> */
-    static const char *const pre[] = { "FLT_", "DBL_", "LDBL_", "FE_", "FP_", "LC_" };
-    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
-        if (check_has_prefix(s, pre[i])) return true;
-    if ((check_has_prefix(s, "PRI") || check_has_prefix(s, "SCN")) && s[3] && strchr("diouxX", s[3]))
-        return true;
-    /* <stdint.h>: INT8_MAX, UINT_LEAST16_MIN, INTMAX_C, ... */
-    size_t n = strlen(s);
-    bool stdint = check_has_prefix(s, "INT") || check_has_prefix(s, "UINT");
-    return stdint && ((n > 4 && strcmp(s + n - 4, "_MAX") == 0)
-                      || (n > 4 && strcmp(s + n - 4, "_MIN") == 0)
-                      || (n > 2 && strcmp(s + n - 2, "_C") == 0));
-}
-
-/* Why a name cannot be a C identifier of the generated code, or NULL.  The
-** phrase completes "<what> name 'x' is ...". */
-static const char *check_reserved_why(const char *s) {
-    if (check_is_c_keyword(s)) return "a C keyword";
-    if (check_agdf_prefix(s))
-        return "reserved: names starting with 'agdf' belong to the runtime";
-    if (s[0] == '_' && (s[1] == '_' || (s[1] >= 'A' && s[1] <= 'Z')))
-        return "reserved for the C implementation (it starts with '__' or '_' and a "
-               "capital letter)";
-    if (check_is_c_macro(s))
-        return "a macro of the C library or of C compilers, which the generated C "
-               "would expand (see docs/language.md, \"Reserved names\")";
-    return NULL;
-}
-
 static void check_graph_name(Checker *c) {
     Graph *g = c->g;
     const char *n = g->name;
     if (!g->declared) {
-        if (!check_is_ident(n) || check_reserved_why(n) || n[0] == '_') {
+        if (!names_is_ident(n) || names_reserved_why(n) || n[0] == '_') {
             SrcPos none = { 0, 0 };
             diag_error(c->dc, none,
                        "graph name '%s' (from the file name) is not usable as a C identifier; "
@@ -162,7 +60,7 @@ static void check_graph_name(Checker *c) {
     const char *why;
     if (strcmp(n, "main") == 0)
         diag_error(c->dc, g->pos, "graph name 'main' would collide with main()");
-    else if ((why = check_reserved_why(n)) != NULL)
+    else if ((why = names_reserved_why(n)) != NULL)
         diag_error(c->dc, g->pos, "graph name '%s' is %s", n, why);
     else if (n[0] == '_')
         diag_error(c->dc, g->pos, "graph name '%s' starts with '_' (reserved)", n);
@@ -179,7 +77,7 @@ static const char *check_generated_clash(Checker *c, const char *n) {
         if (strcmp(n, api[i]) == 0) return api[i];
     static const char *const pre[] = { "start_", "NODE_", "push_", "close_", "post_" };
     for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
-        if (check_has_prefix(n, pre[i]) && strmap_get(&c->names, n + strlen(pre[i])) >= 0)
+        if (names_has_prefix(n, pre[i]) && strmap_get(&c->names, n + strlen(pre[i])) >= 0)
             return pre[i];
     static const char *const suf[] = { "_task", "_OUT" };
     size_t len = strlen(n);
@@ -196,9 +94,9 @@ static const char *check_generated_clash(Checker *c, const char *n) {
 static void check_node_name(Checker *c, const Node *n) {
     const char *s = n->name, *G = c->g->name;
     const char *clash, *why;
-    if ((why = check_reserved_why(s)) != NULL)
+    if ((why = names_reserved_why(s)) != NULL)
         diag_error(c->dc, n->pos, "node name '%s' is %s", s, why);
-    else if (check_is_agdf_keyword(s))
+    else if (names_is_agdf_keyword(s))
         diag_error(c->dc, n->pos, "node name '%s' is an agdf keyword: an edge chain "
                    "could not start with it", s);
     else if (s[0] == '_')
@@ -218,7 +116,7 @@ static void check_params(Checker *c, const Node *n) {
         if (strcmp(p->name, "self") == 0)
             diag_error(c->dc, p->pos, "parameter name 'self' is reserved: in a body, "
                        "'self' points to the task's state");
-        else if ((why = check_reserved_why(p->name)) != NULL)
+        else if ((why = names_reserved_why(p->name)) != NULL)
             diag_error(c->dc, p->pos, "parameter name '%s' is %s", p->name, why);
         for (int k = 0; k < i; k++)
             if (strcmp(n->params[k].name, p->name) == 0) {
@@ -594,10 +492,6 @@ static int check_edge_of(const Checker *c, int u, int v) {
     return -1;
 }
 
-static bool check_pos_before(SrcPos a, SrcPos b) {
-    return a.line < b.line || (a.line == b.line && a.col < b.col);
-}
-
 /* Reports the cycle cyc[0] -> cyc[1] -> ... -> cyc[k-1] -> cyc[0], rotated
 ** so that it ends with the edge declared last: the one that closed it. */
 static void check_report_cycle(Checker *c, const int *cyc, int k) {
@@ -607,7 +501,7 @@ static void check_report_cycle(Checker *c, const int *cyc, int k) {
     for (int i = 0; i < k; i++) {
         int ei = check_edge_of(c, cyc[i], cyc[(i + 1) % k]);
         const Edge *e = GRAPH_EDGE(c->g, ei);
-        if (!closing || check_pos_before(best, e->from_pos)) {
+        if (!closing || pos_cmp(best, e->from_pos) < 0) {
             closing = e;
             best = e->from_pos;
             close = (i + 1) % k;
@@ -769,19 +663,12 @@ static void check_reachable(Checker *c) {
 
 /* ---------------------------------------------------------------- entry */
 
-/* The position just after the last byte of the file (1:1 when empty). */
-static SrcPos check_end_pos(const Source *src) {
-    SrcPos p = { 1, 1 };
-    if (src) p = parse_pos_at(p, src->text, src->len);
-    return p;
-}
-
 /* A graph without nodes would be C with zero-size arrays: refused at its
 ** graph statement, or at the end of the file. */
 static void check_not_empty(Checker *c) {
     Graph *g = c->g;
     if (GRAPH_NNODES(g) > 0) return;
-    SrcPos at = g->declared ? g->pos : check_end_pos(c->dc->src);
+    SrcPos at = g->declared ? g->pos : pos_end(c->dc->src);
     diag_error(c->dc, at, "graph '%s' has no nodes: declare at least one "
                "('node NAME() { ... }')", g->name);
 }

@@ -57,8 +57,8 @@ void diag_report(DiagCtx *dc, DiagLevel lv, SrcPos pos, const char *fmt, ...) {
 
 static int diag_cmp(const void *pa, const void *pb) {
     const Diag *a = pa, *b = pb;
-    if (a->key.line != b->key.line) return a->key.line < b->key.line ? -1 : 1;
-    if (a->key.col != b->key.col) return a->key.col < b->key.col ? -1 : 1;
+    int by_pos = pos_cmp(a->key, b->key);
+    if (by_pos != 0) return by_pos;
     return a->seq < b->seq ? -1 : a->seq > b->seq;   /* stable */
 }
 
@@ -84,7 +84,7 @@ typedef struct DiagBuf {
     size_t n, cap;
 } DiagBuf;
 
-static void db_put(DiagBuf *b, const char *s, size_t n) {
+static void diag_buf_put(DiagBuf *b, const char *s, size_t n) {
     if (b->n + n > b->cap) {
         while (b->n + n > b->cap) b->cap = b->cap ? b->cap * 2 : 256;
         b->s = util_xrealloc(b->s, b->cap);
@@ -93,27 +93,27 @@ static void db_put(DiagBuf *b, const char *s, size_t n) {
     b->n += n;
 }
 
-static void db_putc(DiagBuf *b, char c) {
-    db_put(b, &c, 1);
+static void diag_buf_putc(DiagBuf *b, char c) {
+    diag_buf_put(b, &c, 1);
 }
 
-static void db_puts(DiagBuf *b, const char *s) {
-    db_put(b, s, strlen(s));
+static void diag_buf_puts(DiagBuf *b, const char *s) {
+    diag_buf_put(b, s, strlen(s));
 }
 
-static void db_printf(DiagBuf *b, const char *fmt, ...) {
+static void diag_buf_printf(DiagBuf *b, const char *fmt, ...) {
     char small[256];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0) return;
-    if ((size_t)n < sizeof small) { db_put(b, small, (size_t)n); return; }
+    if ((size_t)n < sizeof small) { diag_buf_put(b, small, (size_t)n); return; }
     char *big = util_xmalloc((size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    db_put(b, big, (size_t)n);
+    diag_buf_put(b, big, (size_t)n);
     free(big);
 }
 
@@ -141,20 +141,20 @@ static void diag_print_excerpt(const Source *src, size_t start, uint32_t col, Di
         while (from > start && from < end && diag_utf8_cont((unsigned char)src->text[from])) from--;
         while (to < end && diag_utf8_cont((unsigned char)src->text[to])) to++;
     }
-    if (from > start) db_puts(b, "...");
+    if (from > start) diag_buf_puts(b, "...");
     for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)src->text[i];
-        db_putc(b, (char)(c < 0x20 && c != '\t' ? ' ' : c));
+        diag_buf_putc(b, (char)(c < 0x20 && c != '\t' ? ' ' : c));
     }
-    if (to < end) db_puts(b, "...");
-    db_putc(b, '\n');
-    if (from > start) db_puts(b, "   ");
+    if (to < end) diag_buf_puts(b, "...");
+    diag_buf_putc(b, '\n');
+    if (from > start) diag_buf_puts(b, "   ");
     for (size_t i = from; i < at; i++) {
         unsigned char c = i < end ? (unsigned char)src->text[i] : ' ';
-        if (c == '\t') db_putc(b, '\t');
-        else if (!diag_utf8_cont(c)) db_putc(b, ' ');
+        if (c == '\t') diag_buf_putc(b, '\t');
+        else if (!diag_utf8_cont(c)) diag_buf_putc(b, ' ');
     }
-    db_puts(b, "^\n");
+    diag_buf_puts(b, "^\n");
 }
 
 static const char *diag_level_name(DiagLevel lv) {
@@ -180,22 +180,22 @@ void diag_print(DiagCtx *dc, FILE *out) {
         const Diag *d = &sorted[i];
         b.n = 0;
         if (d->pos.line == 0) {
-            db_printf(&b, "%s: %s: ", path, diag_level_name(d->level));
+            diag_buf_printf(&b, "%s: %s: ", path, diag_level_name(d->level));
         } else {
-            db_printf(&b, "%s:%u:%u: %s: ", path, (unsigned)d->pos.line,
-                      (unsigned)d->pos.col, diag_level_name(d->level));
+            diag_buf_printf(&b, "%s:%u:%u: %s: ", path, (unsigned)d->pos.line,
+                            (unsigned)d->pos.col, diag_level_name(d->level));
         }
-        db_puts(&b, d->msg);
-        db_putc(&b, '\n');
+        diag_buf_puts(&b, d->msg);
+        diag_buf_putc(&b, '\n');
         if (d->pos.line != 0 && starts && d->pos.line <= nlines)
             diag_print_excerpt(dc->src, starts[d->pos.line - 1], d->pos.col, &b);
         fwrite(b.s, 1, b.n, out);
     }
     if (dc->stopped) {
         b.n = 0;
-        db_printf(&b, "agdfc: too many errors emitted, stopping now "
-                  "(use -ferror-limit=0 to see all)\n%d error%s generated.\n",
-                  dc->nerrors, dc->nerrors == 1 ? "" : "s");
+        diag_buf_printf(&b, "agdfc: too many errors emitted, stopping now "
+                        "(use -ferror-limit=0 to see all)\n%d error%s generated.\n",
+                        dc->nerrors, dc->nerrors == 1 ? "" : "s");
         fwrite(b.s, 1, b.n, out);
     }
     free(b.s);

@@ -13,14 +13,14 @@
 #include "agdfc.h"
 
 /* A node's halt_on_exception, the graph's when the node does not set it. */
-static bool node_halts(const Graph *g, const Node *n) {
+static bool emit_node_halts(const Graph *g, const Node *n) {
     return n->halt_on_exception >= 0 ? n->halt_on_exception : g->halt_on_exception;
 }
 
 /* ---------------------------------------------------------------- JSON */
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static int utf8_len(const unsigned char *s, size_t n) {
+static int emit_utf8_len(const unsigned char *s, size_t n) {
     int len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
     if (s[0] >= 0xF5 || len == 0 || (size_t)len > n) return 0;
     for (int i = 1; i < len; i++)
@@ -34,7 +34,7 @@ static int utf8_len(const unsigned char *s, size_t n) {
 
 /* A JSON string: the escapes JSON requires, control bytes as \u00XX, valid
 ** UTF-8 as is, any invalid byte as U+FFFD (JSON text must be UTF-8). */
-static void json_str(FILE *out, const char *s) {
+static void emit_json_str(FILE *out, const char *s) {
     if (!s) { fputs("null", out); return; }
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s);
@@ -53,7 +53,7 @@ static void json_str(FILE *out, const char *s) {
         }
         if (c < 0x20 || c == 0x7F) { fprintf(out, "\\u%04x", c); continue; }
         if (c < 0x80) { fputc(c, out); continue; }
-        int len = utf8_len(p + i, n - i);
+        int len = emit_utf8_len(p + i, n - i);
         if (len == 0) { fputs("\\ufffd", out); continue; }
         fwrite(p + i, 1, (size_t)len, out);
         i += (size_t)len - 1;
@@ -61,98 +61,98 @@ static void json_str(FILE *out, const char *s) {
     fputc('"', out);
 }
 
-static void json_pos(FILE *out, const char *prefix, SrcPos p) {
+static void emit_json_pos(FILE *out, const char *prefix, SrcPos p) {
     fprintf(out, "\"%sline\": %u, \"%scol\": %u", prefix, (unsigned)p.line, prefix,
             (unsigned)p.col);
 }
 
-static void json_params(FILE *out, const Node *n) {
+static void emit_json_params(FILE *out, const Node *n) {
     fputs("\"params\": [", out);
     for (int i = 0; i < n->nparams; i++) {
         const Param *p = &n->params[i];
         fputs(i ? ", {\"type\": " : "{\"type\": ", out);
-        json_str(out, p->type.text);
+        emit_json_str(out, p->type.text);
         fputs(", \"name\": ", out);
-        json_str(out, p->name);
+        emit_json_str(out, p->name);
         fputs(", ", out);
-        json_pos(out, "", p->pos);
+        emit_json_pos(out, "", p->pos);
         fputc('}', out);
     }
     fputs("],\n", out);
 }
 
-static void json_node(FILE *out, const Graph *g, const Node *n) {
+static void emit_json_node(FILE *out, const Graph *g, const Node *n) {
     fputs("    {\"name\": ", out);
-    json_str(out, n->name);
+    emit_json_str(out, n->name);
     fprintf(out, ", \"id\": %d, ", n->id);
-    json_pos(out, "", n->pos);
+    emit_json_pos(out, "", n->pos);
     fputs(",\n     ", out);
-    json_params(out, n);
+    emit_json_params(out, n);
     fputs("     \"outputs\": [", out);
     for (int i = 0; i < n->nouts; i++) {
         if (i) fputs(", ", out);
-        json_str(out, n->outs[i].text);
+        emit_json_str(out, n->outs[i].text);
     }
     fprintf(out, "], \"output_tuple\": %s,\n", n->out_tuple ? "true" : "false");
-    bool halt = node_halts(g, n);
+    bool halt = emit_node_halts(g, n);
     fprintf(out, "     \"max_tasks\": %lld, \"queue_size\": %lld, \"halt_on_exception\": %s,\n",
             (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false");
     fputs("     \"attrs_set\": [", out);
     for (int i = 0; i < n->nattrs; i++) {
         if (i) fputs(", ", out);
-        json_str(out, n->attrs[i].name);
+        emit_json_str(out, n->attrs[i].name);
     }
     fputs("],\n", out);
     fprintf(out, "     \"is_start\": %s, \"reachable\": %s, \"npred\": %d, \"successors\": [",
             n->is_start ? "true" : "false", n->reachable ? "true" : "false", n->npred);
     for (int i = 0; i < n->nsucc; i++) {
         if (i) fputs(", ", out);
-        json_str(out, GRAPH_NODE(g, n->succ[i])->name);
+        emit_json_str(out, GRAPH_NODE(g, n->succ[i])->name);
     }
     fputs("],\n     \"has_state\": ", out);
     fputs(n->state ? "true" : "false", out);
     fputs(", \"state\": ", out);
-    json_str(out, n->state);
-    if (n->state) { fputs(", ", out); json_pos(out, "state_", n->state_pos); }
+    emit_json_str(out, n->state);
+    if (n->state) { fputs(", ", out); emit_json_pos(out, "state_", n->state_pos); }
     fputs(",\n     \"has_body\": ", out);
     fputs(n->body ? "true" : "false", out);
     fputs(", \"body\": ", out);
-    json_str(out, n->body);
-    if (n->body) { fputs(", ", out); json_pos(out, "body_", n->body_pos); }
+    emit_json_str(out, n->body);
+    if (n->body) { fputs(", ", out); emit_json_pos(out, "body_", n->body_pos); }
     fputs("}", out);
 }
 
-static void json_edges(FILE *out, const Graph *g) {
+static void emit_json_edges(FILE *out, const Graph *g) {
     fputs("  \"edges\": [", out);
     for (size_t i = 0; i < g->edges.len; i++) {
         const Edge *e = GRAPH_EDGE(g, i);
         fputs(i ? ",\n    {\"from\": " : "\n    {\"from\": ", out);
-        json_str(out, e->from);
+        emit_json_str(out, e->from);
         fputs(", \"to\": ", out);
-        json_str(out, e->to);
+        emit_json_str(out, e->to);
         fputs(", ", out);
-        json_pos(out, "", e->from_pos);
+        emit_json_pos(out, "", e->from_pos);
         fputs(", ", out);
-        json_pos(out, "to_", e->to_pos);
+        emit_json_pos(out, "to_", e->to_pos);
         fprintf(out, ", \"duplicate\": %s}", e->duplicate ? "true" : "false");
     }
     fputs(g->edges.len ? "\n  ],\n" : "],\n", out);
 }
 
-static void json_starts(FILE *out, const Graph *g) {
+static void emit_json_starts(FILE *out, const Graph *g) {
     fputs("  \"starts\": [", out);
     for (size_t i = 0; i < g->starts.len; i++) {
         const StartItem *s = GRAPH_START(g, i);
         fputs(i ? ",\n    {\"node\": " : "\n    {\"node\": ", out);
-        json_str(out, s->name);
+        emit_json_str(out, s->name);
         fputs(", ", out);
-        json_pos(out, "", s->pos);
+        emit_json_pos(out, "", s->pos);
         fputs(", \"args\": [", out);
         for (int k = 0; k < s->nargs; k++) {
             fputs(k ? ", {\"text\": " : "{\"text\": ", out);
-            json_str(out, s->args[k].text);
+            emit_json_str(out, s->args[k].text);
             fputs(", ", out);
-            json_pos(out, "", s->args[k].pos);
+            emit_json_pos(out, "", s->args[k].pos);
             fputc('}', out);
         }
         fputs("]}", out);
@@ -160,45 +160,45 @@ static void json_starts(FILE *out, const Graph *g) {
     fputs(g->starts.len ? "\n  ],\n" : "],\n", out);
 }
 
-static void json_id_list(FILE *out, const Graph *g, const char *key, const int *ids, int n) {
+static void emit_json_id_list(FILE *out, const Graph *g, const char *key, const int *ids, int n) {
     fprintf(out, "  \"%s\": [", key);
     for (int i = 0; i < n; i++) {
         if (i) fputs(", ", out);
-        json_str(out, GRAPH_NODE(g, ids[i])->name);
+        emit_json_str(out, GRAPH_NODE(g, ids[i])->name);
     }
     fputs("]", out);
 }
 
 void emit_json(const Graph *g, const Source *src, FILE *out) {
     fputs("{\n  \"agdfc\": \"" AGDFC_VERSION "\",\n  \"source\": ", out);
-    json_str(out, src ? src->path : NULL);
+    emit_json_str(out, src ? src->path : NULL);
     fputs(",\n  \"graph\": {\"name\": ", out);
-    json_str(out, g->name);
+    emit_json_str(out, g->name);
     fprintf(out, ", \"declared\": %s", g->declared ? "true" : "false");
-    if (g->declared) { fputs(", ", out); json_pos(out, "", g->pos); }
+    if (g->declared) { fputs(", ", out); emit_json_pos(out, "", g->pos); }
     fprintf(out, ", \"halt_on_exception\": %s, \"max_exceptions\": %lld},\n",
             g->halt_on_exception ? "true" : "false", (long long)g->max_exceptions);
     fputs("  \"verbatims\": [", out);
     for (size_t i = 0; i < g->verbatims.len; i++) {
         const Verbatim *v = &VEC_AT(g->verbatims, Verbatim, i);
         fprintf(out, "%s\n    {\"header\": %s, ", i ? "," : "", v->header ? "true" : "false");
-        json_pos(out, "", v->pos);
+        emit_json_pos(out, "", v->pos);
         fputs(", \"text\": ", out);
-        json_str(out, v->text);
+        emit_json_str(out, v->text);
         fputc('}', out);
     }
     fputs(g->verbatims.len ? "\n  ],\n" : "],\n", out);
     fputs("  \"nodes\": [", out);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         fputs(i ? ",\n" : "\n", out);
-        json_node(out, g, GRAPH_NODE(g, i));
+        emit_json_node(out, g, GRAPH_NODE(g, i));
     }
     fputs(GRAPH_NNODES(g) ? "\n  ],\n" : "],\n", out);
-    json_edges(out, g);
-    json_starts(out, g);
-    json_id_list(out, g, "default_start_nodes", g->start_nodes, g->nstart_nodes);
+    emit_json_edges(out, g);
+    emit_json_starts(out, g);
+    emit_json_id_list(out, g, "default_start_nodes", g->start_nodes, g->nstart_nodes);
     fputs(",\n", out);
-    json_id_list(out, g, "topological_order", g->topo, g->topo ? GRAPH_NNODES(g) : 0);
+    emit_json_id_list(out, g, "topological_order", g->topo, g->topo ? GRAPH_NNODES(g) : 0);
     fputs("\n}\n", out);
 }
 
@@ -212,7 +212,7 @@ void emit_json(const Graph *g, const Source *src, FILE *out) {
 /* Writes text through esc, which escapes what the picture's syntax needs. */
 typedef void (*EscFn)(FILE *out, const char *s);
 
-static void edge_type(FILE *out, const Node *from, EscFn esc) {
+static void emit_edge_type(FILE *out, const Node *from, EscFn esc) {
     if (from->nouts == 1 && !from->out_tuple) { esc(out, from->outs[0].text); return; }
     fputc('(', out);
     for (int i = 0; i < from->nouts; i++) {
@@ -225,7 +225,7 @@ static void edge_type(FILE *out, const Node *from, EscFn esc) {
 /* Names are C identifiers and types are identifiers and '*' today, but the
 ** text is escaped for what a DOT string cannot hold as is, so that no later
 ** syntax can break the picture: quotes and backslashes, a line break as \n. */
-static void dot_str_body(FILE *out, const char *s) {
+static void emit_dot_str_body(FILE *out, const char *s) {
     for (; *s; s++) {
         if (*s == '\n') { fputs("\\n", out); continue; }
         if (*s == '"' || *s == '\\') fputc('\\', out);
@@ -235,16 +235,16 @@ static void dot_str_body(FILE *out, const char *s) {
 
 void emit_dot(const Graph *g, FILE *out) {
     fputs("digraph \"", out);
-    dot_str_body(out, g->name);
+    emit_dot_str_body(out, g->name);
     fputs("\" {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n"
           "    edge [fontname=\"monospace\", fontsize=10];\n", out);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *n = GRAPH_NODE(g, i);
-        bool halt = node_halts(g, n);
+        bool halt = emit_node_halts(g, n);
         fputs("    \"", out);
-        dot_str_body(out, n->name);
+        emit_dot_str_body(out, n->name);
         fputs("\" [label=\"", out);
-        dot_str_body(out, n->name);
+        emit_dot_str_body(out, n->name);
         fprintf(out, "\\nmax_tasks=%lld queue_size=%lld\\nhalt_on_exception=%s\"%s%s];\n",
                 (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false",
                 n->is_start ? ", style=bold" : "", halt ? ", color=red" : "");
@@ -253,11 +253,11 @@ void emit_dot(const Graph *g, FILE *out) {
         const Edge *e = GRAPH_EDGE(g, i);
         if (e->duplicate) continue;
         fputs("    \"", out);
-        dot_str_body(out, e->from);
+        emit_dot_str_body(out, e->from);
         fputs("\" -> \"", out);
-        dot_str_body(out, e->to);
+        emit_dot_str_body(out, e->to);
         fputs("\" [label=\"", out);
-        edge_type(out, GRAPH_NODE(g, e->from_id), dot_str_body);
+        emit_edge_type(out, GRAPH_NODE(g, e->from_id), emit_dot_str_body);
         fputs("\"];\n", out);
     }
     fputs("}\n", out);
@@ -269,7 +269,7 @@ void emit_dot(const Graph *g, FILE *out) {
 ** takes '#' as the start of an entity: the quote, the angle brackets, the
 ** ampersand and '#' are written as entities (#quot; #lt; #gt; #amp; #35;),
 ** a line break as <br/>. */
-static void mermaid_str(FILE *out, const char *s) {
+static void emit_mermaid_str(FILE *out, const char *s) {
     for (; *s; s++) {
         switch (*s) {
         case '"': fputs("#quot;", out); break;
@@ -289,10 +289,10 @@ void emit_mermaid(const Graph *g, FILE *out) {
     bool any_halt = false;
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *n = GRAPH_NODE(g, i);
-        bool halt = node_halts(g, n);
+        bool halt = emit_node_halts(g, n);
         any_halt |= halt;
         fprintf(out, "    n_%s[\"", n->name);
-        mermaid_str(out, n->name);
+        emit_mermaid_str(out, n->name);
         fprintf(out, "<br/>max_tasks=%lld queue_size=%lld<br/>halt_on_exception=%s\"]%s\n",
                 (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false",
                 halt ? ":::halt" : "");
@@ -301,7 +301,7 @@ void emit_mermaid(const Graph *g, FILE *out) {
         const Edge *e = GRAPH_EDGE(g, i);
         if (e->duplicate) continue;
         fprintf(out, "    n_%s -->|\"", e->from);
-        edge_type(out, GRAPH_NODE(g, e->from_id), mermaid_str);
+        emit_edge_type(out, GRAPH_NODE(g, e->from_id), emit_mermaid_str);
         fprintf(out, "\"| n_%s\n", e->to);
     }
     if (any_halt) fputs("    classDef halt stroke:#c00,stroke-width:2px\n", out);

@@ -61,14 +61,14 @@ static const char usage_text[] =
     "Exit status: 0 ok, 1 errors in the input, 2 usage or I/O error.\n"
     "Manual: man agdfc (docs/agdfc.1 in the source tree).\n";
 
-static int usage_error(const char *fmt, const char *arg) {
+static int main_usage_error(const char *fmt, const char *arg) {
     fputs("agdfc: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'agdfc --help' for more information.\n", stderr);
     return EXIT_USAGE;
 }
 
-static bool parse_emit_kind(const char *s, EmitKind *k) {
+static bool main_parse_emit_kind(const char *s, EmitKind *k) {
     static const struct { const char *name; EmitKind kind; } kinds[] = {
         {"c", EMIT_C}, {"h", EMIT_H}, {"dot", EMIT_DOT},
         {"mermaid", EMIT_MERMAID}, {"json", EMIT_JSON},
@@ -78,9 +78,9 @@ static bool parse_emit_kind(const char *s, EmitKind *k) {
     return false;
 }
 
-static int check_dep_options(const Options *o);
+static int main_check_dep_options(const Options *o);
 /* "-ferror-limit=N": N a decimal count, 0 ... INT_MAX. */
-static bool parse_count(const char *s, int *out) {
+static bool main_parse_count(const char *s, int *out) {
     long long v = 0;
     if (!*s) return false;
     for (; *s; s++) {
@@ -93,7 +93,7 @@ static bool parse_count(const char *s, int *out) {
 }
 
 /* Returns -1 to go on, else the exit status. */
-static int parse_args(int argc, char **argv, Options *o) {
+static int main_parse_args(int argc, char **argv, Options *o) {
     memset(o, 0, sizeof *o);
     o->line_directives = true;
     o->dep_targets = util_xmalloc((size_t)argc * sizeof *o->dep_targets);
@@ -102,7 +102,7 @@ static int parse_args(int argc, char **argv, Options *o) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (o->input) return usage_error("more than one input file: '%s'", a);
+            if (o->input) return main_usage_error("more than one input file: '%s'", a);
             o->input = a;
         } else if (strcmp(a, "--") == 0) {
             only_files = true;
@@ -113,15 +113,16 @@ static int parse_args(int argc, char **argv, Options *o) {
             printf("agdfc %s\n", AGDFC_VERSION);
             return 0;
         } else if (strcmp(a, "-o") == 0) {
-            if (++i >= argc) return usage_error("%s needs a file name", "-o");
+            if (++i >= argc) return main_usage_error("%s needs a file name", "-o");
             o->output = argv[i];
         } else if (strncmp(a, "-o", 2) == 0) {
             o->output = a + 2;
         } else if (strncmp(a, "--emit=", 7) == 0 || strcmp(a, "--emit") == 0) {
             const char *k = a[6] == '=' ? a + 7 : (++i < argc ? argv[i] : NULL);
-            if (!k) return usage_error("%s needs a kind: c, h, dot, mermaid or json", "--emit");
-            if (!parse_emit_kind(k, &o->emit))
-                return usage_error("unknown --emit kind '%s' (c, h, dot, mermaid or json)", k);
+            if (!k)
+                return main_usage_error("%s needs a kind: c, h, dot, mermaid or json", "--emit");
+            if (!main_parse_emit_kind(k, &o->emit))
+                return main_usage_error("unknown --emit kind '%s' (c, h, dot, mermaid or json)", k);
         } else if (strcmp(a, "--no-line") == 0) {
             o->line_directives = false;
         } else if (strcmp(a, "--main") == 0) {
@@ -131,24 +132,25 @@ static int parse_args(int argc, char **argv, Options *o) {
         } else if (strncmp(a, "-MF", 3) == 0 || strncmp(a, "-MT", 3) == 0) {
             const char *v = a[3] ? a + 3 : (++i < argc ? argv[i] : NULL);
             if (!v || !*v)
-                return usage_error(a[2] == 'F' ? "%s needs a file name" : "%s needs a target",
-                                   a[2] == 'F' ? "-MF" : "-MT");
+                return main_usage_error(a[2] == 'F' ? "%s needs a file name"
+                                                    : "%s needs a target",
+                                        a[2] == 'F' ? "-MF" : "-MT");
             if (a[2] == 'F') o->depfile_path = v;
             else o->dep_targets[o->ndep_targets++] = v;
             o->depfile = true;
         } else if (strncmp(a, "-ferror-limit=", 14) == 0 || strncmp(a, "--error-limit=", 14) == 0) {
-            if (!parse_count(a + 14, &o->error_limit))
-                return usage_error("%s: the error limit is a count (0: no limit)", a);
+            if (!main_parse_count(a + 14, &o->error_limit))
+                return main_usage_error("%s: the error limit is a count (0: no limit)", a);
         } else {
-            return usage_error("unknown option '%s'", a);
+            return main_usage_error("unknown option '%s'", a);
         }
     }
-    if (!o->input) return usage_error("%s", "no input file");
-    return o->depfile ? check_dep_options(o) : -1;
+    if (!o->input) return main_usage_error("%s", "no input file");
+    return o->depfile ? main_check_dep_options(o) : -1;
 }
 
 /* Reads the whole input, NUL-terminated (the lexer's sentinel). */
-static bool read_source(const char *path, Source *src) {
+static bool main_read_source(const char *path, Source *src) {
     bool is_stdin = strcmp(path, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
@@ -186,14 +188,14 @@ static bool read_source(const char *path, Source *src) {
 /* ---------------------------------------------------------------- output */
 
 /* An output being written: to stdout, straight to a special file such as
-** /dev/null, or to a temporary file renamed onto `path` by out_commit. */
+** /dev/null, or to a temporary file renamed onto `path` by main_out_commit. */
 typedef struct Output {
     const char *path;        /* final name, NULL for standard output */
     char *tmp;               /* temporary name, NULL when writing directly */
     FILE *f;
 } Output;
 
-static bool out_open(Output *o, const char *path) {
+static bool main_out_open(Output *o, const char *path) {
     memset(o, 0, sizeof *o);
     if (!path || strcmp(path, "-") == 0) { o->f = stdout; return true; }
     o->path = path;
@@ -217,7 +219,7 @@ static bool out_open(Output *o, const char *path) {
 }
 
 /* Flushes and closes; on failure removes the temporary file. */
-static bool out_close(Output *o) {
+static bool main_out_close(Output *o) {
     bool ok = !ferror(o->f);
     if (o->f == stdout) ok = fflush(stdout) == 0 && ok;
     else ok = fclose(o->f) == 0 && ok;
@@ -231,7 +233,7 @@ static bool out_close(Output *o) {
 }
 
 /* mkstemp makes the file 0600; an output file gets the usual 0666 & ~umask. */
-static bool out_commit(Output *o) {
+static bool main_out_commit(Output *o) {
     bool ok = true;
     if (o->tmp) {
         mode_t mask = umask(0);
@@ -248,12 +250,12 @@ static bool out_commit(Output *o) {
     return ok;
 }
 
-static void out_abandon(Output *o) {
+static void main_out_abandon(Output *o) {
     if (o->tmp) { unlink(o->tmp); free(o->tmp); o->tmp = NULL; }
 }
 
 /* "dir/etl.agdf" -> "etl" (the default output base for C). */
-static char *base_name(const char *path, const char *ext) {
+static char *main_base_name(const char *path, const char *ext) {
     const char *b = strrchr(path, '/');
     b = b ? b + 1 : path;
     const char *dot = strrchr(b, '.');
@@ -264,8 +266,8 @@ static char *base_name(const char *path, const char *ext) {
     return s;
 }
 
-/* with_ext("out/etl.c", ".h") -> "out/etl.h": the extension replaced, or added. */
-static char *with_ext(const char *path, const char *ext) {
+/* main_with_ext("out/etl.c", ".h") -> "out/etl.h": the extension replaced, or added. */
+static char *main_with_ext(const char *path, const char *ext) {
     const char *slash = strrchr(path, '/');
     const char *dot = strrchr(path, '.');
     size_t n = dot && (!slash || dot > slash + 1) ? (size_t)(dot - path) : strlen(path);
@@ -275,67 +277,67 @@ static char *with_ext(const char *path, const char *ext) {
     return s;
 }
 
-static char *dup_str(const char *s) {
+static char *main_dup_str(const char *s) {
     return strcpy(util_xmalloc(strlen(s) + 1), s);
 }
 
 /* The files a run writes: files[0] the main output ("-" for standard output),
 ** files[1] the header beside a .c file or NULL.  IN names the input (the graph's
 ** name for standard input).  Returns how many are named files; free both. */
-static int output_files(const Options *opt, const char *in, char *files[2]) {
+static int main_output_files(const Options *opt, const char *in, char *files[2]) {
     files[1] = NULL;
-    if (opt->output) files[0] = dup_str(opt->output);
+    if (opt->output) files[0] = main_dup_str(opt->output);
     else if (opt->emit == EMIT_C || opt->emit == EMIT_H)
-        files[0] = base_name(in, opt->emit == EMIT_H ? ".h" : ".c");
-    else files[0] = dup_str("-");            /* pictures and JSON: stdout */
+        files[0] = main_base_name(in, opt->emit == EMIT_H ? ".h" : ".c");
+    else files[0] = main_dup_str("-");            /* pictures and JSON: stdout */
     if (strcmp(files[0], "-") == 0) return 0;
-    if (opt->emit == EMIT_C) files[1] = with_ext(files[0], ".h");
+    if (opt->emit == EMIT_C) files[1] = main_with_ext(files[0], ".h");
     return files[1] ? 2 : 1;
 }
 
-static int write_c(const Graph *g, const Options *opt, const Source *src) {
+static int main_write_c(const Graph *g, const Options *opt, const Source *src) {
     const char *in = strcmp(opt->input, "-") == 0 ? g->name : opt->input;
     char *files[2];
-    bool to_stdout = output_files(opt, in, files) == 0;
+    bool to_stdout = main_output_files(opt, in, files) == 0;
     char *cpath = files[0], *hpath = files[1];
     const char *target = cpath;
-    char *hname = hpath ? base_name(hpath, ".h")
-                        : base_name(opt->emit == EMIT_H && !to_stdout ? target : in, ".h");
+    char *hname = hpath ? main_base_name(hpath, ".h")
+                        : main_base_name(opt->emit == EMIT_H && !to_stdout ? target : in, ".h");
     EmitOpts eo = { opt->line_directives, opt->with_main, hname, src->path, NULL };
     Output oc, oh;
-    bool ok = out_open(&oc, target);
+    bool ok = main_out_open(&oc, target);
     if (ok) {
         eo.out_path = to_stdout ? NULL : target;     /* #line names it as written */
         if (opt->emit == EMIT_H) emit_h(g, &eo, oc.f);
         else emit_c(g, &eo, oc.f);
-        ok = out_close(&oc);
+        ok = main_out_close(&oc);
     }
     if (ok && hpath) {
-        ok = out_open(&oh, hpath);
+        ok = main_out_open(&oh, hpath);
         if (ok) {
             eo.out_path = hpath;
             emit_h(g, &eo, oh.f);
-            ok = out_close(&oh);
-            ok = ok && out_commit(&oh);
+            ok = main_out_close(&oh);
+            ok = ok && main_out_commit(&oh);
         }
     }
-    if (ok) ok = out_commit(&oc);
-    else out_abandon(&oc);
+    if (ok) ok = main_out_commit(&oc);
+    else main_out_abandon(&oc);
     free(cpath);
     free(hpath);
     free(hname);
     return ok ? 0 : EXIT_USAGE;
 }
 
-static int write_graph(const Graph *g, const Options *opt, const Source *src) {
+static int main_write_graph(const Graph *g, const Options *opt, const Source *src) {
     Output o;
-    if (!out_open(&o, opt->output)) return EXIT_USAGE;
+    if (!main_out_open(&o, opt->output)) return EXIT_USAGE;
     switch (opt->emit) {
     case EMIT_DOT: emit_dot(g, o.f); break;
     case EMIT_MERMAID: emit_mermaid(g, o.f); break;
     default: emit_json(g, src, o.f); break;
     }
-    bool ok = out_close(&o) && out_commit(&o);
+    bool ok = main_out_close(&o) && main_out_commit(&o);
     return ok ? 0 : EXIT_USAGE;
 }
 
@@ -343,36 +345,36 @@ static int write_graph(const Graph *g, const Options *opt, const Source *src) {
 
 /* The dependency file's name: -MF, else the output's name with .d, else (output
 ** on standard output) the input's basename with .d, as gcc -MD does. */
-static char *depfile_name(const Options *o, char *const files[2], int nfiles) {
-    if (o->depfile_path) return dup_str(o->depfile_path);
-    return nfiles > 0 ? with_ext(files[0], ".d") : base_name(o->input, ".d");
+static char *main_depfile_name(const Options *o, char *const files[2], int nfiles) {
+    if (o->depfile_path) return main_dup_str(o->depfile_path);
+    return nfiles > 0 ? main_with_ext(files[0], ".d") : main_base_name(o->input, ".d");
 }
 
 /* -MD's usage errors, found before anything is compiled: the rule needs a named
 ** input, a target, names make can read, and a file that is none of the others. */
-static int check_dep_options(const Options *o) {
+static int main_check_dep_options(const Options *o) {
     if (strcmp(o->input, "-") == 0)
-        return usage_error("%s needs a named input file, not standard input", "-MD");
+        return main_usage_error("%s needs a named input file, not standard input", "-MD");
     char *files[2];
-    int n = output_files(o, o->input, files);
-    char *dep = depfile_name(o, files, n);
+    int n = main_output_files(o, o->input, files);
+    char *dep = main_depfile_name(o, files, n);
     int rc = -1;
     if (n == 0 && o->ndep_targets == 0)
-        rc = usage_error("%s: the output goes to standard output; name the rule's target "
+        rc = main_usage_error("%s: the output goes to standard output; name the rule's target "
                          "with -MT", "-MD");
     const char *names[3] = { o->input, n > 0 ? files[0] : NULL, dep };
     for (int i = 0; i < 3 + o->ndep_targets && rc < 0; i++) {
         const char *s = i < 3 ? names[i] : o->dep_targets[i - 3];
         if (s && strchr(s, '\n'))
-            rc = usage_error("'%s': a name with a newline cannot be written in a "
+            rc = main_usage_error("'%s': a name with a newline cannot be written in a "
                              "dependency file", s);
     }
     for (int i = 0; i < n && rc < 0; i++)
         if (strcmp(dep, files[i]) == 0)
-            rc = usage_error("the dependency file '%s' would overwrite an output; "
+            rc = main_usage_error("the dependency file '%s' would overwrite an output; "
                              "name it with -MF", dep);
     if (rc < 0 && strcmp(dep, o->input) == 0)
-        rc = usage_error("the dependency file '%s' would overwrite the input", dep);
+        rc = main_usage_error("the dependency file '%s' would overwrite the input", dep);
     free(files[0]);
     free(files[1]);
     free(dep);
@@ -381,7 +383,7 @@ static int check_dep_options(const Options *o) {
 
 /* Writes NAME as make reads it: a space or tab escaped with a backslash (the
 ** backslashes before it doubled), '$' as "$$", '#' as "\#" (what gcc does). */
-static void dep_put_name(FILE *f, const char *name) {
+static void main_dep_put_name(FILE *f, const char *name) {
     for (const char *p = name; *p; p++) {
         if (*p == ' ' || *p == '\t') {
             for (const char *q = p; q > name && q[-1] == '\\'; q--) fputc('\\', f);
@@ -398,13 +400,13 @@ static void dep_put_name(FILE *f, const char *name) {
 /* Opens the dependency file (a temporary file beside it) before any output is
 ** written, so that a dependency file that cannot be written (no such
 ** directory, a directory) stops the run before it changed anything. */
-static bool open_depfile(const Options *o, Output *out) {
+static bool main_open_depfile(const Options *o, Output *out) {
     char *files[2];
-    int n = output_files(o, o->input, files);
-    char *dep = depfile_name(o, files, n);
-    bool ok = out_open(out, dep);
+    int n = main_output_files(o, o->input, files);
+    char *dep = main_depfile_name(o, files, n);
+    bool ok = main_out_open(out, dep);
     if (ok) {
-        out->path = dep;                     /* out_commit renames onto it; freed by the caller */
+        out->path = dep;                /* main_out_commit renames onto it; freed by the caller */
     } else {
         out->path = NULL;
         free(dep);
@@ -416,31 +418,31 @@ static bool open_depfile(const Options *o, Output *out) {
 
 /* Writes the rule "OUTPUTS: INPUT ...", then an empty rule for each prerequisite
 ** after the input (as gcc -MP), so that a file the graph no longer pulls in does
-** not stop make, into the file open_depfile opened.  Called only after the
+** not stop make, into the file main_open_depfile opened.  Called only after the
 ** outputs were written; the file is committed like them, whole or not at all. */
-static int write_depfile(const Options *o, Output *out) {
+static int main_write_depfile(const Options *o, Output *out) {
     char *files[2];
-    int n = output_files(o, o->input, files);
+    int n = main_output_files(o, o->input, files);
     const char *prereqs[] = { o->input };  /* a graph pulls in no other file yet */
     size_t nprereqs = sizeof prereqs / sizeof prereqs[0];
     for (int i = 0; i < o->ndep_targets; i++)    /* -MT: verbatim, as gcc */
         fprintf(out->f, "%s%s", i ? " " : "", o->dep_targets[i]);
     for (int i = 0; i < n && o->ndep_targets == 0; i++) {
         if (i) fputc(' ', out->f);
-        dep_put_name(out->f, files[i]);
+        main_dep_put_name(out->f, files[i]);
     }
     fputc(':', out->f);
     for (size_t i = 0; i < nprereqs; i++) {
         fputc(' ', out->f);
-        dep_put_name(out->f, prereqs[i]);
+        main_dep_put_name(out->f, prereqs[i]);
     }
     fputc('\n', out->f);
     for (size_t i = 1; i < nprereqs; i++) {
         fputc('\n', out->f);
-        dep_put_name(out->f, prereqs[i]);
+        main_dep_put_name(out->f, prereqs[i]);
         fputs(":\n", out->f);
     }
-    bool ok = out_close(out) && out_commit(out);
+    bool ok = main_out_close(out) && main_out_commit(out);
     free(files[0]);
     free(files[1]);
     return ok ? 0 : EXIT_USAGE;
@@ -448,9 +450,9 @@ static int write_depfile(const Options *o, Output *out) {
 
 int main(int argc, char **argv) {
     Options opt;
-    int rc = parse_args(argc, argv, &opt);
+    int rc = main_parse_args(argc, argv, &opt);
     Source src;
-    if (rc < 0 && !read_source(opt.input, &src)) rc = EXIT_USAGE;
+    if (rc < 0 && !main_read_source(opt.input, &src)) rc = EXIT_USAGE;
     if (rc >= 0) {
         free(opt.dep_targets);
         return rc;
@@ -466,13 +468,13 @@ int main(int argc, char **argv) {
     diag_print(&dc, stderr);
     Output dep = { NULL, NULL, NULL };
     if (dc.nerrors > 0) rc = EXIT_INPUT;
-    else if (opt.depfile && !open_depfile(&opt, &dep)) rc = EXIT_USAGE;
-    else if (opt.emit == EMIT_C || opt.emit == EMIT_H) rc = write_c(g, &opt, &src);
-    else rc = write_graph(g, &opt, &src);
-    if (dep.f && rc == 0) rc = write_depfile(&opt, &dep);
+    else if (opt.depfile && !main_open_depfile(&opt, &dep)) rc = EXIT_USAGE;
+    else if (opt.emit == EMIT_C || opt.emit == EMIT_H) rc = main_write_c(g, &opt, &src);
+    else rc = main_write_graph(g, &opt, &src);
+    if (dep.f && rc == 0) rc = main_write_depfile(&opt, &dep);
     else if (dep.f) {                       /* nothing written: no dependency file */
         if (dep.f != stdout) fclose(dep.f);
-        out_abandon(&dep);
+        main_out_abandon(&dep);
     }
     free((char *)dep.path);
 

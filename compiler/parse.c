@@ -117,7 +117,7 @@ static PCell *parse_param_of(ParseCtx *c, PList words) {
     }
     if (words.n == 1) {
         char *w = parse_tok_str(c, last);
-        if (check_is_c_keyword(w))
+        if (names_is_c_keyword(w))
             diag_error(c->dc, last->pos, "missing parameter name after type '%s'", w);
         else
             diag_error(c->dc, last->pos,
@@ -273,42 +273,41 @@ typedef struct ArgScan {
     SrcPos pos;
 } ArgScan;
 
-static void scan_step(ArgScan *sc) {
-    if (sc->s[sc->i] == '\n') { sc->pos.line++; sc->pos.col = 1; }
-    else sc->pos.col++;
+static void parse_scan_step(ArgScan *sc) {
+    sc->pos = pos_at(sc->pos, sc->s + sc->i, 1);
     sc->i++;
 }
 
-static bool scan_at(const ArgScan *sc, const char *lit) {
+static bool parse_scan_at(const ArgScan *sc, const char *lit) {
     size_t k = strlen(lit);
     return sc->i + k <= sc->n && memcmp(sc->s + sc->i, lit, k) == 0;
 }
 
 /* Skips a literal, comment or single byte; returns the byte it skipped when
 ** that byte can matter for splitting (a bracket or comma), else 0. */
-static char scan_skip(ArgScan *sc) {
+static char parse_scan_skip(ArgScan *sc) {
     char ch = sc->s[sc->i];
     if (ch == '"' || ch == '\'') {
-        scan_step(sc);
+        parse_scan_step(sc);
         while (sc->i < sc->n && sc->s[sc->i] != ch && sc->s[sc->i] != '\n') {
-            if (sc->s[sc->i] == '\\' && sc->i + 1 < sc->n) scan_step(sc);
-            scan_step(sc);
+            if (sc->s[sc->i] == '\\' && sc->i + 1 < sc->n) parse_scan_step(sc);
+            parse_scan_step(sc);
         }
-        if (sc->i < sc->n && sc->s[sc->i] == ch) scan_step(sc);
+        if (sc->i < sc->n && sc->s[sc->i] == ch) parse_scan_step(sc);
         return 0;
     }
-    if (scan_at(sc, "//")) {
-        while (sc->i < sc->n && sc->s[sc->i] != '\n') scan_step(sc);
+    if (parse_scan_at(sc, "//")) {
+        while (sc->i < sc->n && sc->s[sc->i] != '\n') parse_scan_step(sc);
         return 0;
     }
-    if (scan_at(sc, "/*")) {
-        scan_step(sc);
-        scan_step(sc);
-        while (sc->i < sc->n && !scan_at(sc, "*/")) scan_step(sc);
-        if (sc->i < sc->n) { scan_step(sc); scan_step(sc); }
+    if (parse_scan_at(sc, "/*")) {
+        parse_scan_step(sc);
+        parse_scan_step(sc);
+        while (sc->i < sc->n && !parse_scan_at(sc, "*/")) parse_scan_step(sc);
+        if (sc->i < sc->n) { parse_scan_step(sc); parse_scan_step(sc); }
         return 0;
     }
-    scan_step(sc);
+    parse_scan_step(sc);
     return ch;
 }
 
@@ -320,7 +319,7 @@ static bool parse_is_space(char ch) {
 static PList parse_add_arg(ParseCtx *c, PList l, const char *text, size_t from,
                            size_t to, SrcPos pos, SrcPos comma) {
     ArgScan sc = { text, from, to, pos };
-    while (sc.i < to && parse_is_space(text[sc.i])) scan_step(&sc);
+    while (sc.i < to && parse_is_space(text[sc.i])) parse_scan_step(&sc);
     while (to > sc.i && parse_is_space(text[to - 1])) to--;
     if (sc.i == to) {
         diag_error(c->dc, comma, "empty argument in start statement");
@@ -336,7 +335,7 @@ static PList parse_add_arg(ParseCtx *c, PList l, const char *text, size_t from,
 static PList parse_split_args(ParseCtx *c, const Token *t) {
     ArgScan sc = { t->text, 0, t->len, parse_after(t, 1) };
     PList l = parse_list_empty();
-    while (sc.i < sc.n && parse_is_space(sc.s[sc.i])) scan_step(&sc);
+    while (sc.i < sc.n && parse_is_space(sc.s[sc.i])) parse_scan_step(&sc);
     if (sc.i == sc.n) return l;                      /* `start f()` */
     size_t from = 0;
     SrcPos from_pos = parse_after(t, 1), sep = t->pos;
@@ -346,7 +345,7 @@ static PList parse_split_args(ParseCtx *c, const Token *t) {
     while (sc.i < sc.n) {
         SrcPos here = sc.pos;
         size_t at = sc.i;
-        char ch = scan_skip(&sc);
+        char ch = parse_scan_skip(&sc);
         if (ch == '(' || ch == '[' || ch == '{') depth++;
         else if (ch == ')' || ch == ']' || ch == '}') depth--;
         else if (ch == ',' && depth == 0) {
@@ -369,14 +368,6 @@ void parse_add_start(ParseCtx *c, const Token *name, const Token *args) {
     si->args = arena_alloc(c->a, (size_t)l.n * sizeof(CExpr) + 1);
     for (PCell *p = l.head; p; p = p->next) si->args[si->nargs++] = p->u.expr;
     parse_recycle(c, l);
-}
-
-SrcPos parse_pos_at(SrcPos start, const char *text, size_t off) {
-    for (size_t i = 0; i < off; i++) {
-        if (text[i] == '\n') { start.line++; start.col = 1; }
-        else start.col++;
-    }
-    return start;
 }
 
 /* "dir/etl.agdf" -> "etl".  Standard input has no name: "graph". */

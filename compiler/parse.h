@@ -70,12 +70,7 @@ void parse_set_usage(ParseCtx *c, const Token *t);
 void parse_add_start(ParseCtx *c, const Token *name, const Token *args);
 void parse_add_verbatim(ParseCtx *c, const Token *t, bool header);
 
-/* The position just after byte `off` of a token's text, counting newlines. */
-SrcPos parse_pos_at(SrcPos start, const char *text, size_t off);
 /* The default graph name: the file's basename without its extension. */
 const char *parse_default_name(Arena *a, const char *path);
-
-/* Shared word lists: C keywords (C99/C11, plus bool/true/false). */
-bool check_is_c_keyword(const char *s);
 
 #endif /* AGDFC_PARSE_H */

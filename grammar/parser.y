@@ -22,7 +22,10 @@
 ** keyword itself cannot appear, and names and parameter words accept KWID.
 */
 
-%name Parse
+/* lemon's functions (parse_lemon, parse_lemonInit, ...) carry the parse_
+** prefix of the front end, like everything else this file defines
+** (compiler/agdfc.h). */
+%name parse_lemon
 %token_prefix TK_
 %token_type {Token}
 %extra_context {ParseCtx *ctx}
@@ -253,7 +256,7 @@ static void parse_call(yyParser *p, int kind, Token t) {
     if (n > (int)(sizeof c->snap / sizeof c->snap[0])) n = 0;
     for (int i = 0; i < n; i++) c->snap[i] = p->yystack[i].stateno;
     c->nsnap = n;
-    Parse(p, kind, t);
+    parse_lemon(p, kind, t);
 }
 
 /* True when the token just fed ended a statement skipped after an error
@@ -308,7 +311,7 @@ Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a) {
     Lexer lx;
     lex_init(&lx, src, dc);
     yyParser parser;
-    ParseInit(&parser, &ctx);
+    parse_lemonInit(&parser, &ctx);
     for (;;) {
         ctx.prev_end = lx.last_end;
         Token t = lex_next(&lx);
@@ -316,7 +319,7 @@ Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a) {
         parse_feed(&parser, &t);
         if (t.kind == TK_EOF || dc->stopped) break;
     }
-    ParseFinalize(&parser);
+    parse_lemonFinalize(&parser);
     return g;
 }
 }

@@ -338,7 +338,7 @@ static int runtime_checked;
 /* A name a runtime macro writes must not become an alias, unless a
 ** parameter cannot have it anyway (check.c refuses it). */
 static void runtime_name(const char *w) {
-    if (check_is_c_keyword(w) || strncasecmp(w, "agdf", 4) == 0
+    if (names_is_c_keyword(w) || strncasecmp(w, "agdf", 4) == 0
         || (w[0] == '_' && (w[1] == '_' || isupper((unsigned char)w[1]))))
         return;
     runtime_checked++;
