@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.dont_write_bytecode = True      # no scripts/__pycache__ left in the tree
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import brace_style  # noqa: E402  (scripts/ is not a package)
 
