@@ -55,6 +55,7 @@ $(B)/grammar/parser.c $(B)/grammar/parser.h: grammar/parser.y $(B)/.deps
 	@mkdir -p $(B)/grammar
 	cp grammar/parser.y $(B)/grammar/parser.y
 	lemon -q -T/usr/share/lemon/lempar.c $(B)/grammar/parser.y
+	@touch $(B)/grammar/parser.h   # lemon leaves an unchanged header as it was: stale forever
 
 $(B)/grammar/lexer.c: grammar/lexer.re $(B)/grammar/parser.h $(B)/.deps
 	@mkdir -p $(B)/grammar
