@@ -32,6 +32,9 @@
 #   BENCH_COMPILE [1]    0: skip the compile-side figures
 #   BENCH_BIG [100000]   nodes of the program agdfc is timed on
 #   BENCH_ONLY [all]     extended regexp: only the cases whose name matches
+#   BENCH_BEFORE [bench/baseline/before-issue12.tsv] results the issue-12
+#                        target "chains within 10 % of before" is judged on
+#                        ("" or a missing file: not measured)
 #   BENCH_UPDATE_DOCS=1  also copy the plots to docs/ and the generated table
 #                        into docs/performance.md (between its bench markers)
 #   BENCH_OUT [build/bench] where everything is written (tests/bench/run.sh
@@ -66,6 +69,9 @@ if [ "${BENCH_GO:-auto}" != 0 ] && command -v go >/dev/null 2>&1; then GO_OK=1; 
 CG_OK=0
 if [ "$CG_N" != 0 ] && command -v valgrind >/dev/null 2>&1; then CG_OK=1; fi
 
+# the machine's load when the suite starts (builds included) and, written at
+# the very end, when it ends: both go into results.tsv and the report
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo -)
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 [ -x bin/agdfc ] && [ -f lib/libagdf.a ] || die "build first: make all"
@@ -84,21 +90,29 @@ add chain8_q1        main  "$N" fused_chain8  agdf chain 8 1
 add chain8_q16       main  "$N" fused_chain8  agdf chain 8 16
 add chain8_q1024     main  "$N" fused_chain8  agdf chain 8 1024
 add chain8_q10000    main  "$N" fused_chain8  agdf chain 8 10000
+add fanout4_q16      main  "$N" fused_fanout4 agdf fanout 4 16
 add fanout4_q1024    main  "$N" fused_fanout4 agdf fanout 4 1024
 add fanin4_q1024     main  "$N" fused_fanin4  agdf fanin 4 1024
 add tasks8_q16       main  "$N" fused_chain8  agdf chain 8 16 8
 add "idle${IDLE}_q1024" main "$N" fused_chain8 agdf chain 8 1024 1 "$IDLE"
 # Item size and chain length (issue 12's baseline): 64 B and 1 KiB items, and a
 # chain of 1,000 nodes, with fewer items so each case takes about as long.
+# The fused loop never copies an item, so the sized chains' floor is the plain
+# fused chain; the long chain's is a fused chain of 1,000 stages.
 add chain8_b64_q16   main  "$N" fused_chain8  agdf chain 8 16 1 0 64
 add chain8_b1024_q16 main  "$((N / 10))" fused_chain8 agdf chain 8 16 1 0 1024
-add chain1000_q16    main  "$((N / 100))" fused_chain8 agdf chain 1000 16
+add chain1000_q16    main  "$((N / 100))" fused_chain1000 agdf chain 1000 16
 add fused_chain8     base  "$N" fused_chain8  fused chain 8
+add fused_chain1000  base  "$((N / 100))" fused_chain1000 fused chain 1000
 add fused_fanout4    base  "$N" fused_fanout4 fused fanout 4
 add fused_fanin4     base  "$N" fused_fanin4  fused fanin 4
 if [ "$GO_OK" = 1 ]; then
     for q in 1 16 1024 10000; do add "go_chain8_q$q" base "$GO_N" fused_chain8 go chain 8 "$q"; done
+    add go_fanout4_q16   base "$GO_N" fused_fanout4 go fanout 4 16
     add go_fanout4_q1024 base "$GO_N" fused_fanout4 go fanout 4 1024
+    add go_chain8_b64_q16   base "$GO_N" fused_chain8 go chain_b64 8 16
+    add go_chain8_b1024_q16 base "$((GO_N / 10))" fused_chain8 go chain_b1024 8 16
+    add go_chain1000_q16    base "$((GO_N / 100))" fused_chain1000 go chain 1000 16
     add go_fanin4_q1024  base "$GO_N" fused_fanin4  go fanin 4 1024
 fi
 if [ "$SWEEP" = 1 ]; then
@@ -176,6 +190,12 @@ for c in "${CASES[@]}"; do
     set -- $c
     [ "$5" = agdf ] && [[ $1 != idle* ]] && launch build_graph "$1" "${@:6}"
 done
+# the static-memory case: every attribute at its default, at two lengths
+MEM_OK=0
+if [ -z "$ONLY" ] || [[ mem_defaults =~ $ONLY ]]; then
+    MEM_OK=1
+    for l in 4 12; do launch build_graph "mem_defaults$l" defaults "$l"; done
+fi
 launch build_fused
 [ "$GO_OK" = 1 ] && launch build_go
 for p in "${pids[@]}"; do wait "$p" || fail=1; done
@@ -198,7 +218,6 @@ field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p; s/^$1=\\([^ ]*\\).*/\\1/p" | head
 
 RAW=$OUT/runs.log
 : > "$RAW"
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo -)
 note "timing ${#CASES[@]} cases x $RUNS runs (N=$N, sweep N=$SWEEP_N, Go N=$GO_N)"
 t_run=$SECONDS
 for ((r = 1; r <= RUNS; r++)); do
@@ -221,7 +240,7 @@ if [ "$CG_OK" = 1 ]; then
     t_cg=$SECONDS
     for c in "${CASES[@]}"; do
         set -- $c
-        [ "$2" = main ] || [[ $1 == fused_chain8 || $1 == fused_fanout4 || $1 == fused_fanin4 ]] || continue
+        [ "$2" = main ] || [[ $1 =~ ^fused_(chain8|chain1000|fanout4|fanin4)$ ]] || continue
         [ "$5" = go ] && continue
         ir=(); dl=()
         # a case timed on fewer items than N is measured on as many fewer
@@ -257,9 +276,10 @@ TSV=$OUT/results.tsv
     printf 'machine\thost\tgo\t%s\t-\n' "$([ "$GO_OK" = 1 ] && go version || echo -)"
     printf 'machine\thost\tvalgrind\t%s\t-\n' "$([ "$CG_OK" = 1 ] && valgrind --version || echo -)"
     printf 'machine\thost\tloadavg_start\t%s\t1/5/15 min\n' "$LOAD_START"
-    printf 'machine\thost\tloadavg_end\t%s\t1/5/15 min\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo -)"
     printf 'machine\thost\tdate\t%s\t-\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf 'machine\thost\tcommit\t%s\t-\n' "$(git rev-parse --short HEAD 2>/dev/null || echo -)$(git diff --quiet HEAD -- runtime compiler 2>/dev/null || echo '+local changes')"
+    # the last commit that changed what is measured (the runtime, the compiler)
+    printf 'machine\thost\tcode_commit\t%s\t-\n' "$(git log -1 --format=%h HEAD -- runtime compiler grammar 2>/dev/null || echo -)"
 } > "$TSV"
 
 # median / min / max of ns per case, from the raw runs
@@ -295,6 +315,8 @@ for c in "${CASES[@]}"; do
         printf 'bench\t%s\tns_min\t%s\tns/item/edge\n' "$name" "$(stat "$name" 5)"
         printf 'bench\t%s\tns_max\t%s\tns/item/edge\n' "$name" "$(stat "$name" 6)"
         printf 'bench\t%s\tvs_fused\t%s\tx\n' "$name" "$(ratio "$med" "$(stat "$ref" 4)")"
+        [ "$kind" = agdf ] && [ -n "$(stat "go_$name" 4)" ] &&
+            printf 'bench\t%s\tvs_go\t%s\tx\n' "$name" "$(ratio "$med" "$(stat "go_$name" 4)")"
         [ -n "${INSTR[$name]:-}" ] && printf 'bench\t%s\tinstr\t%s\tinstructions/item/edge\n' "$name" "${INSTR[$name]}"
         if [ "$kind" = agdf ]; then
             printf 'memory\t%s\tgraph_bytes\t%s\tB\n' "$name" "$(stat "$name" 8)"
@@ -306,6 +328,19 @@ first_agdf=$(awk -F'\t' '$9 > 0 { print $1; exit }' "$STATS")
 if [ -n "$first_agdf" ]; then
     printf 'memory\tagdf_task\tbytes\t%s\tB\nmemory\tagdf_node\tbytes\t%s\tB\n' \
         "$(stat "$first_agdf" 9)" "$(stat "$first_agdf" 10)" >> "$TSV"
+fi
+# Static memory of one int node with default attributes (issue 12): the graph
+# of 12 such nodes minus the graph of 4, over 8, so the per-graph parts (the
+# error pool, the runtime's graph record) cancel out.
+if [ "$MEM_OK" = 1 ]; then
+    for l in 4 12; do
+        line=$("$OUT/bin/mem_defaults$l" 1000) || die "mem_defaults$l failed: $line"
+        [ "$(echo "$line" | field check)" = ok ] || die "mem_defaults$l: wrong result: $line"
+        printf 'memory\tmem_defaults%s\tgraph_bytes\t%s\tB\n' "$l" "$(echo "$line" | field graph_bytes)" >> "$TSV"
+    done
+    awk -F'\t' '$2 == "mem_defaults4" && $3 == "graph_bytes" { a = $4 }
+                $2 == "mem_defaults12" && $3 == "graph_bytes" { b = $4 }
+                END { printf "memory\tint_node_default\tbytes\t%.0f\tB\n", (b - a) / 8 }' "$TSV" >> "$TSV"
 fi
 
 # ------------------------------------------------------------------ compile side
@@ -383,6 +418,7 @@ target() {   # NAME DESCRIPTION VALUE OP LIMIT UNIT
     fi
     printf 'target\t%s\tvalue\t%s\t%s\ntarget\t%s\tlimit\t%s %s\t%s\ntarget\t%s\tstatus\t%s\t-\ntarget\t%s\tdescription\t%s\t-\n' \
         "$1" "${3:--}" "$6" "$1" "$4" "$5" "$6" "$1" "$st" "$1" "$2" >> "$TSV"
+    printf 'target\t%s\ttable\tissue5\t-\n' "$1" >> "$TSV"
 }
 for q in 16 1024 10000; do
     target "chain8_q${q}_ns" "chain, queue_size $q: ns per item per edge" "$(get bench "chain8_q$q" ns_median)" "<=" 3 ns
@@ -399,6 +435,14 @@ if [ "$COMPILE" = 1 ]; then
     target runtime_text "runtime .text at -Os without offload (KiB; no logging switch exists)" \
         "$(awk -v t="$(get size runtime_no_offload text)" 'BEGIN { printf "%.2f", t / 1024 }')" "<=" 8 KiB
 fi
+# issue 12's targets, a table of their own (bench/targets12.sh defines them);
+# the plain chains' instruction counts are judged against BENCH_BEFORE
+BEFORE=${BENCH_BEFORE-bench/baseline/before-issue12.tsv}
+[ -z "$BEFORE" ] || [ -f "$BEFORE" ] || { note "no $BEFORE: the vs-before targets are not measured"; BEFORE=; }
+t12=$(bash bench/targets12.sh "$TSV" ${BEFORE:+"$BEFORE"}) || die "bench/targets12.sh failed"
+printf '%s\n' "$t12" >> "$TSV"
+printf 'machine\thost\tloadavg_end\t%s\t1/5/15 min\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo -)" >> "$TSV"
+printf 'config\tsuite\tbefore\t%s\t-\n' "${BEFORE:--}" >> "$TSV"
 
 # ------------------------------------------------------------------ report
 note "results: $TSV"

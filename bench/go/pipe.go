@@ -5,11 +5,13 @@
 // and sending v+1, and the sink (the main goroutine) adding into a sum; every
 // channel has capacity Q.  A fan-out 1 -> K sends each item on K channels, one
 // receiver goroutine each; a fan-in K -> 1 has K sources of N/K items sending
-// on one channel.  Output: the same key=value line as bench/bench_main.c, with
+// on one channel.  chain_b64 and chain_b1024 are the chain carrying 64-byte
+// and 1 KiB items (a struct: the int64 and padding, as bench/gen.sh's B-byte
+// items), copied by value through the channels.  Output: the same key=value line as bench/bench_main.c, with
 // deliveries counted as items times edges; the sum is checked.  Built with
 // `go build` from this one file (no module, nothing downloaded).
 //
-//	pipe chain L Q N | pipe fanout K Q N | pipe fanin K Q N
+//	pipe chain|chain_b64|chain_b1024 L Q N | pipe fanout K Q N | pipe fanin K Q N
 package main
 
 import (
@@ -29,9 +31,56 @@ func num(s string) int64 {
 	return v
 }
 
+// item is what a chain_bB carries: a value with an int64 inside.
+type item[T any] interface {
+	val() int64
+	with(v int64) T
+}
+
+type b64 struct {
+	v   int64
+	pad [56]byte
+}
+
+type b1024 struct {
+	v   int64
+	pad [1016]byte
+}
+
+func (b b64) val() int64           { return b.v }
+func (b b64) with(v int64) b64     { b.v = v; return b }
+func (b b1024) val() int64         { return b.v }
+func (b b1024) with(v int64) b1024 { b.v = v; return b }
+
+// chainOf runs the chain of k stages on items of type T and returns the sum.
+func chainOf[T item[T]](k int64, q int, n int64) (sum int64) {
+	var zero T
+	in := make(chan T, q)
+	go func(out chan<- T) {
+		for i := int64(0); i < n; i++ {
+			out <- zero.with(i)
+		}
+		close(out)
+	}(in)
+	for s := int64(0); s < k-2; s++ {
+		out := make(chan T, q)
+		go func(in <-chan T, out chan<- T) {
+			for v := range in {
+				out <- v.with(v.val() + 1)
+			}
+			close(out)
+		}(in, out)
+		in = out
+	}
+	for v := range in {
+		sum += v.val()
+	}
+	return sum
+}
+
 func main() {
 	if len(os.Args) != 5 {
-		fmt.Fprintln(os.Stderr, "usage: pipe chain|fanout|fanin L|K Q N")
+		fmt.Fprintln(os.Stderr, "usage: pipe chain|chain_b64|chain_b1024|fanout|fanin L|K Q N")
 		os.Exit(2)
 	}
 	shape := os.Args[1]
@@ -64,6 +113,19 @@ func main() {
 		}
 		for v := range in {
 			sum += v
+		}
+		elapsed = time.Since(t0)
+		want = n*(n-1)/2 + n*(k-2)
+		deliveries = n * (k - 1)
+	case "chain_b64", "chain_b1024":
+		if k < 2 {
+			os.Exit(2)
+		}
+		t0 = time.Now()
+		if shape == "chain_b64" {
+			sum = chainOf[b64](k, q, n)
+		} else {
+			sum = chainOf[b1024](k, q, n)
 		}
 		elapsed = time.Since(t0)
 		want = n*(n-1)/2 + n*(k-2)
