@@ -2,9 +2,9 @@
 # bench/report.sh — turns build/bench/results.tsv (written by bench/run.sh; one
 # figure per line: section, case, metric, value, unit) into the tables people
 # read: throughput per case (ns per item per edge as median [min..max], ratio
-# to the fused loop of the same shape, instructions per item per edge, static
-# memory), the compile-side figures, and the targets of issue 5 with met or
-# MISSED.  Plain text by default, Markdown with --markdown, and --update-docs
+# to the fused loop of the same shape and to Go's same shape, instructions per
+# item per edge, static memory), the compile-side figures, and the targets of
+# issue 5 and of issue 12 (two tables) with met or MISSED.  Plain text by default, Markdown with --markdown, and --update-docs
 # rewrites the part of a Markdown file between the lines
 # "<!-- bench:begin -->" and "<!-- bench:end -->" with the Markdown tables.
 #
@@ -33,8 +33,8 @@ tsv=${1:-build/bench/results.tsv}
 [ -f "$tsv" ] || { echo "$tsv: not found (run bench/run.sh)" >&2; exit 1; }
 
 awk -F'\t' -v md="$md" '
-function row(a, b, c, d, e, f, g, h,    i, n, x) {
-    n = split(a "\t" b "\t" c "\t" d "\t" e "\t" f "\t" g "\t" h, x, "\t")
+function row(a, b, c, d, e, f, g, h, k,    i, n, x) {
+    n = split(a "\t" b "\t" c "\t" d "\t" e "\t" f "\t" g "\t" h "\t" k, x, "\t")
     while (n > 0 && x[n] == "") n--
     if (md) {
         s = "|"
@@ -80,19 +80,21 @@ END {
                     title(sprintf("Throughput: ns per item per edge (median of %s runs; N = %s, Go N = %s)", cfg["runs"], cfg["n"], cfg["go_n"]), 20)
                 else
                     title(sprintf("Sweep for the plots (N = %s)", cfg["sweep_n"]), 20)
-                row("case", "median ns", "min ns", "max ns", "x fused", "instr", "graph bytes", "nodes")
-                sep(8)
+                row("case", "median ns", "min ns", "max ns", "x fused", "x Go", "instr", "graph bytes", "nodes")
+                sep(9)
                 shown = 1
             }
             row(c, v(c, "ns_median"), v(c, "ns_min"), v(c, "ns_max"), v(c, "vs_fused"),
-                v(c, "instr"), v(c, "graph_bytes"), v(c, "nodes"))
+                v(c, "vs_go"), v(c, "instr"), v(c, "graph_bytes"), v(c, "nodes"))
         }
     }
     if (("agdf_task", "bytes") in val) {
-        title("Static memory", 36)
+        title("Static memory", 46)
         row("record", "bytes"); sep(2)
         row("agdf_task (runtime part of a task)", v("agdf_task", "bytes"))
         row("agdf_node (runtime node record)", v("agdf_node", "bytes"))
+        if (("int_node_default", "bytes") in val)
+            row("int node, default attributes (one more node)", v("int_node_default", "bytes"))
         print ""
         print "graph bytes above: sizeof the generated graph struct (every queue, task, error record, node record)."
     }
@@ -125,11 +127,17 @@ END {
         for (i = 1; ((c, "line" i) in val); i++) print val[c, "line" i]
         if (md) print "```"
     }
-    if (ntarget) {
-        title("Targets (issue 5)", 60)
-        row("target", "limit", "measured", "status"); sep(4)
+    # one table per issue; a results file older than the "table" lines is issue 5
+    for (g = 5; g <= 12; g += 7) {
+        shown = 0
         for (i = 1; i <= ntarget; i++) {
             t = torder[i]
+            if ((v(t, "table") == "-" ? "issue5" : v(t, "table")) != "issue" g) continue
+            if (!shown) {
+                title("Targets (issue " g ")", 64)
+                row("target", "limit", "measured", "status"); sep(4)
+                shown = 1
+            }
             row(v(t, "description"), v(t, "limit"), v(t, "value"), md && v(t, "status") == "MISSED" ? "**MISSED**" : v(t, "status"))
         }
     }

@@ -9,13 +9,17 @@
 # per case: ns per item per edge (median, min, max over the runs; "delivery" =
 # one item carried over one edge, counted by the runtime's own `in` statistics
 # and checked against the exact expected value), the ratio to the fused loop of
-# the same shape, and instructions per item per edge from callgrind, measured
+# the same shape and to Go's same shape (case go_NAME, when Go has it), and
+# instructions per item per edge from callgrind, measured
 # as (Ir(N1) - Ir(N2)) / (deliveries(N1) - deliveries(N2)) over two whole-process
 # runs so start-up, init and exit cancel out.  Then the compile-side figures
 # (agdfc on a 100,000-node program, gcc -O2 on a 1,000-node program, runtime
-# .text at -Os, static memory), the targets of issue 5 with met / MISSED, a
-# readable table on stdout, build/bench/results.tsv (one figure per line:
-# section, case, metric, value, unit) and the plots (bench/plot.sh).
+# .text at -Os, static memory, of which one int node at default attributes),
+# the targets of issue 5 and, as a table of their own, of issue 12
+# (bench/targets12.sh) with met / MISSED, the load average at the start and the
+# end, a readable table on stdout, build/bench/results.tsv (one figure per
+# line: section, case, metric, value, unit) and the plots (bench/plot.sh).
+# bench/compare.sh turns two such files into the before/after report.
 #
 # Environment (defaults in brackets; BENCH_QUICK=1 gives a run of about a
 # minute: N=200000, 3 runs, 100 idle nodes, no sweep, no compile side):
@@ -300,7 +304,9 @@ awk '{
 }' "$RAW" | sort > "$STATS"
 
 stat() { awk -F'\t' -v c="$1" -v k="$2" '$1 == c { print $k }' "$STATS"; }  # 4 med 5 min 6 max 8 graph bytes
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.1f", a / b }'; }
+ratio() {   # A B [DECIMALS]: A / B, or - when either is missing
+    awk -v a="$1" -v b="$2" -v d="${3:-1}" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.*f", d, a / b }'
+}
 
 for c in "${CASES[@]}"; do
     set -- $c
@@ -316,7 +322,7 @@ for c in "${CASES[@]}"; do
         printf 'bench\t%s\tns_max\t%s\tns/item/edge\n' "$name" "$(stat "$name" 6)"
         printf 'bench\t%s\tvs_fused\t%s\tx\n' "$name" "$(ratio "$med" "$(stat "$ref" 4)")"
         [ "$kind" = agdf ] && [ -n "$(stat "go_$name" 4)" ] &&
-            printf 'bench\t%s\tvs_go\t%s\tx\n' "$name" "$(ratio "$med" "$(stat "go_$name" 4)")"
+            printf 'bench\t%s\tvs_go\t%s\tx\n' "$name" "$(ratio "$med" "$(stat "go_$name" 4)" 3)"
         [ -n "${INSTR[$name]:-}" ] && printf 'bench\t%s\tinstr\t%s\tinstructions/item/edge\n' "$name" "${INSTR[$name]}"
         if [ "$kind" = agdf ]; then
             printf 'memory\t%s\tgraph_bytes\t%s\tB\n' "$name" "$(stat "$name" 8)"
