@@ -41,13 +41,15 @@
 #                        ("" or a missing file: not measured)
 #   BENCH_UPDATE_DOCS=1  also copy the plots to docs/ and the generated table
 #                        into docs/performance.md (between its bench markers)
-#   BENCH_OUT [build/bench] where everything is written (tests/bench/run.sh
-#                        uses its own, so a smoke test keeps the last results)
+#   BENCH_OUT [build/bench] where everything is written: absolute, or relative
+#                        to the checkout (tests/bench/run.sh uses its own, so a
+#                        smoke test keeps the last results)
 #   JOBS [nproc]         parallel compilations
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-OUT=$ROOT/${BENCH_OUT:-build/bench}
+OUT=${BENCH_OUT:-build/bench}
+case $OUT in /*) ;; *) OUT=$ROOT/$OUT ;; esac    # relative to the checkout, or absolute
 mkdir -p "$OUT/src" "$OUT/bin" "$OUT/obj" "$OUT/cg" "$OUT/log"
 
 QUICK=${BENCH_QUICK:-0}
