@@ -27,19 +27,20 @@ static long n_items = 5000000;
 static long long sink_sum;
 
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
-static int src_body(agdf_task *t)
+static int src_body(agdf_task *t, agdf_io *io)
 {
     src_task *self = (src_task *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < n_items; self->i++)
         AGDF_YIELD((int)self->i);
     AGDF_END(self);
 }
 
-static int fwd_body(agdf_task *t)
+static int fwd_body(agdf_task *t, agdf_io *io)
 {
     fwd_task *self = (fwd_task *)(void *)t;
-    int v = self->agdf_in;
+    int v = *(const int *)io->in;
     AGDF_BEGIN(self);
     AGDF_YIELD(v + 1);
     AGDF_END(self);
@@ -47,10 +48,10 @@ static int fwd_body(agdf_task *t)
 #undef AGDF_OUT_MAKE
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int sink_body(agdf_task *t)
+static int sink_body(agdf_task *t, agdf_io *io)
 {
     sink_task *self = (sink_task *)(void *)t;
-    sink_sum += self->agdf_in;
+    sink_sum += *(const int *)io->in;
     AGDF_BEGIN(self);
     AGDF_YIELD();
     AGDF_END(self);

@@ -9,8 +9,9 @@
 ** storage sized at compile time, and the API (NAME_init, NAME_run, NAME_step,
 ** NAME_start_X, prototypes of nodes implemented in C files).  The .c file holds
 ** the %{ } blocks, each node body wrapped as a stackless coroutine function
-** and called from that node's drain loop (AGDF_DRAIN_LOOP: the body inlined,
-** items copied with a constant size), the constant node and storage-offset
+** that the runtime's one drain loop (agdf__drain) calls with its input item
+** in place in the queue and its output window (agdf_io), the constant node
+** and storage-offset
 ** tables the runtime reads, the API, and with --main a main().  Names the
 ** generated code declares where user text or user names are in scope start
 ** with agdf_ (a prefix user names may not use).  Every piece of user C text is preceded by a #line into the .agdf
@@ -557,97 +558,106 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
 
 /* ---------------------------------------------------------------- .c */
 
-static void emit_c_param_copies(CWriter *w, const Graph *g, const ItemTable *it,
-                                const Node *nd)
+/* TEMPORARY, until compiler/body.c defines it (the decision whether a
+** parameter may be read in place belongs to the body analyses): every
+** parameter is copied, as before. */
+bool body_param_in_place(const Graph *g, const Node *nd, int k)
+{
+    (void)g; (void)nd; (void)k;
+    return false;
+}
+
+/* The parameters: agdf_i points at the input item (its queue slot while the
+** burst lasts, the task's agdf_in after a suspension).  A parameter read in
+** place is a macro of the item's member, so it keeps what the body assigns
+** across a suspension; any other is a local copied at every (re)entry. */
+static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
 {
     if (nd->nparams)
-        cw_printf(w, "    const %s__item%d *agdf_i = (const %s__item%d *)agdf_item;\n", g->name,
+        cw_printf(w, "    %s__item%d *agdf_i = (%s__item%d *)agdf_o->in;\n", g->name,
                   it->in_item[nd->id], g->name, it->in_item[nd->id]);
-    for (int k = 0; k < nd->nparams; k++)
-        cw_printf(w, "    %s %s = agdf_i->v%d;\n", nd->params[k].type.text,
-                  nd->params[k].name, k);
+    for (int k = 0; k < nd->nparams; k++) {
+        if (body_param_in_place(g, nd, k))
+            cw_printf(w, "#define %s (agdf_i->v%d)\n", nd->params[k].name, k);
+        else
+            cw_printf(w, "    %s %s = agdf_i->v%d;\n", nd->params[k].type.text,
+                      nd->params[k].name, k);
+    }
     cw_puts(w, "   ");
     for (int k = 0; k < nd->nparams; k++)
         cw_printf(w, " (void)%s;", nd->params[k].name);
-    cw_puts(w, " (void)self; (void)agdf_w; (void)agdf_item;\n");
+    cw_puts(w, nd->nparams ? " (void)agdf_i;" : "");
+    cw_puts(w, " (void)self; (void)agdf_o;\n");
 }
 
-/* The node's drain loop (rule 2): one call site of the body, so the compiler
-** inlines it, and a take whose item size is a constant. */
-static void emit_c_run(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
+static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd)
+{
+    for (int k = 0; k < nd->nparams; k++)
+        if (body_param_in_place(g, nd, k))
+            cw_printf(w, "#undef %s\n", nd->params[k].name);
+}
+
+/* The head of a body or on_close function: the task, and the output item
+** type and constructor its yields (AGDF__PUT) use. */
+static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
+                           const char *what)
 {
     const char *G = g->name;
-    cw_printf(w, "static int %s__%s_run(agdf_task *agdf_t)\n{\n", G, nd->name);
+    cw_printf(w, "static int %s__%s_%s(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G, nd->name,
+              what);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
-    cw_puts(w, "    ");
-    cw_item_type(w, g, it->in_item[nd->id]);
-    cw_puts(w, " agdf_v = self->agdf_in;\n");
-    if (nd->on_close)
-        cw_printf(w, "    if (agdf_t->busy == 2)\n"
-                     "        return %s__%s_close(agdf_t) == AGDF_SUSPENDED ? AGDF_SUSPENDED\n"
-                     "            : agdf__close_end(agdf_t);\n", G, nd->name);
-    if (nd->input)
-        cw_printf(w, "    AGDF__DRAIN_LOOP_WITH(agdf_t, %s__%s_body, agdf_v, self->agdf_in, %s,\n"
-                     "                          agdf__take_one)\n", G, nd->name,
-                  it->in_item[nd->id] >= 0 ? "sizeof agdf_v" : "0");
-    else
-        cw_printf(w, "    AGDF_DRAIN_LOOP(agdf_t, %s__%s_body, agdf_v, self->agdf_in, %s)\n", G,
-                  nd->name, it->in_item[nd->id] >= 0 ? "sizeof agdf_v" : "0");
-    cw_puts(w, "}\n\n");
-}
-
-/* A node with one destination puts through the burst's window (AGDF__PUT_WIN
-** of agdf.h), typed with its output item; any other uses the general put. */
-static void emit_c_put_macro(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
-{
-    if (nd->nsucc == 1 && it->out_item[nd->id] >= 0)
-        cw_printf(w, "#define AGDF__OUT_PUT(item) AGDF__PUT_WIN(item, %s__item%d)\n", g->name,
-                  it->out_item[nd->id]);
-    else
-        cw_puts(w, "#define AGDF__OUT_PUT(item) AGDF__PUT_ANY(item)\n");
+    cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
+    cw_item_type(w, g, it->out_item[nd->id]);
+    cw_puts(w, "\n");
 }
 
 /* The on_close block: a coroutine of its own on the task (resume point in
-** self->agdf.lc), run by the drain loop while the task's busy is 2; its
-** yields take the general put (no window). */
-static void emit_c_close(CWriter *w, const Graph *g, const Node *nd)
+** self->agdf.lc), run by the drain loop while the task's busy is 2. */
+static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
 {
-    const char *G = g->name;
     if (!nd->on_close)
         return;
-    cw_printf(w, "static int %s__%s_close(agdf_task *agdf_t)\n{\n", G, nd->name);
-    cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
-              nd->name);
-    cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n", G, nd->name);
-    cw_puts(w, "#define AGDF__OUT_PUT(item) AGDF__PUT_ANY(item)\n");
-    cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
+    emit_c_fn_head(w, g, it, nd, "close");
+    cw_puts(w, "    (void)agdf_o;\n    AGDF_BEGIN(self);\n    {\n");
     cw_user_text(w, nd->on_close, nd->on_close_pos);
-    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_PUT\n}\n\n");
+    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n}\n\n");
 }
 
-/* The body as a function of (task, output window, input item, resume point),
-** called from one place, the drain loop, which inlines it. */
+/* The body as a function of (task, agdf_io), the node table's .body, which
+** the runtime's drain loop calls: it runs or resumes the invocation at
+** io->in (resume point self->agdf.lc), then goes on with the next items of
+** the burst's window itself (AGDF__NEXT), parameters read afresh, until the
+** window is used up or it must wait.  A node implemented in a C file gets
+** its parameters as values, one item per call. */
 static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
 {
     const char *G = g->name;
-    cw_printf(w, "static int %s__%s_body(agdf_task *agdf_t, agdf_win *agdf_w,\n"
-                 "    const void *agdf_item, int agdf_lc)\n{\n", G, nd->name);
-    cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
-              nd->name);
-    emit_c_param_copies(w, g, it, nd);
     if (!nd->body) {
-        cw_printf(w, "    self->agdf.lc = agdf_lc;\n    return %s_%s(self", G, nd->name);
+        cw_printf(w, "static int %s__%s_body(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G,
+                  nd->name);
+        cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name,
+                  G, nd->name);
+        emit_c_params(w, g, it, nd);
+        cw_printf(w, "    return %s_%s(self", G, nd->name);
         for (int k = 0; k < nd->nparams; k++)
             cw_printf(w, ", %s", nd->params[k].name);
         cw_puts(w, ");\n}\n\n");
         return;
     }
-    cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n", G, nd->name);
-    emit_c_put_macro(w, g, it, nd);
+    emit_c_fn_head(w, g, it, nd, "body");
+    cw_puts(w, "    int agdf_lc = self->agdf.lc;\nagdf_next:;\n    {\n");
+    emit_c_params(w, g, it, nd);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
     cw_user_text(w, nd->body, nd->body_pos);
-    cw_puts(w, "    }\n    AGDF__END_AT();\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_PUT\n}\n\n");
+    cw_puts(w, "    }\n        break;\n    default:\n        return AGDF__LOST;\n    }\n    }\n");
+    emit_c_params_end(w, g, nd);
+    cw_puts(w, "    agdf_lc = 0;\n    AGDF__NEXT(agdf_o, ");
+    if (it->in_item[nd->id] >= 0)
+        cw_printf(w, "sizeof(%s__item%d)", G, it->in_item[nd->id]);
+    else
+        cw_puts(w, "0");
+    cw_puts(w, ", agdf_next);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n}\n\n");
 }
 
 static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
@@ -663,8 +673,7 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
         cw_puts(w, " };\n");
     }
     /* Designated initializers throughout, so that the tables read (and print
-    ** in gdb) field by field.  body stays NULL: the drain loop (.run) calls it,
-    ** inlined, and no second, out-of-line copy of every body is compiled. */
+    ** in gdb) field by field. */
     cw_printf(w, "\nstatic const agdf_node_def %s__nodes[%s_NNODES] = {\n", G, G);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
@@ -681,7 +690,10 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
                   (long long)nd->queue_size, nd->halt_on_exception);
         if (nd->nsucc)
             cw_printf(w, ".dst = %s__dst_%s, .ndst = %d, ", G, nd->name, nd->nsucc);
-        cw_printf(w, ".run = %s__%s_run },\n", G, nd->name);
+        cw_printf(w, ".body = %s__%s_body", G, nd->name);
+        if (nd->on_close)
+            cw_printf(w, ", .on_close = %s__%s_close", G, nd->name);
+        cw_puts(w, " },\n");
     }
     cw_puts(w, "};\n\n");
     cw_printf(w, "static const agdf_graph_def %s__def = {\n    .name = \"%s\", "
@@ -998,14 +1010,18 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
                 "#pragma GCC diagnostic push\n"
                 "#pragma GCC diagnostic error \"-Wreturn-type\"\n"
                 "#endif\n");
-    /* Each body defines AGDF__OUT_PUT: its node's put (see emit_c_put_macro). */
-    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#define AGDF_YIELD_ITEM(item) AGDF__OUT_PUT(item)\n\n");
+    /* A yield is the runtime's one put, AGDF__PUT, with the body's agdf_io
+    ** and the output type each body defines as AGDF__OUT_T. */
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
+                "#define AGDF_YIELD_ITEM(item) AGDF__PUT(agdf_o, item, AGDF__OUT_T)\n"
+                "#define AGDF_YIELD(...) AGDF__PUT(agdf_o, AGDF_OUT_MAKE(__VA_ARGS__), AGDF__OUT_T)\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, &it, GRAPH_NODE(g, i));
-        emit_c_close(&w, g, GRAPH_NODE(g, i));
-        emit_c_run(&w, g, &it, GRAPH_NODE(g, i));
+        emit_c_close(&w, g, &it, GRAPH_NODE(g, i));
     }
-    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n");
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
+                "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n"
+                "#define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))\n");
     cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"
                 "#pragma GCC diagnostic pop\n"
                 "#endif\n\n");

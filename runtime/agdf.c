@@ -182,9 +182,16 @@ AGDF__HOT int queue_put(agdf_node *n, const void *item)
 }
 
 /* ---------------------------------------------------------------- burst windows
-** (AGDF_DRAIN_LOOP explains them).  A window stops where the ring wraps, so
-** the drain loop walks it with a pointer; it is granted only when rule 4 has
-** nobody to wake, because the reserved takes and puts wake no one. */
+** Nothing else runs while a task runs, so when a take finds no producer left
+** to wake (rule 4) the drain loop reserves every further item queued before
+** the ring wraps: a window it walks with a pointer and a count.  A put to the
+** node's one destination reserves free slots the same way (agdf__put_open,
+** once no consumer is left to wake): the body's agdf_io holds that window.
+** Reservations are counted in the queues and statistics at once; what a burst
+** leaves unused is handed back before the task returns to the scheduler, so
+** every scheduling decision and every report sees exact counts.  A window
+** stops where the ring wraps; it is granted only when rule 4 has nobody to
+** wake, because the reserved takes and puts wake no one. */
 
 /* Hands back what a burst reserved and did not use: `in` items go back to the
 ** front of n's queue, `out` slots of its destination are freed and uncounted. */
@@ -231,72 +238,128 @@ static int parked(const agdf_task *t)
            t->node->graph->ready_tail == t;
 }
 
-/* The end of a burst other than an empty queue: a suspension, or what
-** body_failed handles (the drain loop's file and line locate it). */
-int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *file,
-                    int line)
-{
-    if (in)
-        unwind_in(t->node, in);
-    if (out)
-        unwind_out(t->node, out);
-    if (r == AGDF_SUSPENDED ? !parked(t) : r != AGDF_DONE)
-        body_failed(t, r, file, line);
-    return AGDF_SUSPENDED;
-}
-
-/* An empty queue ends the burst: the `out` reserved slots go back and t joins
-** the line of consumers (w.n = 0). */
-static agdf_win take_none(agdf_task *t, uint32_t out)
+/* The next item (io->in) and after it every item queued before the ring
+** wraps when no producer is left to wake (io->nin of them); 0 when the queue
+** is empty, and t joins its line of consumers.  No halt test: after a halt no
+** task runs (the raising one stops at once). */
+static int take_window(agdf_task *t, agdf_io *io)
 {
     agdf_node *n = t->node;
-    agdf_win w = { NULL, 0 };
+    uint32_t head = n->head, count = n->count, left = n->cap - head, k;
 
-    if (out)
-        unwind_out(n, out);
-    t->wait = AGDF__W_TAKE;
-    line_push(&n->takers, &n->takers_tail, t);
-    return w;
-}
-
-/* The next item (w.p, in the ring) and after it every item queued before the
-** ring wraps when no producer is left to wake (w.n counts them all).  No halt
-** test: after a halt no task runs (the raising one stops at once). */
-agdf_win agdf__take_next(agdf_task *t, uint32_t out)
-{
-    agdf_node *n = t->node;
-    agdf_win w;
-    uint32_t head = n->head, count = n->count, left = n->cap - head;
-
-    if (count == 0)
-        return take_none(t, out);
-    w.p = n->buf + (size_t)head * n->isz;
-    w.n = count < left ? count : left;
+    if (count == 0) {
+        t->wait = AGDF__W_TAKE;
+        line_push(&n->takers, &n->takers_tail, t);
+        return 0;
+    }
+    io->in = n->buf + (size_t)head * n->isz;
+    k = count < left ? count : left;
     if (n->putters) {           /* rule 4: this take wakes the first producer */
         line_wake(n->graph, &n->putters, &n->putters_tail);
         if (n->putters)
-            w.n = 1;            /* later takes wake the others */
+            k = 1;              /* later takes wake the others */
     }
-    n->head = w.n == left ? 0 : head + w.n;
-    n->count = count - w.n;
-    return w;
+    n->head = k == left ? 0 : head + k;
+    n->count = count - k;
+    io->nin = k - 1;
+    return 1;
 }
 
-/* An input node's take: one item, never a window (agdf_push may put into its
-** queue from a body, which a window of reserved items would not survive),
-** and the room hook's cue when the host found the queue full. */
-agdf_win agdf__take_one(agdf_task *t, uint32_t out)
+/* An input node's take: one item, copied into the task's agdf_in (agdf_push
+** may put into its queue from any body, which neither a window nor a pointer
+** into the ring would survive), and the room hook's cue when the host found
+** the queue full.  1, or 0 when t waits. */
+static int take_one(agdf_task *t, agdf_io *io)
 {
-    agdf_win w = agdf__take_next(t, out);
     agdf_node *n = t->node;
 
-    if (w.n > 1) {
-        unwind_in(n, w.n - 1);
-        w.n = 1;
+    if (!queue_take(n, t))
+        return 0;
+    io->in = (unsigned char *)t + n->def->in_offset;
+    return 1;
+}
+
+/* The end of an invocation that did not finish: a suspension keeps the item
+** (copied out of its queue slot before anything else can run); anything else
+** is what body_failed handles. */
+static void burst_stop(agdf_task *t, agdf_io *io, int r)
+{
+    agdf_node *n = t->node;
+
+    if (r == AGDF_SUSPENDED && parked(t)) {
+        unsigned char *keep = (unsigned char *)t + n->def->in_offset;
+        if (io->in != keep)
+            copy_item(keep, io->in, n->isz);
+        t->busy = 1;
+        return;
     }
-    if (w.n && n->host_full == 1)
-        agdf__room_made(n);
-    return w;
+    body_failed(t, r, __FILE__, __LINE__);
+}
+
+/* A task's on_close invocation (busy 2): the block resumes with no item; when
+** it returns other than suspended the task's part of the on_close is over. */
+static void close_run(agdf_task *t, agdf_io *io)
+{
+    io->in = (unsigned char *)t + t->node->def->in_offset;
+    io->nin = 0;
+    if (t->node->def->on_close(t, io) != AGDF_SUSPENDED)
+        (void)agdf__close_end(t);
+    if (io->nout)
+        unwind_out(t->node, io->nout);
+}
+
+/* The drain loop, the one every body runs in (rule 2): resume t if it is
+** parked inside an invocation, then take items and run the body on each until
+** it must wait.  The body reads its item at io->in, the queue slot itself
+** while the burst lasts (a suspension copies it into the task's agdf_in), and
+** may go on to the next items of the window itself (agdfc's do: AGDF__NEXT),
+** returning AGDF_DONE when it has finished the last it took.  What the burst
+** reserved and did not use is handed back at its end. */
+void agdf__drain(agdf_task *t)
+{
+    agdf_node *n = t->node;
+    agdf_io *io = &n->graph->io;
+    agdf_body_fn body = n->body;
+    int r;
+
+    io->nin = 0;
+    io->nout = 0;
+    if (t->busy) {
+        if (t->busy == 2) {
+            close_run(t, io);
+            return;
+        }
+        t->busy = 0;
+        io->in = (unsigned char *)t + n->def->in_offset;
+        if (n->stopped)         /* a stopped source: the invocation ends here */
+            goto stopped;
+        goto resume;
+    }
+    if (n->stopped)
+        goto stopped;
+    for (;;) {
+        if (io->nin) {
+            io->in = (unsigned char *)io->in + n->isz;
+            io->nin--;
+        } else if (!(n->input ? take_one(t, io) : take_window(t, io))) {
+            break;
+        }
+        t->lc = 0;
+    resume:
+        r = body(t, io);
+        if (r != AGDF_DONE) {
+            burst_stop(t, io, r);
+            break;
+        }
+    }
+    if (io->nin)
+        unwind_in(n, io->nin);
+    if (io->nout)
+        unwind_out(n, io->nout);
+    return;
+stopped:
+    t->lc = 0;
+    t->wait = AGDF__W_NONE;
 }
 
 /* The room hook is called between batches, never inside a take: the host may
@@ -313,36 +376,18 @@ int agdf__put(agdf_node *n, const void *item)
     return queue_put(n, item);
 }
 
-/* A put that cannot reserve: the one destination keeps no items (the general
-** way), or its ring is full (rule 5: counted, then t parks with the item in
-** agdf_out, and the scheduler finishes the put before the body resumes). */
-static agdf_win put_slow(agdf_task *t, agdf_node *d)
-{
-    agdf_win w = { NULL, 0 };
-
-    if (!d) {                   /* nothing to copy: agdf_out is not needed yet */
-        if (!agdf__yield_slow(t))
-            w.p = t->node->buf;     /* put done: n = 0, nothing to write */
-        return w;
-    }
-    t->node->stats.out++;
-    d->stats.in++;
-    park_putter(t, d, 0);
-    return w;
-}
-
-/* Rule 5 for the one destination: the slot of this put (the caller writes the
-** item there) and after it the free slots before the ring wraps when no
-** consumer is left to wake, all counted now (w.n counts them all).  A full
-** ring, or one that keeps no items, goes to put_slow (w.n = 0). */
-agdf_win agdf__put_next(agdf_task *t)
+/* Rule 5 for the one destination that keeps items: the slot of this put (the
+** caller builds the item there) and after it the free slots before the ring
+** wraps when no consumer is left to wake, all counted now (io->nout counts
+** them all).  0 when there is no such slot: no destination, one without
+** items, several, or a full ring; the caller then takes agdf__yield_slow. */
+static int put_open(agdf_task *t, agdf_io *io)
 {
     agdf_node *n = t->node, *d = n->dst1;
-    agdf_win w;
     uint32_t count, cap, slot, k;
 
     if (!d || d->count == d->cap)
-        return put_slow(t, d);
+        return 0;
     count = d->count;
     cap = d->cap;
     if (count == 0)
@@ -350,7 +395,7 @@ agdf_win agdf__put_next(agdf_task *t)
     slot = d->head + count;
     if (slot >= cap)
         slot -= cap;
-    w.p = d->buf + (size_t)slot * d->isz;
+    io->out = d->buf + (size_t)slot * d->isz;
     k = cap - count;
     if (k > cap - slot)
         k = cap - slot;
@@ -359,11 +404,27 @@ agdf_win agdf__put_next(agdf_task *t)
         if (d->takers)
             k = 1;                            /* later puts wake the others */
     }
-    w.n = k;
+    io->nout = k;
     d->count = count + k;
     d->stats.in += k;
     n->stats.out += k;
-    return w;
+    return 1;
+}
+
+/* The put of AGDF__PUT when the window is used up, and of AGDF__PUT_ANY:
+** the item is in agdf_out. */
+int agdf__yield(agdf_task *t)
+{
+    agdf_node *n = t->node;
+    agdf_io *io = &n->graph->io;
+
+    if (io->nout || put_open(t, io)) {
+        copy_item(io->out, (unsigned char *)t + n->def->out_offset, n->dst1->isz);
+        io->out += n->dst1->isz;
+        io->nout--;
+        return 0;
+    }
+    return agdf__yield_slow(t);
 }
 
 /* ---------------------------------------------------------------- yield */
@@ -793,7 +854,7 @@ static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
     n->halt = (uint32_t)(nd->halt_on_exception >= 0 ? nd->halt_on_exception != 0
                                                     : def->halt_on_exception != 0);
     n->ndst = nd->ndst;
-    n->run = nd->run;
+    n->body = nd->body;
     /* The inline yield copies the source's item size into dst1's ring: only a
     ** destination that keeps the items (item_size > 0; the typed edge makes the
     ** sizes equal) may take that path; the others go through agdf__yield_slow. */
@@ -907,42 +968,14 @@ int agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
 
 /* ---------------------------------------------------------------- running */
 
-/* One resumption: resume t, then (rule 2) keep taking items until it must
-** wait.  A return value that is no code is the node's error (body_failed). */
-static void drain(agdf_graph *g, agdf_task *t)
-{
-    agdf_node *n = t->node;
-    agdf_body_fn body = n->def->body;
-    int r;
-
-    if (t->busy && (r = body(t)) != AGDF_DONE)
-        goto stop;
-    t->busy = 0;
-    while (!g->halted && queue_take(n, t)) {
-        t->busy = 1;
-        t->lc = 0;
-        if ((r = body(t)) != AGDF_DONE)
-            goto stop;
-        t->busy = 0;
-    }
-    return;
-stop:
-    if (r == AGDF_SUSPENDED ? !parked(t) : r != AGDF__HALTED)
-        body_failed(t, r, __FILE__, __LINE__);
-}
-
 /* A task parked in a yield first finishes its put (rule 5: in edge order,
 ** parking again at a full queue), then its body resumes. */
 AGDF__HOT void run_task(agdf_graph *g, agdf_task *t)
 {
-    agdf_body_fn run = t->node->run;
-
+    (void)g;
     if (t->putting && put_pending(t))
         return;
-    if (run)
-        (void)run(t);
-    else
-        drain(g, t);
+    agdf__drain(t);
 }
 
 /* run_task as one slice of an open trace (agdf_trace.c). */

@@ -25,12 +25,8 @@ extern "C" {
 
 #if defined(__GNUC__) || defined(__clang__)
 #define AGDF__PRINTF(f, a) __attribute__((format(printf, f, a)))
-/* The per-item helpers must be inlined even in huge generated files, where
-** the compiler's growth limits would otherwise leave them out of line. */
-#define AGDF__HOT static inline __attribute__((always_inline))
 #else
 #define AGDF__PRINTF(f, a)
-#define AGDF__HOT static inline
 #endif
 
 /* ---------------------------------------------------------------- constants */
@@ -86,7 +82,8 @@ typedef struct agdf_task agdf_task;
 typedef struct agdf_node agdf_node;
 typedef struct agdf_graph agdf_graph;
 
-typedef int (*agdf_body_fn)(agdf_task *t);    /* runs or resumes ONE invocation */
+typedef struct agdf_io agdf_io;
+typedef int (*agdf_body_fn)(agdf_task *t, agdf_io *io); /* runs or resumes ONE invocation */
 typedef void (*agdf_offload_fn)(void *arg);   /* runs on a worker thread */
 typedef void (*agdf_log_fn)(void *ud, int level, const char *line);
 typedef void (*agdf_room_fn)(void *ud, uint32_t node);  /* an input full for the host has room */
@@ -101,7 +98,8 @@ struct agdf_task {
     uint32_t index;              /* task index within its node */
     uint32_t cursor;             /* pending yield: next destination (edge order);
                                     fd wait with a timeout (AGDF__TO): the fd */
-    uint8_t busy;                /* parked inside an invocation: resume, do not take */
+    uint8_t busy;                /* parked inside an invocation: resume, do not take
+                                    (2: in its on_close invocation) */
     uint8_t wait;                /* what it waits for: an agdf__wait (gdb: p (enum agdf__wait)t->wait) */
     uint8_t events;              /* fd wait: AGDF__RD / AGDF__WR */
     uint8_t putting;             /* parked in a yield: the put resumes before the body */
@@ -122,10 +120,23 @@ struct agdf_task {
     } w;                         /* wait bookkeeping, by kind */
 };
 
+/* What the drain loop (agdf__drain in agdf.c) hands a body with each call:
+** the current input item and the burst's window of output slots reserved in
+** the node's one destination.  It lives in the graph (one task runs at a
+** time), so a body written in a C file reaches it through its task. */
+struct agdf_io {
+    void *in;                    /* the input item: its queue slot while the burst
+                                    lasts, the task's agdf_in after a suspension */
+    uint32_t nin;                /* taken items after it in the window (a body may
+                                    go on to them itself: AGDF__NEXT) */
+    uint32_t nout;               /* reserved slots left from out */
+    unsigned char *out;          /* next reserved destination slot */
+};
+
 /* A node as the compiler describes it (static const data). */
 typedef struct agdf_node_def {
     const char *name;            /* node name, for logs and lookups */
-    agdf_body_fn body;           /* the coroutine (may be NULL when run is set) */
+    agdf_body_fn body;           /* the coroutine: one invocation per input item */
     uint32_t ntasks;             /* max_tasks (>= 1) */
     size_t task_size;            /* sizeof the generated task struct */
     size_t in_offset;            /* offsetof(task, agdf_in) */
@@ -135,9 +146,7 @@ typedef struct agdf_node_def {
     int halt_on_exception;       /* 1 / 0; -1 unset: use the graph's */
     const uint32_t *dst;         /* destination node indices, edge order */
     uint32_t ndst;               /* entries of dst */
-    agdf_body_fn run;            /* optional drain loop (agdfc emits one per node):
-                                    resumes the task, then takes items and runs the
-                                    body until it must wait; NULL: the runtime's loop */
+    agdf_body_fn on_close;       /* the on_close block (agdf_on_close), or NULL */
 } agdf_node_def;
 
 typedef struct agdf_graph_def {
@@ -217,7 +226,7 @@ struct agdf_node {
     uint32_t halt;               /* halt_on_exception, resolved */
     uint32_t ndst;               /* destinations (def->ndst) */
     agdf_node *dst1;             /* the destination when ndst == 1, else NULL */
-    agdf_body_fn run;            /* def->run (read at every resumption) */
+    agdf_body_fn body;           /* def->body (read at every resumption) */
     agdf_task *takers;           /* line of waiting consumers (head) */
     agdf_task *takers_tail;      /* ... and its tail */
     agdf_task *putters;          /* line of waiting producers (head) */
@@ -236,6 +245,7 @@ struct agdf_node {
     uint32_t icount;             /* its items (guarded by the post lock) */
     uint32_t wl_next;            /* scratch of agdf_life.c's scans: work list (index + 1) */
     uint8_t blocked;             /* ... and a mark */
+    uint8_t stopped;             /* a source a drain stop ended: takes nothing more */
 };  /* 192 bytes on LP64, 3 * 64: &nodes[i] stays a lea and a shift (a size
     ** such as 208 = 13 * 16 costs an instruction more per fan-out put) */
 
@@ -260,6 +270,7 @@ struct agdf_graph {
     int polled;                  /* every poll re-checked since another task ran */
     uint32_t batch;              /* resumptions left in the current batch */
     int stepping;                /* inside agdf_step: bodies may run (and hold windows) */
+    agdf_io io;                  /* the running body's item and output window */
     agdf_task **heap;            /* timer min-heap on (deadline, seq) */
     uint32_t nheap;              /* timers pending */
     uint32_t nfdwait;            /* tasks waiting on an fd */
@@ -382,19 +393,10 @@ int agdf_post(agdf_graph *g, uint32_t node, const void *item);
 #define AGDF__EXPIRED 8          /* the task's last fd wait ended by its timeout */
 #define AGDF__BADFD 16           /* poll() found the waited fd not open: the macro raises */
 
-/* A window of a burst (see AGDF_DRAIN_LOOP): n ring slots from p, reserved. */
-typedef struct agdf_win {
-    unsigned char *p;            /* next slot; put: NULL when the put did not happen */
-    uint32_t n;                  /* slots left */
-} agdf_win;
-
-agdf_win agdf__take_next(agdf_task *t, uint32_t out); /* take + window (n >= 1); n 0: t waits */
-agdf_win agdf__take_one(agdf_task *t, uint32_t out);  /* the same, one item (an input node) */
-agdf_win agdf__put_next(agdf_task *t);   /* reserve this put's slot + window; n 0: see AGDF__PUT_WIN */
-int agdf__burst_end(agdf_task *t, int r, uint32_t in, uint32_t out, const char *file, int line);
-                                         /* hand unused reservations back; r: why the burst ends */
+void agdf__drain(agdf_task *t);          /* the one drain loop (agdf.c), rule 2 */
+int agdf__yield(agdf_task *t);           /* put agdf_out (rule 5), opening a window; 1: must suspend */
 int agdf__close_end(agdf_task *t);       /* a task's on_close invocation returned */
-int agdf__yield_slow(agdf_task *t);      /* count, then put; 1: must suspend */
+int agdf__yield_slow(agdf_task *t);      /* count, then put agdf_out; 1: must suspend */
 void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
@@ -410,88 +412,6 @@ int agdf__offload(agdf_task *t, agdf_offload_fn fn, void *arg, const char *file,
 int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...) AGDF__PRINTF(4, 5);
 int agdf__lost(agdf_task *t, const char *file, int line);
 
-/* The per-item fast path of a yield in a body the runtime's own loop runs (or a
-** body written in a C file): no destination, or one destination that keeps
-** items (dst1, whose item size equals this node's output size: edges are typed)
-** with room, waking its first waiting consumer if there is one.  size is a
-** compile-time constant here, so the copy is a move.  Anything else goes to
-** agdf__yield_slow.  Returns 1 when the task must suspend. */
-AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
-{
-    agdf_node *n = t->node;
-    agdf_node *d = n->dst1;
-
-    if (d && d->count < d->cap) {
-        uint32_t slot = d->head + d->count;
-        if (slot >= d->cap)
-            slot -= d->cap;
-        memcpy(d->buf + (size_t)slot * size, item, size);
-        d->count++;
-        n->stats.out++;
-        d->stats.in++;
-        if (d->takers)                  /* rule 4: the put wakes the first taker */
-            agdf__wake_taker(d);
-        return 0;
-    }
-    if (n->ndst == 0) {
-        n->stats.out++;
-        return 0;
-    }
-    return agdf__yield_slow(t);
-}
-
-/* The drain loop of rule 2 that agdfc emits once per node: resume the task if
-** it is parked inside an invocation, then take items and run the body until it
-** must wait.  ITEM is a local of the input item type (the compiler keeps it in
-** registers), KEEP the task's agdf_in, where the item is kept while its
-** invocation is suspended, SIZE the item size (a constant, 0: no item) and
-** BODY(t, &window, &item, lc) the node's body, lc its resume point (0: a new
-** invocation).
-**
-** It runs in bursts.  Nothing else runs while a task runs, so when a take finds
-** no producer left to wake (rule 4) the runtime reserves for it every further
-** item queued before the ring wraps: a window that the loop walks with a
-** pointer and a count.  A yield to the node's one destination reserves free
-** slots the same way (agdf__put_next, once no consumer is left to wake).
-** Reservations are counted in the queues and statistics at once; what a burst
-** leaves unused is handed back (agdf__take_next when the queue is empty,
-** agdf__burst_end otherwise) before the task returns to the scheduler, so every
-** scheduling decision and every report sees exact counts.  A halt is honoured
-** at the raise (the body returns AGDF__HALTED): the queues are emptied when the
-** run ends, after the hand-back. */
-#define AGDF_DRAIN_LOOP(t, body, item, keep, size)              \
-    AGDF__DRAIN_LOOP_WITH(t, body, item, keep, size, agdf__take_next)
-/* An input node takes one item at a time (agdf__take_one): no window is ever
-** held on its queue, so agdf_push may put into it from anywhere. */
-#define AGDF__DRAIN_LOOP_WITH(t, body, item, keep, size, take)  \
-    agdf_win agdf_iw = { NULL, 0 }, agdf_ow = { NULL, 0 };      \
-    int agdf_lc = 0, agdf_r;                                    \
-    if ((t)->busy) {                                            \
-        (t)->busy = 0;                                          \
-        agdf_lc = (t)->lc;                                      \
-        (item) = (keep);                                        \
-        goto agdf_resume;                                       \
-    }                                                           \
-    for (;;) {                                                  \
-        if (!agdf_iw.n) {                                       \
-            agdf_iw = take((t), agdf_ow.n);                     \
-            if (!agdf_iw.n)                                     \
-                return AGDF_SUSPENDED;                          \
-        }                                                       \
-        memcpy(&(item), agdf_iw.p, (size));                     \
-        agdf_iw.p += (size);                                    \
-        agdf_iw.n--;                                            \
-        agdf_lc = 0;                                            \
-    agdf_resume:                                                \
-        agdf_r = body((t), &agdf_ow, &(item), agdf_lc);         \
-        if (agdf_r != AGDF_DONE) {                              \
-            (keep) = (item);                                    \
-            (t)->busy = agdf_r == AGDF_SUSPENDED;               \
-            break;                                              \
-        }                                                       \
-    }                                                           \
-    return agdf__burst_end((t), agdf_r, agdf_iw.n, agdf_ow.n, __FILE__, __LINE__);
-
 /* ---------------------------------------------------------------- body macros
 ** Inside a body, `self` points to the generated task struct and AGDF_OUT_MAKE(...)
 ** builds the node's output item.  Each suspending macro plants a `case N:`,
@@ -503,15 +423,15 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 ** outside a body they do not compile (`self` undeclared, `case` outside a switch). */
 
 #define AGDF_BEGIN(self) switch ((self)->agdf.lc) { case 0:;
-#define AGDF__BEGIN_AT(lc) switch (lc) { case 0:;   /* agdfc's bodies: lc in a register */
+#define AGDF__BEGIN_AT(lc) switch (lc) { case 0:;   /* agdfc's bodies: lc in a local */
 #define AGDF_END(self)                                          \
         break;                                                  \
     default:                                                    \
         return agdf__lost(&(self)->agdf, __FILE__, __LINE__);   \
     }                                                           \
     return AGDF_DONE
-/* agdfc's bodies leave the report of an unknown resume point to their drain
-** loop (one call site per node instead of one per body and loop). */
+/* agdfc's bodies leave the report of an unknown resume point to the drain
+** loop (one call site instead of one per body). */
 #define AGDF__END_AT()                                          \
         break;                                                  \
     default:                                                    \
@@ -536,43 +456,56 @@ AGDF__HOT int agdf__yield(agdf_task *t, const void *item, size_t size)
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
-/* The put of a body that the runtime's own loop runs, of a body written in a C
-** file, and of a node with no or several destinations. */
+/* The put (rule 5), as agdfc emits it for every yield: io is the body's
+** agdf_io, T the node's output item type.  The item is built straight into
+** the next slot of the burst's output window, reserved in the node's one
+** destination.  Otherwise it goes through agdf_out: agdf__yield reserves this
+** put's slot and the free slots after it (waking a consumer first: rule 4),
+** or puts item by item (no destination, one that keeps no items, several),
+** or parks the task at a full queue: the scheduler finishes the put before
+** the body resumes. */
+#define AGDF__PUT(io, item, T)                                  \
+    do {                                                        \
+        if ((io)->nout) {                                       \
+            *(T *)(void *)(io)->out = (item);                   \
+            (io)->out += sizeof(T);                             \
+            (io)->nout--;                                       \
+        } else {                                                \
+            self->agdf_out = (item);                            \
+            if (agdf__yield(&self->agdf)) {                     \
+                AGDF__PARK_AT(AGDF__RESUME_ID)                  \
+            }                                                   \
+        }                                                       \
+    } while (0)
+
+/* The same put for a body written by hand or in a C file, where the item
+** type has no name here: always through agdf_out. */
 #define AGDF__PUT_ANY(item)                                     \
     do {                                                        \
         self->agdf_out = (item);                                \
-        if (agdf__yield(&self->agdf, &self->agdf_out,           \
-                        sizeof self->agdf_out)) {               \
-            AGDF__PARK()                                        \
+        if (agdf__yield(&self->agdf)) {                         \
+            AGDF__PARK_AT(AGDF__RESUME_ID)                      \
         }                                                       \
     } while (0)
 
-/* The put agdfc emits for a node with one destination (item type T): a store
-** into the burst's window of reserved slots, *agdf_w, which lives in registers
-** of the drain loop.  When it is used up, agdf__put_next makes this put the
-** checked way (rule 5, waking a consumer) and reserves its slot and the next
-** window; with none (n = 0) the put is either done (p set: a destination
-** without items) or waits (p NULL: the queue is full, the task parks with its
-** item in agdf_out and the scheduler finishes the put before it resumes). */
-#define AGDF__PUT_WIN(item, T)                                  \
+/* The end of one item in agdfc's bodies: go on to the next item of the
+** burst's window, if any (SIZE: the input item's size, 0 for none), without
+** returning to the drain loop; at the end of the window the invocation is
+** done. */
+#define AGDF__NEXT(io, SIZE, again)                             \
     do {                                                        \
-        T agdf_o = (item);                                      \
-        if (!agdf_w->n)                                         \
-            *agdf_w = agdf__put_next(&self->agdf);              \
-        if (agdf_w->n) {                                        \
-            memcpy(agdf_w->p, &agdf_o, sizeof agdf_o);          \
-            agdf_w->p += sizeof agdf_o;                         \
-            agdf_w->n--;                                        \
-        } else if (!agdf_w->p) {                                \
-            self->agdf_out = agdf_o;                            \
-            AGDF__PARK()                                        \
+        if ((io)->nin) {                                        \
+            (io)->in = (unsigned char *)(io)->in + (SIZE);      \
+            (io)->nin--;                                        \
+            goto again;                                         \
         }                                                       \
+        return AGDF_DONE;                                       \
     } while (0)
 
-/* Around the bodies it inlines, agdfc redefines AGDF_YIELD_ITEM as AGDF__OUT_PUT,
-** which each body defines: AGDF__PUT_WIN for a node with one destination. */
+/* agdfc redefines both around each body it emits, as AGDF__PUT with the
+** body's agdf_io and its node's output type. */
 #define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)
-#define AGDF_YIELD(...) AGDF_YIELD_ITEM(AGDF_OUT_MAKE(__VA_ARGS__))
+#define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))
 
 #define AGDF_PASS()                                             \
     do { agdf__pass(&self->agdf); AGDF__PARK() } while (0)

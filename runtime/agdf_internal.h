@@ -44,6 +44,14 @@ enum agdf__wait {
 #define AGDF__ADD_SC(x, v) ((void)((x) += (v)))
 #endif
 
+/* The scheduler's per-item helpers, forced inline into their one or two
+** callers whatever the compiler's growth limits. */
+#if defined(__GNUC__) || defined(__clang__)
+#define AGDF__HOT static inline __attribute__((always_inline))
+#else
+#define AGDF__HOT static inline
+#endif
+
 /* A deadline the graph clock never reaches: a sleep too long for the clock
 ** ("forever"); the clock saturates below it, never wraps. */
 #define AGDF__NEVER INT64_MAX

@@ -271,7 +271,7 @@ void agdf__close_tick(agdf_graph *g)
         AGDF__STORE(g->attn, 1);
 }
 
-/* The end of one task's on_close invocation (the generated drain loop calls
+/* The end of one task's on_close invocation (the drain loop calls
 ** it when the block returns): the node's on_close is over with its last. */
 int agdf__close_end(agdf_task *t)
 {
@@ -369,21 +369,8 @@ void agdf__wake_close(agdf_graph *g)
     g->wake_rd = -1;
 }
 
-/* A stopped source's run: its current invocation ends at this resumption
-** (the put it owed is done: the scheduler finishes it first) and it takes
-** nothing more; its on_close still runs. */
-static int run_stopped(agdf_task *t)
-{
-    if (t->busy == 2 && t->node->def->run)
-        return t->node->def->run(t);
-    t->busy = 0;
-    t->lc = 0;
-    t->wait = AGDF__W_NONE;
-    return AGDF_SUSPENDED;
-}
-
 /* A sleeping or fd-waiting task of a stopped source need not wait: it goes
-** to the ready queue, where run_stopped ends it. */
+** to the ready queue, where the drain loop ends it. */
 static void wake_stopped(agdf_graph *g)
 {
     uint32_t i, k = 0;
@@ -391,7 +378,7 @@ static void wake_stopped(agdf_graph *g)
 
     for (t = g->fdwait; t; t = next) {
         next = t->next;
-        if (t->node->run != run_stopped || t->busy == 2) {
+        if (!t->node->stopped || t->busy == 2) {
             prev = t;
             continue;
         }
@@ -403,7 +390,7 @@ static void wake_stopped(agdf_graph *g)
     }
     for (i = 0; i < g->nheap; i++) {
         t = g->heap[i];
-        if (t->node->run != run_stopped || t->busy == 2)
+        if (!t->node->stopped || t->busy == 2)
             g->heap[k++] = t;
         else if (t->wait == AGDF__W_POLL)   /* AGDF_AWAIT_FOR: in the ready queue */
             t->events = (uint8_t)(t->events & ~AGDF__TO);
@@ -443,7 +430,7 @@ int agdf__stop_apply(agdf_graph *g)
             continue;
         n->stats.dropped += n->count;
         n->count = 0;
-        n->run = run_stopped;
+        n->stopped = 1;
     }
     wake_stopped(g);
     return 0;

@@ -3,8 +3,10 @@
 # example with its output in a subdirectory (agdfc -o sub/branching.c, then
 # cc -g -O0 from the parent directory, as a Makefile with a build/ directory
 # does) and checks, with gdb in batch mode, that a breakpoint on a .agdf line
-# is hit, and that a frame in generated code names the generated file as it
-# was written, so gdb finds it and `list` prints its lines.  gdb is required
+# is hit in the body the runtime's drain loop (agdf__drain) calls, that
+# `next` steps that loop line by line, and that a frame in generated code
+# names the generated file as it was written, so gdb finds it and `list`
+# prints its lines.  gdb is required
 # (.ci/run installs it): a missing gdb is a FAIL.  Takes about 1 s.
 set -u
 cd "$(dirname "$0")/../.."
@@ -69,8 +71,18 @@ else
     fail breakpoint-on-agdf-line out
 fi
 
-# Frame 1 is the node's drain loop, in the generated C.
-gline=$(sed -n 's/^#1 .* in branching__func2_run .* at sub\/branching\.c:\([0-9]*\)$/\1/p' out | head -1)
+# Frame 1 is the runtime's one drain loop, which calls every body.
+if grep -q "^#1 .* in agdf__drain " out; then
+    echo "PASS gdb/body-called-by-drain-loop"
+else
+    fail body-called-by-drain-loop out
+fi
+
+# The body's first lines (before its #line into the .agdf) are generated C.
+gdb -batch -nx -iex 'set debuginfod enabled off' \
+    -ex "break branching__func2_body" -ex run -ex 'info source' -ex 'list' \
+    ./prog >out 2>&1 </dev/null
+gline=$(sed -n 's/^Breakpoint 1, branching__func2_body .* at sub\/branching\.c:\([0-9]*\)$/\1/p' out | head -1)
 if [ -n "$gline" ] && grep -q "^Located in $tmp/sub/branching\.c\$" out; then
     echo "PASS gdb/frame-names-generated-file"
 else
@@ -83,4 +95,18 @@ else
     echo "FAIL gdb/list-shows-generated-line"
     echo "    line ${gline:-?} of sub/branching.c: $want"
     sed 's/^/    /' out | tail -12
+fi
+
+# The drain loop is a function of the runtime (built with -g): a breakpoint
+# on it stops there, and `next` steps it line by line without leaving it.
+gdb -batch -nx -iex 'set debuginfod enabled off' \
+    -ex 'break agdf__drain' -ex run -ex next -ex next -ex next -ex next -ex bt \
+    ./prog >out 2>&1 </dev/null
+lines=$(grep -cE '^[0-9]+[[:space:]]' out)
+distinct=$(grep -oE '^[0-9]+' out | sort -u | wc -l)
+if grep -q "^Breakpoint 1, agdf__drain .* at runtime/agdf\.c:[0-9]*\$" out \
+   && [ "$lines" -ge 4 ] && [ "$distinct" -ge 3 ] && grep -q "^#0 *agdf__drain " out; then
+    echo "PASS gdb/next-steps-drain-loop"
+else
+    fail next-steps-drain-loop out
 fi

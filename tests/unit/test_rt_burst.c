@@ -1,14 +1,17 @@
 /*
-** test_rt_burst.c — the burst windows of AGDF_DRAIN_LOOP and AGDF__PUT_WIN
-** (queued items and free slots reserved, both handed back at the end of a
-** burst) must not change anything observable.  One pipeline, src -> mid (several
-** tasks) -> sink, whose bodies suspend in the middle of invocations, yield twice
-** and raise, runs three ways over a grid of queue sizes and task counts: the
-** runtime's own loop with the general put (the reference), the same loop with
-** window puts, and the generated-style drain loop with window puts.  Printed
-** order, every statistic, the error count and the dropped items after a halt
-** must be identical.  A body's agdf_start is refused in every mode.  A lost
-** resume point is reported by the drain loop, and the task goes on.
+** test_rt_burst.c — the burst windows of the drain loop (agdf__drain) and of
+** AGDF__PUT (queued items and free slots reserved, both handed back at the end
+** of a burst) must not change anything observable.  One pipeline, src -> mid
+** (several tasks) -> sink, whose bodies suspend in the middle of invocations,
+** yield twice and raise, runs three ways over a grid of queue sizes and task
+** counts: item-by-item puts (agdf__yield_slow: no output window, the
+** reference), AGDF__PUT_ANY (hand-written and C-file bodies) and AGDF__PUT as
+** agdfc emits it (the item built in the reserved slot).  Printed order, every
+** statistic, the error count and the dropped items after a halt must be
+** identical.  A body's agdf_start is refused in every mode.  A lost resume
+** point is reported by the drain loop, and the task goes on.  Then the item
+** handed to a body in its queue slot: kept with its changes across a
+** suspension, and a large item parked at a full queue arrives intact.
 */
 #include "test_rt_util.h"
 
@@ -18,19 +21,18 @@ typedef struct { agdf_task agdf; int agdf_in; int agdf_out; } itask;
 #define N_ITEMS 60
 static int raise_at;                   /* mid raises on this value (0: never) */
 static int start_ret;                  /* what agdf_start returned inside a body */
+static uint64_t taken[3];              /* invocations started, per node */
+static int stepwise;                   /* run_mode steps one resumption at a time */
 
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
 
-/* The bodies, in the generated form (task, window, item, resume point), once
-** per put: PUT selects AGDF__PUT_ANY or AGDF__PUT_WIN. */
+/* The bodies, in the generated form (task, agdf_io), once per put. */
 #define BODIES(sfx, PUT)                                                        \
-static int src_##sfx(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item, \
-                     int agdf_lc)                                               \
+static int src_##sfx(agdf_task *agdf_t, agdf_io *agdf_o)                       \
 {                                                                               \
     srctask *self = (srctask *)(void *)agdf_t;                                  \
-    (void)agdf_w;                                                               \
-    (void)agdf_item;                                                            \
-    AGDF__BEGIN_AT(agdf_lc);                                                    \
+    (void)agdf_o;                                                               \
+    AGDF_BEGIN(self);                                                           \
     for (self->i = 1; self->i <= N_ITEMS; self->i++) {                          \
         PUT(self->i);                                                           \
         if (self->i % 13 == 0)                                                  \
@@ -38,13 +40,12 @@ static int src_##sfx(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item,
     }                                                                           \
     AGDF_END(self);                                                             \
 }                                                                               \
-static int mid_##sfx(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item, \
-                     int agdf_lc)                                               \
+static int mid_##sfx(agdf_task *agdf_t, agdf_io *agdf_o)                       \
 {                                                                               \
     itask *self = (itask *)(void *)agdf_t;                                      \
-    int v = *(const int *)agdf_item;                                            \
-    (void)agdf_w;                                                               \
-    AGDF__BEGIN_AT(agdf_lc);                                                    \
+    int v = *(const int *)agdf_o->in;                                           \
+    AGDF_BEGIN(self);                                                           \
+    taken[1]++;                    /* an invocation starts */                \
     if (v % 7 == 3)                                                             \
         AGDF_PASS();                   /* suspends mid-burst: the item is kept */ \
     if (v % 11 == 5) {                                                          \
@@ -57,13 +58,12 @@ static int mid_##sfx(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item,
     PUT(v * 2);                                                                 \
     AGDF_END(self);                                                             \
 }                                                                               \
-static int sink_##sfx(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item, \
-                      int agdf_lc)                                              \
+static int sink_##sfx(agdf_task *agdf_t, agdf_io *agdf_o)                      \
 {                                                                               \
     itask *self = (itask *)(void *)agdf_t;                                      \
-    int v = *(const int *)agdf_item;                                            \
-    (void)agdf_w;                                                               \
-    AGDF__BEGIN_AT(agdf_lc);                                                    \
+    int v = *(const int *)agdf_o->in;                                           \
+    AGDF_BEGIN(self);                                                           \
+    taken[2]++;                    /* an invocation starts */                \
     if (v == 4)                                                                 \
         start_ret = agdf_start(&G, 0, NULL);                                    \
     if (v % 5 == 0)                                                             \
@@ -72,65 +72,51 @@ static int sink_##sfx(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item
     AGDF_END(self);                                                             \
 }
 
-#define PUT_WIN(item) AGDF__PUT_WIN(item, int)
+/* The reference: every put item by item, never a window. */
+#define PUT_ONE(item)                                                           \
+    do {                                                                        \
+        self->agdf_out = (item);                                                \
+        if (agdf__yield_slow(&self->agdf)) {                                    \
+            AGDF__PARK();                                                       \
+        }                                                                       \
+    } while (0)
+#define PUT_GEN(item) AGDF__PUT(agdf_o, item, int)
+BODIES(one, PUT_ONE)
 BODIES(any, AGDF__PUT_ANY)
-BODIES(win, PUT_WIN)
+BODIES(gen, PUT_GEN)
 #undef AGDF_OUT_MAKE
 
-/* The runtime's own loop calls body(t): the item is in agdf_in, lc in the task,
-** and a window a body leaves is handed back when the call returns. */
-#define PLAIN(name, T)                                                          \
-    static int name##_plain(agdf_task *t)                                       \
-    {                                                                           \
-        agdf_win w = { NULL, 0 };                                               \
-        int r = name(t, &w, &((T *)(void *)t)->agdf_in, t->lc);                 \
-        if (w.n)                                                                \
-            agdf__burst_end(t, AGDF_DONE, 0, w.n, __FILE__, __LINE__);                                            \
-        return r;                                                               \
-    }
-PLAIN(src_any, srctask)
-PLAIN(mid_any, itask)
-PLAIN(sink_any, itask)
-PLAIN(src_win, srctask)
-PLAIN(mid_win, itask)
-PLAIN(sink_win, itask)
-
-/* The drain loops, written as agdfc writes them: the item in a local, kept
-** in agdf_in across a suspension. */
-static int src_drain(agdf_task *t)
-{
-    srctask *self = (srctask *)(void *)t;
-    char v = self->agdf_in;
-    AGDF_DRAIN_LOOP(t, src_win, v, self->agdf_in, 0)
-}
-
-static int mid_drain(agdf_task *t)
-{
-    itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
-    AGDF_DRAIN_LOOP(t, mid_win, v, self->agdf_in, sizeof v)
-}
-
-static int sink_drain(agdf_task *t)
-{
-    itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
-    AGDF_DRAIN_LOOP(t, sink_win, v, self->agdf_in, sizeof v)
-}
-
-enum { MODE_ANY, MODE_WIN, MODE_DRAIN };
+enum { MODE_ONE, MODE_ANY, MODE_GEN };
 
 static const uint32_t d_mid[] = {1}, d_sink[] = {2};
 static agdf_node_def nodes[3];
 static const agdf_graph_def graph = {"burst", 3, nodes, 0, 4};
 
+/* Between two resumptions no window is held: every item counted into mid
+** and sink is queued there, taken by an invocation, or owed by the parked
+** put of the node upstream (one destination each). */
+static void expect_handed_back(void)
+{
+    uint32_t i;
+
+    for (i = 1; i < 3; i++) {
+        const agdf_node *up = &G.nodes[i - 1];
+        uint64_t owed = 0;
+        uint32_t k;
+        for (k = 0; k < up->def->ntasks; k++)
+            owed += ((const agdf_task *)(const void *)(up->tasks + k * up->def->task_size))->putting;
+        if (G.halted)
+            return;
+        assert_true(G.nodes[i].stats.in == G.nodes[i].count + taken[i] + owed);
+        assert_true(up->stats.out == G.nodes[i].stats.in);
+    }
+}
+
 /* Builds the pipeline for one mode and shape and runs it to the end. */
 static agdf_status run_mode(int mode, uint32_t q_mid, uint32_t q_sink, uint32_t tasks, int halt)
 {
-    static const agdf_body_fn bodies[2][3] = {
-        {src_any_plain, mid_any_plain, sink_any_plain},
-        {src_win_plain, mid_win_plain, sink_win_plain}};
-    static const agdf_body_fn runs[3] = {src_drain, mid_drain, sink_drain};
+    static const agdf_body_fn bodies[3][3] = {
+        {src_one, mid_one, sink_one}, {src_any, mid_any, sink_any}, {src_gen, mid_gen, sink_gen}};
     const agdf_node_def proto[3] = {
         NODE("src", NULL, srctask, 1, 1, 0, -1, d_mid),
         NODE("mid", NULL, itask, 1, 1, sizeof(int), -1, d_sink),
@@ -139,8 +125,7 @@ static agdf_status run_mode(int mode, uint32_t q_mid, uint32_t q_sink, uint32_t 
 
     for (i = 0; i < 3; i++) {
         nodes[i] = proto[i];
-        nodes[i].body = mode == MODE_DRAIN ? NULL : bodies[mode][i];
-        nodes[i].run = mode == MODE_DRAIN ? runs[i] : NULL;
+        nodes[i].body = bodies[mode][i];
     }
     nodes[1].queue_size = q_mid;
     nodes[1].ntasks = tasks;
@@ -148,8 +133,13 @@ static agdf_status run_mode(int mode, uint32_t q_mid, uint32_t q_sink, uint32_t 
     nodes[2].queue_size = q_sink;
     tg_init(&graph);
     start_ret = 0;
+    memset(taken, 0, sizeof taken);
     assert_int_equal(agdf_start(&G, 0, NULL), 0);
-    return agdf_run(&G);
+    if (!stepwise)
+        return agdf_run(&G);
+    while (agdf_step(&G, 1, NULL) != AGDF_STEP_DONE)
+        expect_handed_back();
+    return agdf_result(&G);
 }
 
 typedef struct {
@@ -204,14 +194,14 @@ static void grid(int raise, int halt)
     for (a = 0; a < sizeof qs / sizeof qs[0]; a++)
         for (b = 0; b < sizeof qs / sizeof qs[0]; b++)
             for (c = 0; c < sizeof ts / sizeof ts[0]; c++) {
-                capture(&ref, run_mode(MODE_ANY, qs[a], qs[b], ts[c], halt));
-                snprintf(what, sizeof what, "q_mid %u q_sink %u tasks %u window puts",
+                capture(&ref, run_mode(MODE_ONE, qs[a], qs[b], ts[c], halt));
+                snprintf(what, sizeof what, "q_mid %u q_sink %u tasks %u AGDF__PUT_ANY",
                          qs[a], qs[b], ts[c]);
-                capture(&got, run_mode(MODE_WIN, qs[a], qs[b], ts[c], halt));
+                capture(&got, run_mode(MODE_ANY, qs[a], qs[b], ts[c], halt));
                 expect_same(&ref, &got, what);
-                snprintf(what, sizeof what, "q_mid %u q_sink %u tasks %u drain loop",
+                snprintf(what, sizeof what, "q_mid %u q_sink %u tasks %u AGDF__PUT",
                          qs[a], qs[b], ts[c]);
-                capture(&got, run_mode(MODE_DRAIN, qs[a], qs[b], ts[c], halt));
+                capture(&got, run_mode(MODE_GEN, qs[a], qs[b], ts[c], halt));
                 expect_same(&ref, &got, what);
             }
 }
@@ -240,17 +230,125 @@ static void test_windows_with_halt(void **state)
     assert_int_equal(agdf_result(&G), AGDF_HALTED);
 }
 
+/* One resumption per agdf_step: whatever a burst reserved is handed back
+** before the step returns (expect_handed_back after each), with the same
+** outcome as a whole run. */
+static void test_windows_handed_back_per_step(void **state)
+{
+    (void)state;
+    stepwise = 1;
+    grid(0, 0);
+    grid(36, 1);
+    stepwise = 0;
+}
+
+/* ---------------------------------------------------------------- the item in its slot
+** The drain loop hands a body its item in the queue slot; a suspension copies
+** it, with what the body changed, into agdf_in, where the body finds it when
+** it resumes. */
+
+static int inc_body(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    itask *self = (itask *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    *(int *)agdf_o->in += 100;         /* an in-place parameter assigned */
+    AGDF_PASS();
+    say("%d %s", *(const int *)agdf_o->in,
+        agdf_o->in == (void *)&self->agdf_in ? "kept" : "slot");
+    AGDF_END(self);
+}
+
+static void test_item_changed_survives_suspension(void **state)
+{
+    static agdf_node_def n1[1];
+    static const agdf_graph_def g1 = {"inplace", 1, n1, 0, 1};
+    const agdf_node_def proto = NODE0("inc", inc_body, itask, 1, 8, sizeof(int), -1);
+    int v;
+
+    (void)state;
+    n1[0] = proto;
+    tg_init(&g1);
+    for (v = 1; v <= 3; v++)
+        assert_int_equal(agdf_start(&G, 0, &v), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    assert_string_equal(OUT, "101 kept\n102 kept\n103 kept\n");
+}
+
+/* A 1 KiB item built in the reserved slot or, at a full queue (every queue
+** holds one item, the sink passes), parked in agdf_out: each arrives whole. */
+typedef struct { unsigned char b[1024]; } big;
+typedef struct { agdf_task agdf; char agdf_in; big agdf_out; int i; } bsrc;
+typedef struct { agdf_task agdf; big agdf_in; big agdf_out; } bmid;
+typedef struct { agdf_task agdf; big agdf_in; char agdf_out; } bsink;
+
+static big mkbig(int seed)
+{
+    big x;
+    int k;
+
+    for (k = 0; k < (int)sizeof x.b; k++)
+        x.b[k] = (unsigned char)(seed * 7 + k);
+    return x;
+}
+
+static int bsrc_body(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    bsrc *self = (bsrc *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    for (self->i = 1; self->i <= 6; self->i++)
+        AGDF__PUT(agdf_o, mkbig(self->i), big);
+    AGDF_END(self);
+}
+
+static int bmid_body(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    bmid *self = (bmid *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    AGDF__PUT(agdf_o, *(const big *)agdf_o->in, big);
+    AGDF__PUT(agdf_o, *(const big *)agdf_o->in, big);   /* resumed: from agdf_in */
+    AGDF_END(self);
+}
+
+static int bsink_body(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    bsink *self = (bsink *)(void *)agdf_t;
+    const big *x = (const big *)agdf_o->in;
+    big want = mkbig(x->b[0] / 7);
+    AGDF_BEGIN(self);
+    say("%d %s", x->b[0] / 7, memcmp(x, &want, sizeof want) == 0 ? "whole" : "torn");
+    AGDF_PASS();
+    AGDF_END(self);
+}
+
+static void test_big_item_parked_intact(void **state)
+{
+    static const uint32_t d1[] = {1}, d2[] = {2};
+    static const agdf_node_def bn[3] = {
+        NODE("bsrc", bsrc_body, bsrc, 1, 1, 0, -1, d1),
+        NODE("bmid", bmid_body, bmid, 1, 1, sizeof(big), -1, d2),
+        NODE0("bsink", bsink_body, bsink, 1, 1, sizeof(big), -1)};
+    static const agdf_graph_def bg = {"big", 3, bn, 0, 1};
+
+    (void)state;
+    tg_init(&bg);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    assert_string_equal(OUT, "1 whole\n1 whole\n2 whole\n2 whole\n3 whole\n3 whole\n"
+                             "4 whole\n4 whole\n5 whole\n5 whole\n6 whole\n6 whole\n");
+    expect_stats(1, 6, 12, 0);
+    expect_stats(2, 12, 0, 0);
+}
+
 /* ---------------------------------------------------------------- lost resume point
 ** A generated body's unknown resume point is reported by its drain loop
 ** (AGDF__END_AT returns AGDF__LOST): raised, then the task takes its next item,
 ** or, when the raise halts, the rest is dropped. */
 
-static int switchy(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item, int agdf_lc)
+static int switchy(agdf_task *agdf_t, agdf_io *agdf_o)
 {
     itask *self = (itask *)(void *)agdf_t;
-    int v = *(const int *)agdf_item;
-    (void)agdf_w;
-    AGDF__BEGIN_AT(agdf_lc);
+    int v = *(const int *)agdf_o->in;
+    AGDF_BEGIN(self);
     switch (v) {
     case 1:
         AGDF_PASS();            /* wrong: resume point inside the body's switch */
@@ -263,23 +361,15 @@ static int switchy(agdf_task *agdf_t, agdf_win *agdf_w, const void *agdf_item, i
     AGDF__END_AT();
 }
 
-static int switchy_drain(agdf_task *t)
-{
-    itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
-    AGDF_DRAIN_LOOP(t, switchy, v, self->agdf_in, sizeof v)
-}
-
 static void run_switchy(int halt)
 {
     static agdf_node_def sw[1];
     static const agdf_graph_def sw_graph = {"lost", 1, sw, 0, 3};
-    const agdf_node_def proto = NODE0("switchy", NULL, itask, 1, 8, sizeof(int), -1);
+    const agdf_node_def proto = NODE0("switchy", switchy, itask, 1, 8, sizeof(int), -1);
     int v[] = {1, 2, 3};
     int i;
 
     sw[0] = proto;
-    sw[0].run = switchy_drain;
     sw[0].halt_on_exception = halt;
     tg_init(&sw_graph);
     for (i = 0; i < 3; i++)
@@ -311,6 +401,9 @@ int main(void)
         cmocka_unit_test(test_windows_change_nothing),
         cmocka_unit_test(test_windows_with_raise),
         cmocka_unit_test(test_windows_with_halt),
+        cmocka_unit_test(test_windows_handed_back_per_step),
+        cmocka_unit_test(test_item_changed_survives_suspension),
+        cmocka_unit_test(test_big_item_parked_intact),
         cmocka_unit_test(test_lost_resume_point),
         cmocka_unit_test(test_lost_resume_point_halts),
     };

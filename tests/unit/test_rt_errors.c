@@ -19,28 +19,29 @@ typedef struct { agdf_task agdf; int agdf_in; char agdf_out; } sinktask;
 static int raise_line;
 
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
-static int h_extract(agdf_task *t)
+static int h_extract(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 1; self->i <= 5; self->i++)
         AGDF_YIELD(self->i);
     AGDF_END(self);
 }
 
-static int h_transform(agdf_task *t)
+static int h_transform(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     AGDF_YIELD(v);
     AGDF_END(self);
 }
 
-static int h_load(agdf_task *t)
+static int h_load(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("Load: %d", v);
     if (v == 3 || v == 5) {
@@ -54,10 +55,10 @@ static int h_load(agdf_task *t)
 #undef AGDF_OUT_MAKE
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int h_output(agdf_task *t)
+static int h_output(agdf_task *t, agdf_io *io)
 {
     sinktask *self = (sinktask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("output: %d", v);
     AGDF_YIELD();
@@ -115,10 +116,10 @@ static void expect_halted(const agdf_graph_def *def)
 ** in each remaining destination's `in` (rule 5), so each counts it dropped.
 ** extract yields 1 into both queues of 1, parks on 2 at `first`, and `first`
 ** halts on item 1 before the put is done. */
-static int h_first(agdf_task *t)
+static int h_first(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     AGDF_RAISE("halt on %d", v);
     AGDF_END(self);
@@ -191,11 +192,11 @@ static void test_halt_drain_loop(void **state)
     (void)state;
     for (i = 0; i < 4; i++) {
         h_drain[i] = h_node_halt[i];
-        h_drain[i].run = runs[i];
+        h_drain[i].body = runs[i];
     }
     expect_halted(&def);
     for (i = 0; i < 4; i++)
-        h_drain[i] = h_unset[i], h_drain[i].run = runs[i];
+        h_drain[i] = h_unset[i], h_drain[i].body = runs[i];
     expect_not_halted(&def);
 }
 
@@ -208,19 +209,19 @@ static void test_no_halt(void **state)
 
 /* ---------------------------------------------------------------- dropped start items */
 
-static int d_raiser(agdf_task *t)
+static int d_raiser(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
     AGDF_BEGIN(self);
-    AGDF_RAISE("boom %d", self->agdf_in);
+    AGDF_RAISE("boom %d", IN(self));
     AGDF_END(self);
 }
 
-static int d_never(agdf_task *t)
+static int d_never(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
     AGDF_BEGIN(self);
-    say("never %d", self->agdf_in);
+    say("never %d", IN(self));
     AGDF_END(self);
 }
 
@@ -250,10 +251,10 @@ static void test_halt_counts_dropped_start_items(void **state)
 
 /* ---------------------------------------------------------------- error ring */
 
-static int r_raiser(agdf_task *t)
+static int r_raiser(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     if (v == 99)
         AGDF_RAISE("%0200d", 7);
@@ -343,9 +344,10 @@ static void test_error_pool_shared(void **state)
 
 static int lc_line;
 
-static int lc_body(agdf_task *t)
+static int lc_body(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     lc_line = __LINE__ + 1;
     AGDF_PASS(); AGDF_PASS();
@@ -380,10 +382,10 @@ static void test_resume_point_encodes_line(void **state)
 
 /* ---------------------------------------------------------------- lost resume point */
 
-static int l_switchy(agdf_task *t)
+static int l_switchy(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     switch (v) {
     case 1:

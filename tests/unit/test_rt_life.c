@@ -25,10 +25,10 @@ typedef struct {
 static int flag;                    /* set by in, awaited by sink */
 
 #define AGDF_OUT_MAKE(v) (v)
-static int in_body(agdf_task *t)
+static int in_body(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     flag = 1;                       /* what the sink's AGDF_AWAIT waits for */
     AGDF_YIELD(v * 10);
@@ -37,10 +37,10 @@ static int in_body(agdf_task *t)
 #undef AGDF_OUT_MAKE
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int sink_body(agdf_task *t)
+static int sink_body(agdf_task *t, agdf_io *io)
 {
     isink *self = (isink *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     if (v < 0) {
         AGDF_AWAIT(flag);           /* the input's body sets it */

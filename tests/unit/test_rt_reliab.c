@@ -24,9 +24,10 @@ typedef struct { agdf_task agdf; int agdf_in; char agdf_out; } itask;
 
 /* ---------------------------------------------------------------- sleeps */
 
-static int far_body(agdf_task *t)
+static int far_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_SLEEP(9000000000000.0);                 /* 285 years: the clock holds it */
     say("far woke at %lld", (long long)agdf_now_ms(&G));
@@ -35,18 +36,20 @@ static int far_body(agdf_task *t)
     AGDF_END(self);
 }
 
-static int halter_body(agdf_task *t)
+static int halter_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_SLEEP(9100000000000LL);
     AGDF_RAISE("stop");
     AGDF_END(self);
 }
 
-static int forever_body(agdf_task *t)
+static int forever_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_SLEEP(INT64_MAX);
     AGDF_SLEEP(UINT64_MAX);
@@ -55,9 +58,10 @@ static int forever_body(agdf_task *t)
     AGDF_END(self);
 }
 
-static int short_halter_body(agdf_task *t)
+static int short_halter_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_SLEEP(20);
     AGDF_RAISE("stop");
@@ -128,9 +132,10 @@ static void test_sleep_forever_step(void **state)
     }
 }
 
-static int neg_body(agdf_task *t)
+static int neg_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_SLEEP(-5);
     AGDF_SLEEP(INT64_MIN);
@@ -154,10 +159,10 @@ static void test_sleep_negative_is_zero(void **state)
 
 /* ---------------------------------------------------------------- return codes */
 
-static int bad_ret_body(agdf_task *t)
+static int bad_ret_body(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     if (v == 2)
         return 1;                        /* what a C function returns for "failed" */
@@ -181,7 +186,7 @@ static agdf_status run_bad(int drain, int halt)
     bad_nodes[0].halt_on_exception = halt;
     if (drain) {
         bad_nodes[0].body = NULL;
-        bad_nodes[0].run = bad_ret_drain;
+        bad_nodes[0].body = bad_ret_drain;
     }
     tg_init(&bad_graph);
     for (v = 1; v <= 5; v++)
@@ -222,10 +227,10 @@ static void test_bad_return_halts(void **state)
 
 static int closed_fd = -1;
 
-static int fd_body(agdf_task *t)
+static int fd_body(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     if (v == 1)
         AGDF_WAIT_READABLE(-1);
@@ -328,17 +333,19 @@ static void meet(void *arg)
     pthread_mutex_unlock(&meet_mu);
 }
 
-static int meet_body(agdf_task *t)
+static int meet_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_OFFLOAD(meet, NULL);
     AGDF_END(self);
 }
 
-static int spawn_body(agdf_task *t)
+static int spawn_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < 8; self->i++)
         AGDF_YIELD();
@@ -403,9 +410,10 @@ static void stuck(void *arg)
     pthread_mutex_unlock(&meet_mu);
 }
 
-static int stuck_body(agdf_task *t)
+static int stuck_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_OFFLOAD(stuck, NULL);
     say("stuck returned");
@@ -413,9 +421,10 @@ static int stuck_body(agdf_task *t)
 }
 
 /* Halts once the call is surely running (not merely queued). */
-static int stuck_halter_body(agdf_task *t)
+static int stuck_halter_body(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     while (!stuck_running())
         AGDF_SLEEP(5);

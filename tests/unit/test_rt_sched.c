@@ -15,10 +15,10 @@ typedef struct { agdf_task agdf; word agdf_in; char agdf_out; } wsink;
 
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
 
-static int cs_node1(agdf_task *t)
+static int cs_node1(agdf_task *t, agdf_io *io)
 {
     wtask *self = (wtask *)(void *)t;
-    word data = self->agdf_in;
+    word data = IN(self);
     AGDF_BEGIN(self);
     say("node1 received: %s", data.s);
     AGDF_YIELD(data);
@@ -27,10 +27,10 @@ static int cs_node1(agdf_task *t)
     AGDF_END(self);
 }
 
-static int cs_node2(agdf_task *t)
+static int cs_node2(agdf_task *t, agdf_io *io)
 {
     wtask *self = (wtask *)(void *)t;
-    word data = self->agdf_in;
+    word data = IN(self);
     AGDF_BEGIN(self);
     say("node2 received: %s", data.s);
     AGDF_YIELD(data);
@@ -42,10 +42,10 @@ static int cs_node2(agdf_task *t)
 #undef AGDF_OUT_MAKE
 #define AGDF_OUT_MAKE() ((char)0)
 
-static int cs_node3(agdf_task *t)
+static int cs_node3(agdf_task *t, agdf_io *io)
 {
     wsink *self = (wsink *)(void *)t;
-    word data = self->agdf_in;
+    word data = IN(self);
     AGDF_BEGIN(self);
     say("node3 received: %s", data.s);
     AGDF_YIELD();
@@ -178,9 +178,10 @@ static int bp_seen[4][BP_N];
 static int bp_count[4];
 
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
-static int bp_src(agdf_task *t)
+static int bp_src(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < BP_N; self->i++)
         AGDF_YIELD(self->i);
@@ -188,10 +189,10 @@ static int bp_src(agdf_task *t)
 }
 
 /* middle: forwards, sometimes passing first; 2 tasks compete for the queue */
-static int bp_mid(agdf_task *t)
+static int bp_mid(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     if (v % 3 == 0)
         AGDF_PASS();
@@ -200,10 +201,10 @@ static int bp_mid(agdf_task *t)
 }
 
 /* sinks record what they get; sink b passes a lot, so its queue stays full */
-static int bp_sink(agdf_task *t)
+static int bp_sink(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     int which = (int)(self->agdf.node - G.nodes) - 2;
     AGDF_BEGIN(self);
     bp_seen[which][bp_count[which]++] = v;
@@ -252,9 +253,10 @@ typedef struct { agdf_task agdf; char agdf_in; int agdf_out; int j; } c0task;
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
 #define ARG(t) (((ctask *)(void *)(t))->agdf_in)
 
-static int k0_n0(agdf_task *t)
+static int k0_n0(agdf_task *t, agdf_io *io)
 {
     c0task *self = (c0task *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     say("n0 got %d", -1);
     for (self->j = 0; self->j < 1; self->j++) {
@@ -264,10 +266,10 @@ static int k0_n0(agdf_task *t)
     AGDF_END(self);
 }
 
-static int k0_n1(agdf_task *t)
+static int k0_n1(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n1 got %d", v);
     AGDF_PASS();
@@ -278,10 +280,10 @@ static int k0_n1(agdf_task *t)
     AGDF_END(self);
 }
 
-static int k0_n2(agdf_task *t)
+static int k0_n2(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n2 got %d", v);
     AGDF_PASS();
@@ -292,10 +294,10 @@ static int k0_n2(agdf_task *t)
     AGDF_END(self);
 }
 
-static int k0_n3(agdf_task *t)
+static int k0_n3(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n3 got %d", v);
     AGDF_PASS();
@@ -306,10 +308,10 @@ static int k0_n3(agdf_task *t)
     AGDF_END(self);
 }
 
-static int k0_n4(agdf_task *t)
+static int k0_n4(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n4 got %d", v);
     AGDF_PASS();
@@ -320,10 +322,10 @@ static int k0_n4(agdf_task *t)
     AGDF_END(self);
 }
 
-static int k0_n5(agdf_task *t)
+static int k0_n5(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n5 got %d", v);
     for (self->j = 0; self->j < 1; self->j++) {
@@ -369,9 +371,10 @@ static void test_conformance_case_00(void **state)
 
 /* ---------------------------------------------------------------- conformance case_08 */
 
-static int k8_n0(agdf_task *t)
+static int k8_n0(agdf_task *t, agdf_io *io)
 {
     c0task *self = (c0task *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     say("n0 got %d", -1);
     AGDF_PASS();
@@ -382,18 +385,19 @@ static int k8_n0(agdf_task *t)
     AGDF_END(self);
 }
 
-static int k8_n1(agdf_task *t)
+static int k8_n1(agdf_task *t, agdf_io *io)
 {
     c0task *self = (c0task *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     say("n1 got %d", -1);
     AGDF_END(self);
 }
 
-static int k8_n2(agdf_task *t)
+static int k8_n2(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n2 got %d", v);
     for (self->j = 0; self->j < 3; self->j++) {
@@ -403,10 +407,10 @@ static int k8_n2(agdf_task *t)
     AGDF_END(self);
 }
 
-static int k8_n3(agdf_task *t)
+static int k8_n3(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n3 got %d", v);
     AGDF_PASS();
@@ -417,19 +421,19 @@ static int k8_n3(agdf_task *t)
     AGDF_END(self);
 }
 
-static int k8_n4(agdf_task *t)
+static int k8_n4(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n4 got %d", v);
     AGDF_END(self);
 }
 
-static int k8_n5(agdf_task *t)
+static int k8_n5(agdf_task *t, agdf_io *io)
 {
     ctask *self = (ctask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     say("n5 got %d", v);
     for (self->j = 0; self->j < 3; self->j++) {
@@ -471,9 +475,10 @@ static void test_conformance_case_08(void **state)
 static int flag;
 typedef struct { agdf_task agdf; char agdf_in; char agdf_out; } vtask;
 #define AGDF_OUT_MAKE() ((char)0)
-static int aw_waiter(agdf_task *t)
+static int aw_waiter(agdf_task *t, agdf_io *io)
 {
     vtask *self = (vtask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     say("waiter %u starts", self->agdf.index);
     AGDF_AWAIT(flag >= 3);
@@ -482,9 +487,10 @@ static int aw_waiter(agdf_task *t)
     AGDF_END(self);
 }
 
-static int aw_setter(agdf_task *t)
+static int aw_setter(agdf_task *t, agdf_io *io)
 {
     vtask *self = (vtask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     while (flag < 3) {
         flag++;
@@ -518,9 +524,10 @@ static void test_await_and_initial_order(void **state)
 /* AGDF_AWAIT on a condition a sleeping task sets: under virtual time the
 ** clock must advance although the poller is always ready (it used to spin
 ** forever), and with no event left at all the await fails instead of hanging. */
-static int aw_sleeper(agdf_task *t)
+static int aw_sleeper(agdf_task *t, agdf_io *io)
 {
     vtask *self = (vtask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_SLEEP(100);
     flag = 3;
@@ -557,9 +564,10 @@ static void test_await_timer_and_deadlock(void **state)
 
 /* Several suspending macros on one source line: each resume point has its own
 ** number, so the two tasks interleave at every pass. */
-static int ol_body(agdf_task *t)
+static int ol_body(agdf_task *t, agdf_io *io)
 {
     vtask *self = (vtask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     say("%u a", self->agdf.index); AGDF_PASS(); say("%u b", self->agdf.index); AGDF_PASS(); say("%u c", self->agdf.index);
     AGDF_END(self);

@@ -25,9 +25,10 @@ static double real_ms(void)
 /* ---------------------------------------------------------------- concurrent tasks */
 
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
-static int ct_node1(agdf_task *t)
+static int ct_node1(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < 5; self->i++)
         AGDF_YIELD(self->i);
@@ -36,10 +37,10 @@ static int ct_node1(agdf_task *t)
 #undef AGDF_OUT_MAKE
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int ct_node2(agdf_task *t)
+static int ct_node2(agdf_task *t, agdf_io *io)
 {
     sinktask *self = (sinktask *)(void *)t;
-    int i = self->agdf_in;
+    int i = IN(self);
     AGDF_BEGIN(self);
     AGDF_SLEEP(2000);
     say("node2 received %d at %lld", i, (long long)agdf_now_ms(&G));
@@ -87,10 +88,10 @@ static void test_max_tasks_1_vs_5(void **state)
 /* ---------------------------------------------------------------- deadlines */
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int dl_sleeper(agdf_task *t)
+static int dl_sleeper(agdf_task *t, agdf_io *io)
 {
     sinktask *self = (sinktask *)(void *)t;
-    int ms = self->agdf_in;
+    int ms = IN(self);
     AGDF_BEGIN(self);
     AGDF_SLEEP(ms);
     say("%d by task %u at %lld", ms, self->agdf.index, (long long)agdf_now_ms(&G));
@@ -123,9 +124,10 @@ static void test_equal_deadlines_fifo(void **state)
 typedef struct { agdf_task agdf; char agdf_in; int agdf_out; int i; } extask;
 
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
-static int lg_extract(agdf_task *t)
+static int lg_extract(agdf_task *t, agdf_io *io)
 {
     extask *self = (extask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < 3; self->i++) {
         AGDF_SLEEP(3000);
@@ -134,19 +136,20 @@ static int lg_extract(agdf_task *t)
     AGDF_END(self);
 }
 
-static int lg_transform(agdf_task *t)
+static int lg_transform(agdf_task *t, agdf_io *io)
 {
     itask *self = (itask *)(void *)t;
-    int v = self->agdf_in;
+    int v = IN(self);
     AGDF_BEGIN(self);
     AGDF_YIELD(v * 10);
     AGDF_END(self);
 }
 #undef AGDF_OUT_MAKE
 #define AGDF_OUT_MAKE() ((char)0)
-static int lg_load(agdf_task *t)
+static int lg_load(agdf_task *t, agdf_io *io)
 {
     sinktask *self = (sinktask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_YIELD();
     AGDF_END(self);
@@ -202,9 +205,10 @@ static void test_data_flow_logging(void **state)
 static int pipefd[2];
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int fd_reader(agdf_task *t)
+static int fd_reader(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     char c;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < 3; self->i++) {
@@ -215,9 +219,10 @@ static int fd_reader(agdf_task *t)
     AGDF_END(self);
 }
 
-static int fd_writer(agdf_task *t)
+static int fd_writer(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     char c;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < 3; self->i++) {
@@ -230,9 +235,10 @@ static int fd_writer(agdf_task *t)
     AGDF_END(self);
 }
 
-static int fd_ticker(agdf_task *t)
+static int fd_ticker(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < 2000; self->i++)
         AGDF_PASS();                              /* busy, never idle */
@@ -297,9 +303,10 @@ static void block_ms(void *arg)
 static long block60 = 60;
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int of_blocking(agdf_task *t)
+static int of_blocking(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < 2; self->i++) {
         AGDF_OFFLOAD(block_ms, &block60);
@@ -308,9 +315,10 @@ static int of_blocking(agdf_task *t)
     AGDF_END(self);
 }
 
-static int of_sleeper(agdf_task *t)
+static int of_sleeper(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 0; self->i < 4; self->i++) {
         AGDF_SLEEP(10);
@@ -354,9 +362,10 @@ static void test_offload_interleaving(void **state)
 static long block130 = 130;
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int of_once(agdf_task *t)
+static int of_once(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     AGDF_OFFLOAD(block_ms, &block130);
     AGDF_END(self);

@@ -19,9 +19,10 @@ typedef struct { agdf_task agdf; char agdf_in; int agdf_out; int i; } srctask;
 typedef struct { agdf_task agdf; int agdf_in; char agdf_out; } sinktask;
 
 #define AGDF_OUT_MAKE(...) (__VA_ARGS__)
-static int src(agdf_task *t)
+static int src(agdf_task *t, agdf_io *io)
 {
     srctask *self = (srctask *)(void *)t;
+    (void)io;
     AGDF_BEGIN(self);
     for (self->i = 1; self->i <= 3; self->i++)
         AGDF_YIELD(self->i);
@@ -30,12 +31,12 @@ static int src(agdf_task *t)
 #undef AGDF_OUT_MAKE
 
 #define AGDF_OUT_MAKE() ((char)0)
-static int sink(agdf_task *t)
+static int sink(agdf_task *t, agdf_io *io)
 {
     sinktask *self = (sinktask *)(void *)t;
     AGDF_BEGIN(self);
     AGDF_SLEEP(2);
-    if (self->agdf_in == 2)
+    if (IN(self) == 2)
         AGDF_RAISE("q\"b\\s\x01 \xc3\xa9 \xf0\x9f\x98\x80 \xff cut\xe2\x82");
     AGDF_YIELD();
     AGDF_END(self);

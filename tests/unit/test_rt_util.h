@@ -22,8 +22,8 @@
 #define TG_MAX_TASKS 64
 
 /* NODE(name, body, task type, max_tasks, queue_size, item_size, halt, dst array):
-** run is NULL, so these tests exercise the runtime's own drain loop (generated
-** programs, tested by the conformance and example suites, use AGDF_DRAIN_LOOP). */
+** the body runs in the runtime's one drain loop (agdf__drain), the loop every
+** generated program runs in; no on_close block. */
 #define NODE(nm, fn, T, nt, qs, isz, halt, dsts) \
     { nm, fn, nt, sizeof(T), offsetof(T, agdf_in), offsetof(T, agdf_out), isz, qs, halt, \
       dsts, (uint32_t)(sizeof dsts / sizeof dsts[0]), NULL }
@@ -31,22 +31,17 @@
 #define NODE0(nm, fn, T, nt, qs, isz, halt) \
     { nm, fn, nt, sizeof(T), offsetof(T, agdf_in), offsetof(T, agdf_out), isz, qs, halt, NO_DST, 0, NULL }
 
-/* TG_DRAIN(name, T, body, size): a run function `name` that drives the
-** hand-written body(t) from AGDF_DRAIN_LOOP the way generated bodies are
-** driven (the item arrives through a pointer, the resume point in lc); the
-** item's local is agdf_in itself, and the body's yields take the general put. */
+/* IN(self): the invocation's input item in a hand-written body(t, io), where
+** the drain loop hands it (io->in: the queue slot, or agdf_in after a
+** suspension), typed as the task's agdf_in. */
+#define IN(self) (*(const __typeof__((self)->agdf_in) *)io->in)
+
+/* TG_DRAIN(name, T, body, size): the name under which a test reaches body
+** as "the generated path"; there is one drain loop, so it is body itself. */
 #define TG_DRAIN(name, T, body, size)                                            \
-    static int name##_in_place(agdf_task *t, agdf_win *w, const void *item, int lc) \
+    static int name(agdf_task *t, agdf_io *io)                                  \
     {                                                                           \
-        (void)w;                                                                \
-        (void)item;                   /* always &agdf_in here */                \
-        t->lc = lc;                                                             \
-        return body(t);                                                         \
-    }                                                                           \
-    static int name(agdf_task *t)                                               \
-    {                                                                           \
-        T *self = (T *)(void *)t;                                               \
-        AGDF_DRAIN_LOOP(t, name##_in_place, self->agdf_in, self->agdf_in, size) \
+        return body(t, io);                                                     \
     }
 
 static agdf_graph G;                                  /* the graph under test */
