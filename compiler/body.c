@@ -1106,13 +1106,13 @@ void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
 
 /* Identifiers the runtime's macros (runtime/agdf.h) write when they expand
 ** inside a body, other than C keywords and the reserved agdf and __ names:
-** member names (agdf_w->p, self->agdf.lc, ...), the library functions they
+** member names (agdf_o->in, self->agdf.lc, ...), the library functions they
 ** call, their attribute words.  An alias macro of such a name would replace
 ** them too.  test_body_alias.c reads runtime/agdf.h and fails when a macro
 ** there uses a name this list lacks. */
 static const char *const body_runtime_names[] = {
-    "NULL", "always_inline", "busy", "events", "format", "lc", "memcpy", "n", "nout",
-    "out", "p", "printf", "self",
+    "NULL", "always_inline", "busy", "events", "format", "in", "lc", "memcpy", "n", "nin",
+    "nout", "out", "p", "printf", "self",
 };
 
 static bool body_tok_is(const BTok *t, const char *s, size_t len) {

@@ -558,15 +558,6 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
 
 /* ---------------------------------------------------------------- .c */
 
-/* TEMPORARY, until compiler/body.c defines it (the decision whether a
-** parameter may be read in place belongs to the body analyses): every
-** parameter is copied, as before. */
-bool body_param_in_place(const Graph *g, const Node *nd, int k)
-{
-    (void)g; (void)nd; (void)k;
-    return false;
-}
-
 /* The parameters: agdf_i points at the input item (its queue slot while the
 ** burst lasts, the task's agdf_in after a suspension).  A parameter read in
 ** place is a macro of the item's member, so it keeps what the body assigns
