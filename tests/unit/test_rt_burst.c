@@ -11,8 +11,11 @@
 ** identical.  A body's agdf_start is refused in every mode.  A lost resume
 ** point is reported by the drain loop, and the task goes on.  Then the item
 ** handed to a body in its queue slot: kept with its changes across a
-** suspension, and a large item parked at a full queue arrives intact.
+** suspension, and a large item parked at a full queue arrives intact; a
+** fan-out put parked at its middle destination finishes in edge order.
 */
+#include <stdlib.h>
+
 #include "test_rt_util.h"
 
 typedef struct { agdf_task agdf; char agdf_in; int agdf_out; int i; } srctask;
@@ -339,6 +342,70 @@ static void test_big_item_parked_intact(void **state)
     expect_stats(2, 12, 0, 0);
 }
 
+/* ---------------------------------------------------------------- fan-out parked midway
+** src yields to three destinations in edge order; the middle one holds one
+** item and its consumer passes after each, so src parks there with its item
+** in agdf_out, the first destination served already, the last not yet: the
+** scheduler finishes the put (b, then c) before src resumes. */
+
+typedef struct { agdf_task agdf; char agdf_in; int agdf_out; int i; } fsrc;
+
+static int fan_src(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    fsrc *self = (fsrc *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    for (self->i = 1; self->i <= 5; self->i++)
+        AGDF__PUT(agdf_o, self->i * 11, int);
+    AGDF_END(self);
+}
+
+static int fan_sink(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    itask *self = (itask *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    say("%s %d", self->agdf.node->def->name, *(const int *)agdf_o->in);
+    if (self->agdf.node->def->queue_size == 1)
+        AGDF_PASS();
+    AGDF_END(self);
+}
+
+static void test_fanout_parked_midway(void **state)
+{
+    static const uint32_t d3[] = {1, 2, 3};
+    static const agdf_node_def fn[4] = {
+        NODE("src", fan_src, fsrc, 1, 1, 0, -1, d3),
+        NODE0("a", fan_sink, itask, 1, 8, sizeof(int), -1),
+        NODE0("b", fan_sink, itask, 1, 1, sizeof(int), -1),
+        NODE0("c", fan_sink, itask, 1, 8, sizeof(int), -1)};
+    static const agdf_graph_def fg = {"fan", 4, fn, 0, 1};
+    char want[256];
+    size_t k = 0;
+    int i;
+
+    (void)state;
+    tg_init(&fg);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    for (i = 1; i <= 5; i++)            /* each destination, every item, in order */
+        k += (size_t)snprintf(want + k, sizeof want - k, "%d\n", i * 11);
+    for (i = 1; i <= 3; i++) {
+        char name[2] = {(char)('a' + i - 1), 0};
+        char got[256];
+        const char *p = OUT;
+        size_t n = 0;
+        while ((p = strstr(p, name)) != NULL) {
+            if ((p == OUT || p[-1] == '\n') && p[1] == ' ')
+                n += (size_t)snprintf(got + n, sizeof got - n, "%d\n", atoi(p + 2));
+            p++;
+        }
+        assert_string_equal(got, want);
+        expect_stats((uint32_t)i, 5, 0, 0);
+    }
+    expect_stats(0, 0, 5, 0);
+    /* 22 parked at b: a has it, c gets it only after b made room */
+    assert_non_null(strstr(OUT, "a 22\nb 11\nc 11\nb 22\nc 22\n"));
+}
+
 /* ---------------------------------------------------------------- lost resume point
 ** A generated body's unknown resume point is reported by its drain loop
 ** (AGDF__END_AT returns AGDF__LOST): raised, then the task takes its next item,
@@ -404,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_windows_handed_back_per_step),
         cmocka_unit_test(test_item_changed_survives_suspension),
         cmocka_unit_test(test_big_item_parked_intact),
+        cmocka_unit_test(test_fanout_parked_midway),
         cmocka_unit_test(test_lost_resume_point),
         cmocka_unit_test(test_lost_resume_point_halts),
     };
