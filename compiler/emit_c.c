@@ -565,7 +565,7 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
 static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
 {
     if (nd->nparams)
-        cw_printf(w, "    %s__item%d *agdf_i = (%s__item%d *)agdf_o->in;\n", g->name,
+        cw_printf(w, "    %s__item%d *agdf_i = (%s__item%d *)agdf_w.in;\n", g->name,
                   it->in_item[nd->id], g->name, it->in_item[nd->id]);
     for (int k = 0; k < nd->nparams; k++) {
         if (body_param_in_place(g, nd, k))
@@ -578,7 +578,7 @@ static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const
     for (int k = 0; k < nd->nparams; k++)
         cw_printf(w, " (void)%s;", nd->params[k].name);
     cw_puts(w, nd->nparams ? " (void)agdf_i;" : "");
-    cw_puts(w, " (void)self; (void)agdf_o;\n");
+    cw_puts(w, " (void)self; (void)agdf_o; (void)agdf_w;\n");
 }
 
 static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd)
@@ -598,6 +598,7 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
               what);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
+    cw_puts(w, "    agdf_io agdf_w = *agdf_o;\n");
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
     cw_item_type(w, g, it->out_item[nd->id]);
     cw_puts(w, "\n");
@@ -610,7 +611,7 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
     if (!nd->on_close)
         return;
     emit_c_fn_head(w, g, it, nd, "close");
-    cw_puts(w, "    (void)agdf_o;\n    AGDF_BEGIN(self);\n    {\n");
+    cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
     cw_user_text(w, nd->on_close, nd->on_close_pos);
     cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n}\n\n");
 }
@@ -629,6 +630,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
                   nd->name);
         cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name,
                   G, nd->name);
+        cw_puts(w, "    agdf_io agdf_w = *agdf_o;\n");
         emit_c_params(w, g, it, nd);
         cw_printf(w, "    return %s_%s(self", G, nd->name);
         for (int k = 0; k < nd->nparams; k++)
@@ -641,9 +643,10 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     emit_c_params(w, g, it, nd);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
     cw_user_text(w, nd->body, nd->body_pos);
-    cw_puts(w, "    }\n        break;\n    default:\n        return AGDF__LOST;\n    }\n    }\n");
+    cw_puts(w, "    }\n        break;\n    default:\n        AGDF__SAVE();\n"
+                "        return AGDF__LOST;\n    }\n    }\n");
     emit_c_params_end(w, g, nd);
-    cw_puts(w, "    agdf_lc = 0;\n    AGDF__NEXT(agdf_o, ");
+    cw_puts(w, "    agdf_lc = 0;\n    AGDF__NEXT(agdf_w, ");
     if (it->in_item[nd->id] >= 0)
         cw_printf(w, "sizeof(%s__item%d)", G, it->in_item[nd->id]);
     else
@@ -1003,16 +1006,19 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
                 "#endif\n");
     /* A yield is the runtime's one put, AGDF__PUT, with the body's agdf_io
     ** and the output type each body defines as AGDF__OUT_T. */
-    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
-                "#define AGDF_YIELD_ITEM(item) AGDF__PUT(agdf_o, item, AGDF__OUT_T)\n"
-                "#define AGDF_YIELD(...) AGDF__PUT(agdf_o, AGDF_OUT_MAKE(__VA_ARGS__), AGDF__OUT_T)\n\n");
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n#undef AGDF__SAVE\n#undef AGDF_DONE\n"
+                "#define AGDF_YIELD_ITEM(item) AGDF__PUT(agdf_w, agdf_o, item, AGDF__OUT_T)\n"
+                "#define AGDF_YIELD(...) AGDF__PUT(agdf_w, agdf_o, AGDF_OUT_MAKE(__VA_ARGS__), AGDF__OUT_T)\n"
+                "#define AGDF__SAVE() (*agdf_o = agdf_w)\n"
+                "#define AGDF_DONE (AGDF__SAVE(), 0)\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, &it, GRAPH_NODE(g, i));
         emit_c_close(&w, g, &it, GRAPH_NODE(g, i));
     }
-    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n#undef AGDF__SAVE\n#undef AGDF_DONE\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n"
-                "#define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))\n");
+                "#define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))\n"
+                "#define AGDF__SAVE() ((void)0)\n#define AGDF_DONE 0\n");
     cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"
                 "#pragma GCC diagnostic pop\n"
                 "#endif\n\n");

@@ -452,29 +452,38 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #else
 #define AGDF__RESUME_ID (__LINE__ * 100)
 #endif
-#define AGDF__PARK() AGDF__PARK_AT(AGDF__RESUME_ID)
+#define AGDF__PARK() AGDF__SAVE(); AGDF__PARK_AT(AGDF__RESUME_ID)
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
-/* The put (rule 5), as agdfc emits it for every yield: io is the body's
-** agdf_io, T the node's output item type.  The item is built straight into
-** the next slot of the burst's output window, reserved in the node's one
-** destination.  Otherwise it goes through agdf_out: agdf__yield reserves this
-** put's slot and the free slots after it (waking a consumer first: rule 4),
-** or puts item by item (no destination, one that keeps no items, several),
-** or parks the task at a full queue: the scheduler finishes the put before
-** the body resumes. */
-#define AGDF__PUT(io, item, T)                                  \
+/* Every return of a body first hands the drain loop its windows: agdfc's
+** bodies walk them in a copy, agdf_w, which they store back here (and
+** redefine AGDF_DONE to do the same, for a `return AGDF_DONE;` of the body's
+** own text); other bodies work on the drain loop's agdf_io directly. */
+#define AGDF__SAVE() ((void)0)
+
+/* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
+** of the drain loop's agdf_io *io (a local the compiler keeps in registers),
+** T the node's output item type.  The item is built straight into the next
+** slot of the burst's output window, reserved in the node's one destination.
+** Otherwise it goes through agdf_out, w stored back into io around the call:
+** agdf__yield reserves this put's slot and the free slots after it (waking a
+** consumer first: rule 4), or puts item by item (no destination, one that
+** keeps no items, several), or parks the task at a full queue: the scheduler
+** finishes the put before the body resumes. */
+#define AGDF__PUT(w, io, item, T)                               \
     do {                                                        \
-        if ((io)->nout) {                                       \
-            *(T *)(void *)(io)->out = (item);                   \
-            (io)->out += sizeof(T);                             \
-            (io)->nout--;                                       \
+        if ((w).nout) {                                         \
+            *(T *)(void *)(w).out = (item);                     \
+            (w).out += sizeof(T);                               \
+            (w).nout--;                                         \
         } else {                                                \
             self->agdf_out = (item);                            \
+            *(io) = (w);                                        \
             if (agdf__yield(&self->agdf)) {                     \
                 AGDF__PARK_AT(AGDF__RESUME_ID)                  \
             }                                                   \
+            (w) = *(io);                                        \
         }                                                       \
     } while (0)
 
@@ -489,14 +498,14 @@ int agdf__lost(agdf_task *t, const char *file, int line);
     } while (0)
 
 /* The end of one item in agdfc's bodies: go on to the next item of the
-** burst's window, if any (SIZE: the input item's size, 0 for none), without
-** returning to the drain loop; at the end of the window the invocation is
-** done. */
-#define AGDF__NEXT(io, SIZE, again)                             \
+** burst's window w, if any (SIZE: the input item's size, 0 for none),
+** without returning to the drain loop; at the end of the window the
+** invocation is done (the return stores w back: AGDF_DONE, redefined). */
+#define AGDF__NEXT(w, SIZE, again)                              \
     do {                                                        \
-        if ((io)->nin) {                                        \
-            (io)->in = (unsigned char *)(io)->in + (SIZE);      \
-            (io)->nin--;                                        \
+        if ((w).nin) {                                          \
+            (w).in = (unsigned char *)(w).in + (SIZE);          \
+            (w).nin--;                                          \
             goto again;                                         \
         }                                                       \
         return AGDF_DONE;                                       \
@@ -527,15 +536,19 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #define AGDF__PARK_OR_RETURN(call)                              \
     do {                                                        \
         int agdf_pr;                                            \
-        if ((agdf_pr = (call)) >= 0)                            \
+        if ((agdf_pr = (call)) >= 0) {                          \
+            AGDF__SAVE();                                       \
             return agdf_pr;                                     \
+        }                                                       \
         AGDF__PARK()                                            \
     } while (0)
 #define AGDF__WAIT_FD(call)                                     \
     do {                                                        \
         AGDF__PARK_OR_RETURN(call);                             \
-        if (self->agdf.events & AGDF__BADFD)                    \
+        if (self->agdf.events & AGDF__BADFD) {                  \
+            AGDF__SAVE();                                       \
             return agdf__wait_bad(&self->agdf, __FILE__, __LINE__); \
+        }                                                       \
     } while (0)
 #define AGDF_WAIT_READABLE(fd)                                  \
     AGDF__WAIT_FD(agdf__wait_fd(&self->agdf, (fd), AGDF__RD, __FILE__, __LINE__))
@@ -576,6 +589,7 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 
 #define AGDF_RAISE(...)                                         \
     do {                                                        \
+        AGDF__SAVE();                                           \
         return agdf__raise(&self->agdf, __FILE__, __LINE__, __VA_ARGS__); \
     } while (0)
 

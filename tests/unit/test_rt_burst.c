@@ -83,7 +83,7 @@ static int sink_##sfx(agdf_task *agdf_t, agdf_io *agdf_o)                      \
             AGDF__PARK();                                                       \
         }                                                                       \
     } while (0)
-#define PUT_GEN(item) AGDF__PUT(agdf_o, item, int)
+#define PUT_GEN(item) AGDF__PUT(*agdf_o, agdf_o, item, int)
 BODIES(one, PUT_ONE)
 BODIES(any, AGDF__PUT_ANY)
 BODIES(gen, PUT_GEN)
@@ -299,7 +299,7 @@ static int bsrc_body(agdf_task *agdf_t, agdf_io *agdf_o)
     bsrc *self = (bsrc *)(void *)agdf_t;
     AGDF_BEGIN(self);
     for (self->i = 1; self->i <= 6; self->i++)
-        AGDF__PUT(agdf_o, mkbig(self->i), big);
+        AGDF__PUT(*agdf_o, agdf_o, mkbig(self->i), big);
     AGDF_END(self);
 }
 
@@ -307,8 +307,8 @@ static int bmid_body(agdf_task *agdf_t, agdf_io *agdf_o)
 {
     bmid *self = (bmid *)(void *)agdf_t;
     AGDF_BEGIN(self);
-    AGDF__PUT(agdf_o, *(const big *)agdf_o->in, big);
-    AGDF__PUT(agdf_o, *(const big *)agdf_o->in, big);   /* resumed: from agdf_in */
+    AGDF__PUT(*agdf_o, agdf_o, *(const big *)agdf_o->in, big);
+    AGDF__PUT(*agdf_o, agdf_o, *(const big *)agdf_o->in, big);   /* resumed: from agdf_in */
     AGDF_END(self);
 }
 
@@ -355,7 +355,7 @@ static int fan_src(agdf_task *agdf_t, agdf_io *agdf_o)
     fsrc *self = (fsrc *)(void *)agdf_t;
     AGDF_BEGIN(self);
     for (self->i = 1; self->i <= 5; self->i++)
-        AGDF__PUT(agdf_o, self->i * 11, int);
+        AGDF__PUT(*agdf_o, agdf_o, self->i * 11, int);
     AGDF_END(self);
 }
 
