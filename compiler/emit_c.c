@@ -35,17 +35,15 @@ typedef struct CWriter {
     const char *src_path;    /* the .agdf path for #line */
 } CWriter;
 
-static unsigned count_newlines(const char *s)
-{
+static unsigned cw_count_newlines(const char *s) {
     unsigned n = 0;
     for (const char *p = strchr(s, '\n'); p; p = strchr(p + 1, '\n'))
         n++;
     return n;
 }
 
-static void cw_puts(CWriter *w, const char *s)
-{
-    w->line += count_newlines(s);
+static void cw_puts(CWriter *w, const char *s) {
+    w->line += cw_count_newlines(s);
     fputs(s, w->f);
 }
 
@@ -56,8 +54,7 @@ typedef struct CwBuf {
     char s[512];
 } CwBuf;
 
-static void cwb_put(CwBuf *b, const char *s, size_t n)
-{
+static void cw_buf_put(CwBuf *b, const char *s, size_t n) {
     if (b->n + n > sizeof b->s) {
         fwrite(b->s, 1, b->n, b->w->f);
         b->n = 0;
@@ -70,8 +67,7 @@ static void cwb_put(CwBuf *b, const char *s, size_t n)
     b->n += n;
 }
 
-static void cwb_num(CwBuf *b, unsigned long long v, bool neg)
-{
+static void cw_buf_num(CwBuf *b, unsigned long long v, bool neg) {
     char d[24];
     size_t i = sizeof d;
 
@@ -81,12 +77,11 @@ static void cwb_num(CwBuf *b, unsigned long long v, bool neg)
     } while (v);
     if (neg)
         d[--i] = '-';
-    cwb_put(b, d + i, sizeof d - i);
+    cw_buf_put(b, d + i, sizeof d - i);
 }
 
-static void cwb_signed(CwBuf *b, long long v)
-{
-    cwb_num(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+static void cw_buf_signed(CwBuf *b, long long v) {
+    cw_buf_num(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
 }
 
 /* Formatted output with the directives the emitter uses, %s %d %u %lld %zu
@@ -98,8 +93,7 @@ static void cwb_signed(CwBuf *b, long long v)
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void cw_printf(CWriter *w, const char *fmt, ...)
-{
+static void cw_printf(CWriter *w, const char *fmt, ...) {
     va_list ap;
     CwBuf b;
     const char *run = fmt, *p;
@@ -112,37 +106,36 @@ static void cw_printf(CWriter *w, const char *fmt, ...)
             w->line++;
             continue;
         }
-        cwb_put(&b, run, (size_t)(p - run));
+        cw_buf_put(&b, run, (size_t)(p - run));
         if (p[1] == 's') {
             const char *a = va_arg(ap, const char *);
             a = a ? a : "(null)";
-            cwb_put(&b, a, strlen(a));
+            cw_buf_put(&b, a, strlen(a));
         } else if (p[1] == 'd') {
-            cwb_signed(&b, va_arg(ap, int));
+            cw_buf_signed(&b, va_arg(ap, int));
         } else if (p[1] == 'u') {
-            cwb_num(&b, va_arg(ap, unsigned), false);
+            cw_buf_num(&b, va_arg(ap, unsigned), false);
         } else if (p[1] == 'z' && p[2] == 'u') {
-            cwb_num(&b, va_arg(ap, size_t), false);
+            cw_buf_num(&b, va_arg(ap, size_t), false);
             p++;
         } else if (p[1] == 'l' && p[2] == 'l' && p[3] == 'd') {
-            cwb_signed(&b, va_arg(ap, long long));
+            cw_buf_signed(&b, va_arg(ap, long long));
             p += 2;
         } else if (p[1] == '%') {
-            cwb_put(&b, "%", 1);
+            cw_buf_put(&b, "%", 1);
         } else {
             abort();            /* a directive this writer was not taught */
         }
         p++;
         run = p + 1;
     }
-    cwb_put(&b, run, (size_t)(p - run));
+    cw_buf_put(&b, run, (size_t)(p - run));
     fwrite(b.s, 1, b.n, w->f);
     va_end(ap);
 }
 
 /* Writes s as the inside of a C string literal. */
-static void cw_cstring(CWriter *w, const char *s)
-{
+static void cw_cstring(CWriter *w, const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\')
             fprintf(w->f, "\\%c", *p);
@@ -154,8 +147,7 @@ static void cw_cstring(CWriter *w, const char *s)
 }
 
 /* #line into the .agdf before user text that starts at pos.line. */
-static void cw_line_src(CWriter *w, SrcPos pos)
-{
+static void cw_line_src(CWriter *w, SrcPos pos) {
     if (!w->lines)
         return;
     cw_printf(w, "#line %u \"", pos.line);
@@ -164,8 +156,7 @@ static void cw_line_src(CWriter *w, SrcPos pos)
 }
 
 /* #line back into the generated file itself. */
-static void cw_line_back(CWriter *w)
-{
+static void cw_line_back(CWriter *w) {
     if (!w->lines)
         return;
     cw_printf(w, "#line %u \"", w->line + 1);
@@ -174,8 +165,7 @@ static void cw_line_back(CWriter *w)
 }
 
 /* User C text, bracketed by #line directives; always ends with a newline. */
-static void cw_user_text(CWriter *w, const char *text, SrcPos pos)
-{
+static void cw_user_text(CWriter *w, const char *text, SrcPos pos) {
     cw_line_src(w, pos);
     cw_puts(w, text);
     size_t n = strlen(text);
@@ -199,8 +189,7 @@ typedef struct ItemTable {
     int *out_item;           /* per node: item of its outputs, -1 none */
 } ItemTable;
 
-static char *join_types(const CType *types, const Param *params, int n)
-{
+static char *emit_join_types(const CType *types, const Param *params, int n) {
     size_t len = 1;
     for (int i = 0; i < n; i++)
         len += strlen(types ? types[i].text : params[i].type.text) + 1;
@@ -217,11 +206,10 @@ static char *join_types(const CType *types, const Param *params, int n)
 }
 
 /* Returns the index of the item for a type list, adding it if new. */
-static int item_intern(ItemTable *it, const CType *types, const Param *params, int n)
-{
+static int emit_item_intern(ItemTable *it, const CType *types, const Param *params, int n) {
     if (n == 0)
         return -1;
-    char *key = join_types(types, params, n);
+    char *key = emit_join_types(types, params, n);
     int known = strmap_get(&it->index, key);
     if (known >= 0) {
         free(key);
@@ -239,8 +227,7 @@ static int item_intern(ItemTable *it, const CType *types, const Param *params, i
     return (int)it->keys.len - 1;
 }
 
-static void items_build(ItemTable *it, const Graph *g)
-{
+static void emit_items_build(ItemTable *it, const Graph *g) {
     int n = GRAPH_NNODES(g);
     memset(it, 0, sizeof *it);
     strmap_init(&it->index, (size_t)n);
@@ -250,13 +237,12 @@ static void items_build(ItemTable *it, const Graph *g)
         abort();
     for (int i = 0; i < n; i++) {
         const Node *nd = GRAPH_NODE(g, i);
-        it->in_item[i] = item_intern(it, NULL, nd->params, nd->nparams);
-        it->out_item[i] = item_intern(it, nd->outs, NULL, nd->nouts);
+        it->in_item[i] = emit_item_intern(it, NULL, nd->params, nd->nparams);
+        it->out_item[i] = emit_item_intern(it, nd->outs, NULL, nd->nouts);
     }
 }
 
-static void items_free(ItemTable *it)
-{
+static void emit_items_free(ItemTable *it) {
     for (size_t i = 0; i < it->keys.len; i++) {
         free(VEC_AT(it->keys, char *, i));
         free(VEC_AT(it->lists, CType *, i));
@@ -271,16 +257,14 @@ static void items_free(ItemTable *it)
 
 /* ---------------------------------------------------------------- header */
 
-static int64_t graph_total_tasks(const Graph *g)
-{
+static int64_t emit_total_tasks(const Graph *g) {
     int64_t t = 0;
     for (int i = 0; i < GRAPH_NNODES(g); i++)
         t += GRAPH_NODE(g, i)->max_tasks;
     return t;
 }
 
-static void emit_h_items(CWriter *w, const Graph *g, const ItemTable *it)
-{
+static void emit_h_items(CWriter *w, const Graph *g, const ItemTable *it) {
     if (it->keys.len)
         cw_puts(w, "/* Items: one struct per distinct type list; v0, v1, ... in order. */\n");
     for (size_t i = 0; i < it->keys.len; i++) {
@@ -295,16 +279,14 @@ static void emit_h_items(CWriter *w, const Graph *g, const ItemTable *it)
         cw_puts(w, "\n");
 }
 
-static void cw_item_type(CWriter *w, const Graph *g, int item)
-{
+static void cw_item_type(CWriter *w, const Graph *g, int item) {
     if (item < 0)
         cw_puts(w, "char");
     else
         cw_printf(w, "%s__item%d", g->name, item);
 }
 
-static void emit_h_task(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
-{
+static void emit_h_task(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     cw_printf(w, "/* Node %s: one per task (max_tasks = %lld). */\n", nd->name,
               (long long)nd->max_tasks);
     cw_printf(w, "typedef struct %s_%s_task {\n", g->name, nd->name);
@@ -325,8 +307,7 @@ static void emit_h_task(CWriter *w, const Graph *g, const ItemTable *it, const N
     cw_puts(w, "\n");
 }
 
-static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
-{
+static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it) {
     const char *G = g->name;
     cw_printf(w, "/* The whole graph: every byte it uses, sized at compile time. */\n");
     cw_printf(w, "struct %s {\n", G);
@@ -366,8 +347,7 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
 }
 
 /* The parameter list of a node as a C prototype fragment: ", int a, word b". */
-static void cw_params(CWriter *w, const Node *nd)
-{
+static void cw_params(CWriter *w, const Node *nd) {
     for (int k = 0; k < nd->nparams; k++)
         cw_printf(w, ", %s %s", nd->params[k].type.text, nd->params[k].name);
 }
@@ -375,8 +355,7 @@ static void cw_params(CWriter *w, const Node *nd)
 /* static inline int G_VERB_X(G *g, PARAMS): builds node X's item from its
 ** typed parameters and hands it to agdf_VERB (agdf_start, agdf_push). */
 static void emit_h_item_fn(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
-                           const char *verb)
-{
+                           const char *verb) {
     const char *G = g->name;
     cw_printf(w, "static inline int %s_%s_%s(%s *agdf_g", G, verb, nd->name, G);
     cw_params(w, nd);
@@ -395,8 +374,7 @@ static void emit_h_item_fn(CWriter *w, const Graph *g, const ItemTable *it, cons
 /* The life cycle API (docs/language.md §11): G_push_X and G_close_X per input
 ** node, G_room and G_close_inputs when there is one, G_stop always; static
 ** inline like the start functions. */
-static void emit_h_inputs(CWriter *w, const Graph *g, const ItemTable *it)
-{
+static void emit_h_inputs(CWriter *w, const Graph *g, const ItemTable *it) {
     const char *G = g->name;
     bool any = false;
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
@@ -429,8 +407,7 @@ static void emit_h_inputs(CWriter *w, const Graph *g, const ItemTable *it)
 /* Start functions are static inline in the header: each is one agdf_start
 ** call, and a program calls few of them, so only those are ever compiled (a
 ** 1,000-node graph's .c file would otherwise compile 1,000 functions more). */
-static void emit_h_starts(CWriter *w, const Graph *g, const ItemTable *it)
-{
+static void emit_h_starts(CWriter *w, const Graph *g, const ItemTable *it) {
     cw_puts(w, "/* Start items: typed, one function per node; 0, or -1 when its queue is full\n"
                "** or when called from inside a node body. */\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++)
@@ -439,8 +416,7 @@ static void emit_h_starts(CWriter *w, const Graph *g, const ItemTable *it)
     emit_h_inputs(w, g, it);
 }
 
-static void emit_h_api(CWriter *w, const Graph *g, const ItemTable *it)
-{
+static void emit_h_api(CWriter *w, const Graph *g, const ItemTable *it) {
     const char *G = g->name;
     cw_printf(w, "/* Resets the graph (counters, queues, tasks, errors); call before each run. */\n"
                  "void %s_init(%s *g);\n", G, G);
@@ -475,8 +451,7 @@ static void emit_h_api(CWriter *w, const Graph *g, const ItemTable *it)
     }
 }
 
-static void emit_verbatims(CWriter *w, const Graph *g, bool header)
-{
+static void emit_verbatims(CWriter *w, const Graph *g, bool header) {
     for (size_t i = 0; i < g->verbatims.len; i++) {
         const Verbatim *v = &VEC_AT(g->verbatims, Verbatim, i);
         if (v->header == header)
@@ -484,8 +459,7 @@ static void emit_verbatims(CWriter *w, const Graph *g, bool header)
     }
 }
 
-static void cw_open(CWriter *w, FILE *out, const EmitOpts *o, const char *name)
-{
+static void cw_open(CWriter *w, FILE *out, const EmitOpts *o, const char *name) {
     w->f = out;
     w->line = 1;
     w->name = name;
@@ -493,16 +467,14 @@ static void cw_open(CWriter *w, FILE *out, const EmitOpts *o, const char *name)
     w->src_path = o->src_path ? o->src_path : "input.agdf";
 }
 
-static void cw_banner(CWriter *w, const Graph *g, const EmitOpts *o)
-{
+static void cw_banner(CWriter *w, const Graph *g, const EmitOpts *o) {
     cw_printf(w, "/* Generated by agdfc %s from ", AGDFC_VERSION);
     cw_cstring(w, o->src_path ? o->src_path : "input.agdf");
     cw_printf(w, " (graph %s).  Do not edit. */\n", g->name);
 }
 
 /* The header's file name without directories, and the .c beside it. */
-static char *c_name_of(const char *header)
-{
+static char *emit_c_name_of(const char *header) {
     size_t n = strlen(header);
     char *s = malloc(n + 3);
     if (!s)
@@ -515,21 +487,19 @@ static char *c_name_of(const char *header)
     return s;
 }
 
-static void emit_guard_name(CWriter *w, const Graph *g)
-{
+static void emit_guard_name(CWriter *w, const Graph *g) {
     cw_puts(w, "AGDF_GENERATED_");
     for (const char *p = g->name; *p; p++)
         fputc(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, w->f);
     cw_puts(w, "_H");
 }
 
-void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
-{
+void emit_h(const Graph *g, const EmitOpts *o, FILE *out) {
     CWriter w;
     const char *G = g->name;
     ItemTable it;
     cw_open(&w, out, o, o->out_path ? o->out_path : o->header_name ? o->header_name : "graph.h");
-    items_build(&it, g);
+    emit_items_build(&it, g);
     cw_banner(&w, g, o);
     cw_puts(&w, "#ifndef ");
     emit_guard_name(&w, g);
@@ -542,7 +512,7 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
     for (int i = 0; i < GRAPH_NNODES(g); i++)
         cw_printf(&w, "    %s_NODE_%s = %d,\n", G, GRAPH_NODE(g, i)->name, i);
     cw_printf(&w, "    %s_NNODES = %d,\n", G, GRAPH_NNODES(g));
-    cw_printf(&w, "    %s_NTASKS = %lld,\n", G, (long long)graph_total_tasks(g));
+    cw_printf(&w, "    %s_NTASKS = %lld,\n", G, (long long)emit_total_tasks(g));
     cw_printf(&w, "    %s_OFFLOAD_THREADS = %lld /* most offloaded calls running at once */\n};\n\n",
               G, (long long)g->offload_threads);
     emit_h_items(&w, g, &it);
@@ -553,7 +523,7 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
     emit_h_graph_struct(&w, g, &it);
     emit_h_api(&w, g, &it);
     cw_puts(&w, "#endif\n");
-    items_free(&it);
+    emit_items_free(&it);
 }
 
 /* ---------------------------------------------------------------- .c */
@@ -562,8 +532,7 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out)
 ** burst lasts, the task's agdf_in after a suspension).  A parameter read in
 ** place is a macro of the item's member, so it keeps what the body assigns
 ** across a suspension; any other is a local copied at every (re)entry. */
-static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
-{
+static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     if (nd->nparams)
         cw_printf(w, "    %s__item%d *agdf_i = (%s__item%d *)agdf_w.in;\n", g->name,
                   it->in_item[nd->id], g->name, it->in_item[nd->id]);
@@ -581,8 +550,7 @@ static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const
     cw_puts(w, " (void)self; (void)agdf_o; (void)agdf_w;\n");
 }
 
-static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd)
-{
+static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd) {
     for (int k = 0; k < nd->nparams; k++)
         if (body_param_in_place(g, nd, k))
             cw_printf(w, "#undef %s\n", nd->params[k].name);
@@ -591,8 +559,7 @@ static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd)
 /* The head of a body or on_close function: the task, and the output item
 ** type and constructor its yields (AGDF__PUT) use. */
 static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
-                           const char *what)
-{
+                           const char *what) {
     const char *G = g->name;
     cw_printf(w, "static int %s__%s_%s(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G, nd->name,
               what);
@@ -606,8 +573,7 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
 
 /* The on_close block: a coroutine of its own on the task (resume point in
 ** self->agdf.lc), run by the drain loop while the task's busy is 2. */
-static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
-{
+static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     if (!nd->on_close)
         return;
     emit_c_fn_head(w, g, it, nd, "close");
@@ -622,8 +588,7 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
 ** the burst's window itself (AGDF__NEXT), parameters read afresh, until the
 ** window is used up or it must wait.  A node implemented in a C file gets
 ** its parameters as values, one item per call. */
-static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd)
-{
+static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     const char *G = g->name;
     if (!nd->body) {
         cw_printf(w, "static int %s__%s_body(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G,
@@ -654,8 +619,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     cw_puts(w, ", agdf_next);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n}\n\n");
 }
 
-static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
-{
+static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {
     const char *G = g->name;
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
@@ -699,8 +663,7 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it)
 /* NAME_init: the storage of every node as a constant table of offsets into the
 ** graph struct, read by a loop in agdf_init (a statement per node would make
 ** big graphs slow to compile and put a per-node array on the stack). */
-static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
-{
+static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it) {
     const char *G = g->name;
     cw_printf(w, "static const agdf_node_off %s__mem[%s_NNODES] = {\n", G, G);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
@@ -732,8 +695,7 @@ static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it)
     cw_puts(w, "}\n\n");
 }
 
-static void emit_c_starts(CWriter *w, const Graph *g)
-{
+static void emit_c_starts(CWriter *w, const Graph *g) {
     const char *G = g->name;
     /* The graph's own start items: `start` statements, or default start nodes.
     ** Every generated name in scope of user text (start arguments) or beside
@@ -757,8 +719,7 @@ static void emit_c_starts(CWriter *w, const Graph *g)
     cw_puts(w, "    (void)agdf_g;\n}\n\n");
 }
 
-static void emit_c_api(CWriter *w, const Graph *g)
-{
+static void emit_c_api(CWriter *w, const Graph *g) {
     const char *G = g->name;
     cw_printf(w, "agdf_status %s_run(%s *g)\n{\n", G, G);
     cw_printf(w, "    if (agdf_started(&g->agdf) == 0)\n        %s__default_starts(g);\n", G);
@@ -775,8 +736,7 @@ static void emit_c_api(CWriter *w, const Graph *g)
 /* --memory of the generated main: the graph's static size (sizeof the graph
 ** struct), then its parts; a node's queue and tasks come from its agdf_node_def
 ** (sizeof the item times queue_size, sizeof the task struct times max_tasks). */
-static void emit_c_main_memory(CWriter *w, const Graph *g)
-{
+static void emit_c_main_memory(CWriter *w, const Graph *g) {
     const char *G = g->name;
     const char *errs = g->max_exceptions > 0 ? "sizeof agdf_main_graph.agdf_errors" : "0";
     cw_puts(w, "static void agdf_main_memory(void)\n{\n");
@@ -803,8 +763,7 @@ static void emit_c_main_memory(CWriter *w, const Graph *g)
 
 /* The --main program's SIGINT/SIGTERM handler: the first drains the run, a
 ** second aborts it (agdf_stop only sets a flag: async-signal-safe). */
-static void emit_c_main_signal(CWriter *w)
-{
+static void emit_c_main_signal(CWriter *w) {
     cw_puts(w,
         "static void agdf_main_signal(int sig)\n{\n"
         "    static volatile sig_atomic_t agdf_n;\n"
@@ -815,8 +774,7 @@ static void emit_c_main_signal(CWriter *w)
 }
 
 /* main() for --main: flags, run, report; exit codes documented in --help. */
-static void emit_c_main(CWriter *w, const Graph *g)
-{
+static void emit_c_main(CWriter *w, const Graph *g) {
     const char *G = g->name;
     cw_printf(w, "static %s agdf_main_graph;\n\n", G);
     cw_puts(w,
@@ -975,14 +933,13 @@ static void emit_c_main(CWriter *w, const Graph *g)
         "    return st == AGDF_OK ? 0 : st == AGDF_ERRORS ? 1 : st == AGDF_STOPPED ? 4 : 3;\n}\n");
 }
 
-void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
-{
+void emit_c(const Graph *g, const EmitOpts *o, FILE *out) {
     CWriter w;
     ItemTable it;
     const char *hname = o->header_name ? o->header_name : "graph.h";
-    char *cname = c_name_of(hname);
+    char *cname = emit_c_name_of(hname);
     cw_open(&w, out, o, o->out_path ? o->out_path : cname);
-    items_build(&it, g);
+    emit_items_build(&it, g);
     cw_banner(&w, g, o);
     /* Bodies are POSIX code (fds, pipes, clocks, threads), but a strict ISO
     ** mode (-std=c99) hides POSIX, and a %{ %} block comes after the first
@@ -1028,6 +985,6 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out)
     emit_c_api(&w, g);
     if (o->with_main)
         emit_c_main(&w, g);
-    items_free(&it);
+    emit_items_free(&it);
     free(cname);
 }

@@ -35,12 +35,11 @@ MODULES = {
     "compiler/main.c":       ("build/compiler/main.o", ["main_", "main"]),
 }
 
-# compiler/emit_c.c is converted after the h12a merge (scripts/brace_style.py
-# and its static helpers' prefixes); until then it is the one exception to
-# the brace and static-prefix checks.  A check fails once its exception is
-# no longer needed, so that the exception does not outlive its reason.
-BRACE_EXCEPTIONS = {"compiler/emit_c.c"}
-STATIC_PREFIX_EXCEPTIONS = {"compiler/emit_c.c"}
+# Files excepted from the brace and static-prefix checks (none now).  A check
+# fails once an exception is no longer needed, so that it does not outlive
+# its reason.
+BRACE_EXCEPTIONS = set()
+STATIC_PREFIX_EXCEPTIONS = set()
 
 
 def report(name, problems):
