@@ -332,11 +332,13 @@ Graph *parse_source(const Source *src, DiagCtx *dc, Arena *a);
 void parse_graph_free(Graph *g);
 
 /* body.c: the analyses of node bodies (returns, suspensions inside a
-** switch, locals read after a suspension), reported into dc.  BodyTypes
+** switch, locals and changed parameters read after a suspension),
+** reported into dc.  BodyTypes
 ** holds the typedef names of the verbatim blocks, for declarations. */
 typedef struct BodyTypes {
     StrMap names;            /* typedef name -> 1 */
     Arena *a;                /* where the names live */
+    const Graph *g;          /* the graph: which parameters are copied */
 } BodyTypes;
 void body_types_init(BodyTypes *bt, const Graph *g, Arena *a);
 void body_types_free(BodyTypes *bt);

@@ -283,6 +283,7 @@ static void body_typedef_name(BodyTypes *bt, const BTok *t, size_t i, size_t end
 
 void body_types_init(BodyTypes *bt, const Graph *g, Arena *a) {
     bt->a = a;
+    bt->g = g;
     strmap_init(&bt->names, 16);
     for (size_t k = 0; k < g->verbatims.len; k++) {
         const Verbatim *v = &VEC_AT(g->verbatims, Verbatim, k);
@@ -314,17 +315,23 @@ void body_types_free(BodyTypes *bt) {
 
 /* ---------------------------------------------------------------- the reader */
 
-typedef enum EvKind { EV_NOP, EV_DECL, EV_READ, EV_ASSIGN, EV_SUSP } EvKind;
+/* Events: EV_DECL, EV_READ, EV_ASSIGN of locals; EV_PREAD, EV_PCHANGE
+** (`v = `, `v++`, `v += `: a read comes first unless it is `=`) and
+** EV_PFRESH (`&v`, the fresh mark) of copied parameters. */
+typedef enum EvKind {
+    EV_NOP, EV_DECL, EV_READ, EV_ASSIGN, EV_SUSP, EV_PREAD, EV_PCHANGE, EV_PFRESH
+} EvKind;
 
 typedef struct Ev {
     uint8_t kind;            /* EvKind */
-    int var;                 /* local id (DECL, READ, ASSIGN) */
+    int var;                 /* local id (DECL, READ, ASSIGN), parameter id (P*) */
     uint32_t tok;            /* where it is */
 } Ev;
 
 typedef struct Var {
     const BTok *name;
-    int id;                  /* local id, -1: not followed (static, extern) */
+    int id;                  /* local id, -1: not followed (static, extern, parameter) */
+    int param;               /* copied parameter: its id, -1: a local */
     bool array;              /* declared with [ ] */
     int slot;                /* its name's slot in Body.names */
     int shadowed;            /* the Var of that name it hides, -1: none */
@@ -355,6 +362,8 @@ typedef struct Body {
     Vec gotos;               /* of int[2]: event, label token */
     Vec labels;              /* of int[2]: event, label token */
     int nlocals;             /* local ids handed out */
+    int nparams;             /* parameter ids handed out (the copied ones) */
+    BTok *pnames;            /* their names, as tokens (they have no place) */
 } Body;
 
 static const BTok body_end_tok = { "", 0, { 0, 0 }, BT_END, 0, false, false };
@@ -457,6 +466,30 @@ static void body_scope_end(Body *b, size_t nvars) {
     }
 }
 
+/* Brings name into scope as a Var of no id yet; NULL when the name table
+** is full (then the body is not analysed: see body_declare). */
+static Var *body_scope_add(Body *b, const BTok *name) {
+    int slot = body_name_slot(b, name);
+    if (slot < 0 && body_names_grow(b)) slot = body_name_slot(b, name);
+    if (slot < 0) {
+        b->no_locals = true;
+        return NULL;
+    }
+    if (!b->name_key[slot]) {
+        b->name_key[slot] = name;
+        b->name_var[slot] = -1;
+        b->nnames++;
+    }
+    Var *v = vec_push(&b->vars, sizeof(Var));
+    v->name = name;
+    v->id = v->param = -1;
+    v->array = false;
+    v->slot = slot;
+    v->shadowed = b->name_var[slot];
+    b->name_var[slot] = (int)b->vars.len - 1;
+    return v;
+}
+
 /* Brings a local into scope (followed: its value is lost at a suspension).
 ** Past BODY_MAX_LOCALS the body is not analysed for locals at all: one
 ** unrecorded declaration could shadow another and give a false alarm. */
@@ -466,24 +499,9 @@ static void body_declare(Body *b, uint32_t name, bool followed, bool array) {
         b->no_locals = true;
         return;
     }
-    int slot = body_name_slot(b, &b->t[name]);
-    if (slot < 0 && body_names_grow(b)) slot = body_name_slot(b, &b->t[name]);
-    if (slot < 0) {
-        b->no_locals = true;
-        return;
-    }
-    if (!b->name_key[slot]) {
-        b->name_key[slot] = &b->t[name];
-        b->name_var[slot] = -1;
-        b->nnames++;
-    }
-    Var *v = vec_push(&b->vars, sizeof(Var));
-    v->name = &b->t[name];
-    v->id = -1;
+    Var *v = body_scope_add(b, &b->t[name]);
+    if (!v) return;
     v->array = array;
-    v->slot = slot;
-    v->shadowed = b->name_var[slot];
-    b->name_var[slot] = (int)b->vars.len - 1;
     if (!followed) return;
     v->id = b->nlocals++;
     body_emit(b, EV_DECL, v->id, name);
@@ -496,17 +514,22 @@ static void body_switch_error(Body *b, const BTok *t) {
     diag_note(b->dc, b->t[b->sw].pos, "the switch statement starts here");
 }
 
+/* Whether the name at the cursor is re-made where agdfc cannot see how:
+** the fresh mark, or its address taken (`&v`, not `a & v`). */
+static bool body_remade(const Body *b) {
+    const BTok *prev = b->i > 0 ? &b->t[b->i - 1] : &body_end_tok;
+    const BTok *prev2 = b->i > 1 ? &b->t[b->i - 2] : &body_end_tok;
+    return b->t[b->i].fresh || (body_is(prev, "&") && (prev2->kind == BT_END
+        || (prev2->kind == BT_PUNCT && !body_is(prev2, ")") && !body_is(prev2, "]"))));
+}
+
 /* How an occurrence of local v is used: a whole assignment (`v = `), an
 ** escape that may write it (`&v`, the fresh mark, an array or a member
 ** `v.f` passed as an argument: `fgets(l.s, ...)` fills it) or a read. */
 static EvKind body_use(const Body *b, const Var *v) {
     const BTok *prev = b->i > 0 ? &b->t[b->i - 1] : &body_end_tok;
-    const BTok *prev2 = b->i > 1 ? &b->t[b->i - 2] : &body_end_tok;
     const BTok *next = body_tok(b, 1);
-    if (b->t[b->i].fresh) return EV_ASSIGN;
-    if (body_is(prev, "&") && (prev2->kind == BT_END || (prev2->kind == BT_PUNCT
-            && !body_is(prev2, ")") && !body_is(prev2, "]"))))
-        return EV_ASSIGN;
+    if (body_remade(b)) return EV_ASSIGN;
     if (body_is(next, "=") && !body_is(prev, "*") && !body_is(prev, "++")
         && !body_is(prev, "--") && !body_is(prev, "&"))
         return EV_ASSIGN;
@@ -517,6 +540,46 @@ static EvKind body_use(const Body *b, const Var *v) {
             return EV_ASSIGN;
     }
     return EV_READ;
+}
+
+/* The events of an occurrence of copied parameter v (`v`, `v.f.g`): a
+** change when assigned (`=`, `+=`, ...) or stepped (`++`, `--`), after a
+** read unless the operator is `=`; re-made by `&v` or the fresh mark (the
+** value is agdfc's to doubt: no warning either way); else a read.  `*v = `
+** and `v[i] = ` change what a pointer points at, not v: reads.  True when
+** v is assigned: the caller places the change after the right-hand side,
+** which reads first (`v = v * 2` reads the old v). */
+static bool body_param_use(Body *b, const Var *v) {
+    const BTok *prev = b->i > 0 ? &b->t[b->i - 1] : &body_end_tok;
+    if (body_remade(b)) {
+        body_emit(b, EV_PFRESH, v->param, b->i);
+        return false;
+    }
+    uint32_t k = 1;
+    while (body_is(body_tok(b, k), ".") && body_tok(b, k + 1)->kind == BT_IDENT) k += 2;
+    const BTok *op = body_tok(b, k);
+    bool assign = op->kind == BT_PUNCT && op->s[op->len - 1] == '='
+               && !(op->len == 2 && strchr("=!<>", op->s[0])) && !body_is(prev, "*");
+    bool step = body_is(prev, "++") || body_is(prev, "--") || body_is(op, "++")
+             || body_is(op, "--");
+    if (!(assign && op->len == 1)) body_emit(b, EV_PREAD, v->param, b->i);
+    if (step && !assign) body_emit(b, EV_PCHANGE, v->param, b->i);
+    return assign;
+}
+
+typedef struct PendWrite {
+    int depth;               /* bracket depth of the assignment */
+    int param;               /* the parameter's id */
+    uint32_t tok;            /* its name */
+} PendWrite;
+
+/* Places the pending changes of parameters made deeper than depth (and
+** at depth itself when at is true): their right-hand sides have ended. */
+static void body_flush_writes(Body *b, PendWrite *pw, int *npw, int depth, bool at) {
+    while (*npw > 0 && (pw[*npw - 1].depth > depth || (at && pw[*npw - 1].depth == depth))) {
+        (*npw)--;
+        body_emit(b, EV_PCHANGE, pw[*npw].param, pw[*npw].tok);
+    }
 }
 
 typedef enum ExprMode {
@@ -560,8 +623,9 @@ static void body_close_macro(Body *b, const Pend *p) {
 /* Scans an expression: reads, assignments and escapes of locals, and the
 ** suspending macros (their arguments are evaluated before they suspend). */
 static void body_expr(Body *b, ExprMode mode) {
-    int depth = 0, ternary = 0, npend = 0;
+    int depth = 0, ternary = 0, npend = 0, npw = 0;
     Pend pend[BODY_MAX_PEND];
+    PendWrite pw[BODY_MAX_PEND];
     while (b->i < b->end && !b->refused) {
         const BTok *t = &b->t[b->i];
         if (t->kind == BT_PUNCT) {
@@ -581,10 +645,14 @@ static void body_expr(Body *b, ExprMode mode) {
                 }
                 depth--;
                 b->i++;
+                body_flush_writes(b, pw, &npw, depth, false);
                 while (npend > 0 && pend[npend - 1].depth == depth)
                     body_close_macro(b, &pend[--npend]);
                 continue;
-            } else if (c == ';' && depth == 0) {
+            } else if ((c == ';' || c == ',') && npw > 0) {
+                body_flush_writes(b, pw, &npw, depth, true);
+            }
+            if (c == ';' && depth == 0) {
                 if (mode == EX_STMT) b->i++;
                 if (mode != EX_RANGE) break;
             } else if (c == ',' && depth == 0 && mode == EX_INIT) break;
@@ -615,11 +683,16 @@ static void body_expr(Body *b, ExprMode mode) {
             continue;
         }
         Var *v = b->no_locals ? NULL : body_lookup(b, t);
-        if (v && v->id >= 0 && !(b->i > 0 && (body_is(&b->t[b->i - 1], ".")
-                                            || body_is(&b->t[b->i - 1], "->"))))
-            body_emit(b, body_use(b, v), v->id, b->i);
+        bool member = b->i > 0 && (body_is(&b->t[b->i - 1], ".")
+                                   || body_is(&b->t[b->i - 1], "->"));
+        if (v && v->id >= 0 && !member) body_emit(b, body_use(b, v), v->id, b->i);
+        else if (v && v->param >= 0 && !member && body_param_use(b, v)) {
+            if (npw < BODY_MAX_PEND) pw[npw++] = (PendWrite){ depth, v->param, b->i };
+            else body_emit(b, EV_PCHANGE, v->param, b->i);
+        }
         b->i++;
     }
+    body_flush_writes(b, pw, &npw, -1, false);
     while (npend > 0) body_close_macro(b, &pend[--npend]);
 }
 
@@ -978,50 +1051,49 @@ static void body_check_returns(DiagCtx *dc, const BTok *t, size_t nt) {
     }
 }
 
-/* The suspension a stale read of local v comes from: backwards from event
-** e along events where v is stale, to the nearest EV_SUSP. */
-static int body_find_susp(const Body *b, int e, int v, const int *pbase, const int *preds,
-                          const uint64_t *in, size_t words, int *queue, int *seen, int stamp) {
-    const Ev *ev = b->ev.data;
-    int head = 0, tail = 0;
-    queue[tail++] = e;
-    seen[e] = stamp;
-    while (head < tail) {
-        int x = queue[head++];
-        for (int k = pbase[x]; k < pbase[x + 1]; k++) {
-            int p = preds[k];
-            if (seen[p] == stamp) continue;
-            seen[p] = stamp;
-            if (ev[p].kind == EV_SUSP) return p;
-            if ((ev[p].kind == EV_DECL || ev[p].kind == EV_ASSIGN) && ev[p].var == v) continue;
-            if (in[(size_t)p * words + (size_t)v / 64] >> (v % 64) & 1) queue[tail++] = p;
-        }
-    }
-    return -1;
-}
+/* A may-analysis over the events: bit sets of facts, `in` holding before
+** each event, joined by union along the edges (a fact holds when it holds
+** on some path); solved by a worklist to the fixpoint. */
+typedef struct Flow {
+    const Body *b;
+    size_t nev, words;       /* events; 64-bit words per set */
+    int *pbase, *preds;      /* predecessors of x: preds[pbase[x] .. pbase[x + 1]) */
+    int *queue, *seen;       /* the worklist, then the searches' queue and marks */
+    uint64_t *in;            /* nev sets: the facts before each event */
+    int stamp;               /* the current search's mark in seen */
+} Flow;
 
-/* Analysis 3: which locals may be stale (a suspension since their last
-** declaration or assignment) where they are read; a worklist fixpoint of
-** bit sets, then one warning per local, at its first stale read. */
-static void body_check_locals(Body *b) {
-    size_t nev = b->ev.len, words = ((size_t)b->nlocals + 63) / 64, nedges = b->edges.len;
-    if (b->nlocals == 0 || b->no_locals || b->refused || nev * words > BODY_MAX_WORDS) return;
-    const Ev *ev = b->ev.data;
+/* Transfer function: turns the facts before ev into those after it. */
+typedef void BodyXfer(const Ev *ev, uint64_t *set, size_t words);
+
+/* Solves the flow of nbits facts; false (nothing allocated) when the sets
+** would pass BODY_MAX_WORDS. */
+static bool body_flow_solve(Flow *f, const Body *b, size_t nbits, BodyXfer *xfer) {
+    size_t nev = b->ev.len, words = (nbits + 63) / 64, nedges = b->edges.len;
+    if (nev * words > BODY_MAX_WORDS) return false;
     const int (*edge)[2] = b->edges.data;
-    int *sbase = calloc(nev + 1, sizeof(int)), *pbase = calloc(nev + 1, sizeof(int));
-    int *succs = malloc((nedges + 1) * sizeof(int)), *preds = malloc((nedges + 1) * sizeof(int));
-    int *queue = malloc((nev + 1) * sizeof(int)), *seen = calloc(nev + 1, sizeof(int));
-    uint64_t *in = calloc(nev * words, sizeof(uint64_t)), *out = malloc(words * sizeof(uint64_t));
-    bool *queued = malloc(nev + 1), *warned = calloc((size_t)b->nlocals, 1);
-    if (!sbase || !pbase || !succs || !preds || !queue || !seen || !in || !out || !queued || !warned)
+    memset(f, 0, sizeof *f);
+    f->b = b;
+    f->nev = nev;
+    f->words = words;
+    int *sbase = calloc(nev + 1, sizeof(int)), *succs = malloc((nedges + 1) * sizeof(int));
+    int *sfill = calloc(nev + 1, sizeof(int)), *pfill = calloc(nev + 1, sizeof(int));
+    f->pbase = calloc(nev + 1, sizeof(int));
+    f->preds = malloc((nedges + 1) * sizeof(int));
+    f->queue = malloc((nev + 1) * sizeof(int));
+    f->seen = calloc(nev + 1, sizeof(int));
+    f->in = calloc(nev * words, sizeof(uint64_t));
+    uint64_t *out = malloc(words * sizeof(uint64_t));
+    bool *queued = malloc(nev + 1);
+    if (!sbase || !succs || !sfill || !pfill || !f->pbase || !f->preds || !f->queue
+        || !f->seen || !f->in || !out || !queued)
         util_oom();
+    int *pbase = f->pbase, *queue = f->queue;
     for (size_t k = 0; k < nedges; k++) { sbase[edge[k][0] + 1]++; pbase[edge[k][1] + 1]++; }
     for (size_t x = 0; x < nev; x++) { sbase[x + 1] += sbase[x]; pbase[x + 1] += pbase[x]; }
-    int *sfill = calloc(nev + 1, sizeof(int)), *pfill = calloc(nev + 1, sizeof(int));
-    if (!sfill || !pfill) util_oom();
     for (size_t k = 0; k < nedges; k++) {
         succs[sbase[edge[k][0]] + sfill[edge[k][0]]++] = edge[k][1];
-        preds[pbase[edge[k][1]] + pfill[edge[k][1]]++] = edge[k][0];
+        f->preds[pbase[edge[k][1]] + pfill[edge[k][1]]++] = edge[k][0];
     }
     size_t head = 0, count = nev;                /* a ring of nev slots */
     for (size_t x = 0; x < nev; x++) { queue[x] = (int)x; queued[x] = true; }
@@ -1030,12 +1102,10 @@ static void body_check_locals(Body *b) {
         head = (head + 1) % nev;
         count--;
         queued[x] = false;
-        if (ev[x].kind == EV_SUSP) memset(out, 0xff, words * sizeof(uint64_t));
-        else memcpy(out, in + (size_t)x * words, words * sizeof(uint64_t));
-        if (ev[x].kind == EV_DECL || ev[x].kind == EV_ASSIGN)
-            out[ev[x].var / 64] &= ~(1ull << (ev[x].var % 64));
+        memcpy(out, f->in + (size_t)x * words, words * sizeof(uint64_t));
+        xfer(&VEC_AT(b->ev, Ev, x), out, words);
         for (int k = sbase[x]; k < sbase[x + 1]; k++) {
-            uint64_t *s = in + (size_t)succs[k] * words;
+            uint64_t *s = f->in + (size_t)succs[k] * words;
             bool changed = false;
             for (size_t w = 0; w < words; w++)
                 if (out[w] & ~s[w]) { s[w] |= out[w]; changed = true; }
@@ -1046,12 +1116,67 @@ static void body_check_locals(Body *b) {
             }
         }
     }
-    int stamp = 0;
-    for (size_t x = 0; x < nev; x++) {
+    free(sbase); free(succs); free(sfill); free(pfill); free(out); free(queued);
+    return true;
+}
+
+static void body_flow_free(Flow *f) {
+    free(f->pbase); free(f->preds); free(f->queue); free(f->seen); free(f->in);
+}
+
+static bool body_flow_has(const Flow *f, size_t x, size_t bit) {
+    return f->in[x * f->words + bit / 64] >> (bit % 64) & 1;
+}
+
+/* What a backward search makes of event p: found, a dead end, or a step
+** (taken when the search's fact holds before p). */
+enum { BACK_STEP, BACK_FOUND, BACK_STOP };
+typedef int BodyBack(const Flow *f, int p, int var);
+
+/* The nearest event before e that back() finds, going backwards along
+** events before which fact bit holds; -1: none. */
+static int body_flow_back(Flow *f, int e, size_t bit, BodyBack *back, int var) {
+    int head = 0, tail = 0, stamp = ++f->stamp;
+    f->queue[tail++] = e;
+    f->seen[e] = stamp;
+    while (head < tail) {
+        int x = f->queue[head++];
+        for (int k = f->pbase[x]; k < f->pbase[x + 1]; k++) {
+            int p = f->preds[k];
+            if (f->seen[p] == stamp) continue;
+            f->seen[p] = stamp;
+            int what = back(f, p, var);
+            if (what == BACK_FOUND) return p;
+            if (what == BACK_STEP && body_flow_has(f, (size_t)p, bit)) f->queue[tail++] = p;
+        }
+    }
+    return -1;
+}
+
+/* Analysis 3: which locals may be stale where they are read.  Fact v: a
+** suspension since local v was last declared or assigned.  One warning per
+** local, at its first stale read, with the suspension it comes from. */
+static void body_locals_xfer(const Ev *ev, uint64_t *set, size_t words) {
+    if (ev->kind == EV_SUSP) memset(set, 0xff, words * sizeof(uint64_t));
+    if (ev->kind == EV_DECL || ev->kind == EV_ASSIGN) set[ev->var / 64] &= ~(1ull << (ev->var % 64));
+}
+
+static int body_locals_back(const Flow *f, int p, int v) {
+    const Ev *ev = &VEC_AT(f->b->ev, Ev, p);
+    if (ev->kind == EV_SUSP) return BACK_FOUND;
+    return (ev->kind == EV_DECL || ev->kind == EV_ASSIGN) && ev->var == v ? BACK_STOP : BACK_STEP;
+}
+
+static void body_check_locals(Body *b) {
+    Flow f;
+    if (b->nlocals == 0 || !body_flow_solve(&f, b, (size_t)b->nlocals, body_locals_xfer)) return;
+    const Ev *ev = b->ev.data;
+    bool *warned = calloc((size_t)b->nlocals, 1);
+    if (!warned) util_oom();
+    for (size_t x = 0; x < f.nev; x++) {
         int v = ev[x].var;
-        if (ev[x].kind != EV_READ || warned[v] || !(in[x * words + (size_t)v / 64] >> (v % 64) & 1))
-            continue;
-        int s = body_find_susp(b, (int)x, v, pbase, preds, in, words, queue, seen, ++stamp);
+        if (ev[x].kind != EV_READ || warned[v] || !body_flow_has(&f, x, (size_t)v)) continue;
+        int s = body_flow_back(&f, (int)x, (size_t)v, body_locals_back, v);
         if (s < 0) continue;
         warned[v] = true;
         const BTok *r = &b->t[ev[x].tok], *m = &b->t[ev[s].tok];
@@ -1060,8 +1185,87 @@ static void body_check_locals(Body *b) {
                      "suspension", (int)r->len, r->s, (int)m->len, m->s, (unsigned)m->pos.line);
         diag_note(b->dc, m->pos, "'%.*s' loses its value at this suspension", (int)r->len, r->s);
     }
-    free(sbase); free(pbase); free(succs); free(preds); free(queue); free(seen);
-    free(in); free(out); free(queued); free(warned); free(sfill); free(pfill);
+    free(warned);
+    body_flow_free(&f);
+}
+
+/* Analysis 4: copied parameters read after a change lost at a suspension.
+** Two facts per parameter p: bit 2p "changed" (assigned since the body's
+** entry or the last resume: the local copy differs from the item) and bit
+** 2p+1 "lost" (a suspension came after such a change, and the resume read
+** the item's value again).  A change sets changed and clears lost; `&p` or
+** the fresh mark clears lost; a suspension moves every changed into lost
+** (lost |= changed, changed = 0).  Both bits of p share a word. */
+#define BODY_EVEN_BITS 0x5555555555555555ull
+
+static void body_params_xfer(const Ev *ev, uint64_t *set, size_t words) {
+    if (ev->kind == EV_SUSP)
+        for (size_t w = 0; w < words; w++)
+            set[w] = (set[w] | (set[w] & BODY_EVEN_BITS) << 1) & ~BODY_EVEN_BITS;
+    size_t bit = 2 * (size_t)ev->var;
+    if (ev->kind == EV_PCHANGE) set[bit / 64] = (set[bit / 64] | 1ull << (bit % 64)) & ~(2ull << (bit % 64));
+    if (ev->kind == EV_PFRESH) set[bit / 64] &= ~(2ull << (bit % 64));
+}
+
+/* Back from a lost read: to a suspension that found p changed. */
+static int body_lost_back(const Flow *f, int x, int p) {
+    const Ev *ev = &VEC_AT(f->b->ev, Ev, x);
+    if (ev->kind == EV_SUSP && body_flow_has(f, (size_t)x, 2 * (size_t)p)) return BACK_FOUND;
+    return (ev->kind == EV_PCHANGE || ev->kind == EV_PFRESH) && ev->var == p ? BACK_STOP : BACK_STEP;
+}
+
+/* Back from that suspension: to the change. */
+static int body_change_back(const Flow *f, int x, int p) {
+    const Ev *ev = &VEC_AT(f->b->ev, Ev, x);
+    if (ev->kind == EV_PCHANGE && ev->var == p) return BACK_FOUND;
+    return ev->kind == EV_SUSP ? BACK_STOP : BACK_STEP;
+}
+
+static void body_check_params(Body *b) {
+    Flow f;
+    if (b->nparams == 0 || !body_flow_solve(&f, b, 2 * (size_t)b->nparams, body_params_xfer))
+        return;
+    const Ev *ev = b->ev.data;
+    bool *warned = calloc((size_t)b->nparams, 1);
+    if (!warned) util_oom();
+    for (size_t x = 0; x < f.nev; x++) {
+        int p = ev[x].var;
+        if (ev[x].kind != EV_PREAD || warned[p] || !body_flow_has(&f, x, 2 * (size_t)p + 1))
+            continue;
+        int s = body_flow_back(&f, (int)x, 2 * (size_t)p + 1, body_lost_back, p);
+        int c = s < 0 ? -1 : body_flow_back(&f, s, 2 * (size_t)p, body_change_back, p);
+        if (c < 0) continue;
+        warned[p] = true;
+        const BTok *r = &b->t[ev[x].tok], *m = &b->t[ev[s].tok], *a = &b->t[ev[c].tok];
+        diag_warning(b->dc, r->pos, "parameter '%.*s' is read after %.*s (line %u), where its "
+                     "change (line %u) is lost: %.*s is copied from the item at every resume "
+                     "(see docs/language.md §8); keep the changed value in a state field",
+                     (int)r->len, r->s, (int)m->len, m->s, (unsigned)m->pos.line,
+                     (unsigned)a->pos.line, (int)r->len, r->s);
+        diag_note(b->dc, m->pos, "'%.*s' gets the item's value again after this suspension",
+                  (int)r->len, r->s);
+        diag_note(b->dc, a->pos, "'%.*s' is changed here", (int)r->len, r->s);
+    }
+    free(warned);
+    body_flow_free(&f);
+}
+
+/* Brings n's copied parameters into scope (outermost: a local of the same
+** name hides one), each with a parameter id; in-place ones are not
+** followed, as their changes survive. */
+static void body_declare_params(Body *b, const Node *n) {
+    if (!b->types->g || n->nparams == 0) return;
+    b->pnames = calloc((size_t)n->nparams, sizeof(BTok));
+    if (!b->pnames) util_oom();
+    for (int k = 0; k < n->nparams; k++) {
+        if (body_param_in_place(b->types->g, n, k)) continue;
+        BTok *t = &b->pnames[k];
+        t->s = n->params[k].name;
+        t->len = (uint32_t)strlen(t->s);
+        t->kind = BT_IDENT;
+        Var *v = t->len ? body_scope_add(b, t) : NULL;
+        if (v) v->param = b->nparams++;
+    }
 }
 
 void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
@@ -1078,6 +1282,7 @@ void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
     b.sw = -1;
     b.brk = b.cont = -1;
     b.cur = body_ev_new(&b, EV_NOP, -1, 0);    /* the entry */
+    body_declare_params(&b, n);
     while (!b.refused && b.i < b.end) {
         uint32_t before = b.i;
         body_stmt(&b);
@@ -1090,7 +1295,10 @@ void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
             if (b.t[g[k][1]].len == b.t[l[j][1]].len
                 && memcmp(b.t[g[k][1]].s, b.t[l[j][1]].s, b.t[l[j][1]].len) == 0)
                 body_edge(&b, g[k][0], l[j][0]);
-    body_check_locals(&b);
+    if (!b.no_locals && !b.refused) {
+        body_check_locals(&b);
+        body_check_params(&b);
+    }
     vec_free(&b.ev);
     vec_free(&b.edges);
     vec_free(&b.vars);
@@ -1099,6 +1307,7 @@ void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
     vec_free(&b.labels);
     free(b.name_key);
     free(b.name_var);
+    free(b.pnames);
     vec_free(&toks);
 }
 
