@@ -1,11 +1,12 @@
 /*
 ** body.c — the analyses of node bodies (prefix body_).  A body is C text that
 ** agdfc pastes into a stackless coroutine (docs/language.md, sections 8 and
-** 9); three mistakes there compile cleanly and then run wrong, so they are
+** 9); four mistakes there compile cleanly and then run wrong, so they are
 ** found here, at the .agdf line: a `return` of anything but AGDF_DONE (the
 ** task dies silently: an error), a suspending macro inside a `switch` of the
-** body (its resume label becomes a case of that switch: an error), and a
-** local variable read after a suspension it does not survive (a warning).
+** body (its resume label becomes a case of that switch: an error), a local
+** variable read after a suspension it does not survive, and a copied
+** parameter read after a suspension lost its change (warnings).
 **
 ** The approach is light, not a C front end.  A tokenizer keeps identifiers,
 ** punctuators and literals, skips comments, and keeps one configuration of
@@ -16,10 +17,12 @@
 ** loops, switch/case, break/continue/return/goto, labels, declarations,
 ** expression statements; GNU statement expressions too) and builds a small
 ** control-flow graph whose events are the declarations, reads and whole
-** assignments of locals and the suspensions.  A may-analysis over it (a
-** local is stale after a suspension until declared or assigned again) gives
-** the warning, loops included: a suspension late in a loop reaches a read
-** early in it through the back edge.
+** assignments of locals, the reads and changes of copied parameters, and
+** the suspensions.  Two may-analyses over it (a local is stale after a
+** suspension until declared or assigned again; a parameter's change is lost
+** at a suspension until it is changed again) give the warnings, loops
+** included: a suspension late in a loop reaches a read early in it through
+** the back edge.
 **
 ** Limits, chosen so that a doubt gives no warning rather than a false one:
 ** declarations are recognised by their shape (type keywords, typedef names
