@@ -261,6 +261,49 @@ static void test_stale_one_branch(void **state) {
     fx_free(f);
 }
 
+/* The local v in the first line makes the parameter v copied. */
+#define COPIED_V "    { int v = 0; AGDF_YIELD(v); }\n"
+
+static void test_param_changes_kept(void **state) {
+    (void)state;
+    CLEAN("    v = 2;\n"                           /* v in place: the change survives */
+          "    AGDF_SLEEP(1);\n"
+          "    AGDF_YIELD(v);\n");
+    CLEAN(COPIED_V
+          "    if (v == 2 || v <= 1 || v >= 0 || v != 3) AGDF_PASS();\n"   /* no change */
+          "    AGDF_YIELD(v);\n"
+          "    for (self->i = 0; self->i < 3; self->i++) { AGDF_PASS(); v = self->i; AGDF_YIELD(v); }\n"
+          "    { int v = 5; v++; AGDF_PASS(); v = 6; AGDF_YIELD(v); }\n"   /* the local */
+          "    v = 1;\n"
+          "    goto done;\n"
+          "    AGDF_PASS();\n"                     /* unreachable */
+          "done:\n"
+          "    AGDF_YIELD(v);\n");
+}
+
+static void test_param_changes_lost(void **state) {
+    (void)state;
+    Fx *f = fx_body(COPIED_V                        /* line 5 */
+                    "    v = 2;\n"
+                    "    AGDF_AWAIT(v > 1);\n");  /* line 7: polled again after a pass */
+    FX_EXPECT(f, DIAG_WARNING, 7, 16, "parameter 'v' is read after AGDF_AWAIT (line 7), "
+              "where its change (line 6) is lost");
+    FX_EXPECT(f, DIAG_NOTE, 7, 5, "'v' gets the item's value again after this suspension");
+    FX_EXPECT(f, DIAG_NOTE, 6, 5, "'v' is changed here");
+    assert_int_equal(f->dc.nwarnings, 1);
+    fx_free(f);
+    f = fx_body(COPIED_V
+                "again:\n"
+                "    if (v > 9) return AGDF_DONE;\n"  /* line 7: after the goto */
+                "    v <<= 1;\n"
+                "    AGDF_PASS();\n"
+                "    goto again;\n");
+    FX_EXPECT(f, DIAG_WARNING, 7, 9, "parameter 'v' is read after AGDF_PASS (line 9), "
+              "where its change (line 8) is lost");
+    assert_int_equal(f->dc.nwarnings, 1);
+    fx_free(f);
+}
+
 static void test_switch_errors(void **state) {
     (void)state;
     Fx *f = fx_body("    switch (v) { case 1: { AGDF_WAIT_READABLE(0); } }\n"
@@ -314,6 +357,8 @@ int main(void) {
         cmocka_unit_test(test_stale_reads),
         cmocka_unit_test(test_stale_loop),
         cmocka_unit_test(test_stale_one_branch),
+        cmocka_unit_test(test_param_changes_kept),
+        cmocka_unit_test(test_param_changes_lost),
         cmocka_unit_test(test_switch_errors),
         cmocka_unit_test(test_returns),
     };
