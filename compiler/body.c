@@ -1161,7 +1161,8 @@ static int body_flow_back(Flow *f, int e, size_t bit, BodyBack *back, int var) {
 ** local, at its first stale read, with the suspension it comes from. */
 static void body_locals_xfer(const Ev *ev, uint64_t *set, size_t words) {
     if (ev->kind == EV_SUSP) memset(set, 0xff, words * sizeof(uint64_t));
-    if (ev->kind == EV_DECL || ev->kind == EV_ASSIGN) set[ev->var / 64] &= ~(1ull << (ev->var % 64));
+    if (ev->kind == EV_DECL || ev->kind == EV_ASSIGN)
+        set[ev->var / 64] &= ~(1ull << (ev->var % 64));
 }
 
 static int body_locals_back(const Flow *f, int p, int v) {
@@ -1205,16 +1206,19 @@ static void body_params_xfer(const Ev *ev, uint64_t *set, size_t words) {
     if (ev->kind == EV_SUSP)
         for (size_t w = 0; w < words; w++)
             set[w] = (set[w] | (set[w] & BODY_EVEN_BITS) << 1) & ~BODY_EVEN_BITS;
+    if (ev->kind != EV_PCHANGE && ev->kind != EV_PFRESH) return;
     size_t bit = 2 * (size_t)ev->var;
-    if (ev->kind == EV_PCHANGE) set[bit / 64] = (set[bit / 64] | 1ull << (bit % 64)) & ~(2ull << (bit % 64));
-    if (ev->kind == EV_PFRESH) set[bit / 64] &= ~(2ull << (bit % 64));
+    uint64_t changed = 1ull << (bit % 64), lost = 2ull << (bit % 64);
+    if (ev->kind == EV_PCHANGE) set[bit / 64] = (set[bit / 64] | changed) & ~lost;
+    if (ev->kind == EV_PFRESH) set[bit / 64] &= ~lost;
 }
 
 /* Back from a lost read: to a suspension that found p changed. */
 static int body_lost_back(const Flow *f, int x, int p) {
     const Ev *ev = &VEC_AT(f->b->ev, Ev, x);
     if (ev->kind == EV_SUSP && body_flow_has(f, (size_t)x, 2 * (size_t)p)) return BACK_FOUND;
-    return (ev->kind == EV_PCHANGE || ev->kind == EV_PFRESH) && ev->var == p ? BACK_STOP : BACK_STEP;
+    bool remade = (ev->kind == EV_PCHANGE || ev->kind == EV_PFRESH) && ev->var == p;
+    return remade ? BACK_STOP : BACK_STEP;
 }
 
 /* Back from that suspension: to the change. */

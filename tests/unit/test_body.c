@@ -272,7 +272,9 @@ static void test_param_changes_kept(void **state) {
     CLEAN(COPIED_V
           "    if (v == 2 || v <= 1 || v >= 0 || v != 3) AGDF_PASS();\n"   /* no change */
           "    AGDF_YIELD(v);\n"
-          "    for (self->i = 0; self->i < 3; self->i++) { AGDF_PASS(); v = self->i; AGDF_YIELD(v); }\n"
+          "    for (self->i = 0; self->i < 3; self->i++) {\n"
+          "        AGDF_PASS(); v = self->i; AGDF_YIELD(v);\n"
+          "    }\n"
           "    { int v = 5; v++; AGDF_PASS(); v = 6; AGDF_YIELD(v); }\n"   /* the local */
           "    v = 1;\n"
           "    goto done;\n"
