@@ -5,7 +5,8 @@
 # tests/model/gen.py (seeds 1-200, both shapes), and every ```c block of
 # README.md and docs/*.md that declares a node, are compiled with --emit=json;
 # none may draw a body diagnostic (a return, a suspension inside a switch, a
-# local read after a suspension, a nesting limit).  One line per group:
+# local or a changed parameter read after a suspension, a nesting limit) but the one
+# tests/inplace/params.agdf is meant to draw.  One line per group:
 # "PASS bodies/GROUP" or "FAIL bodies/GROUP" with the offending messages.
 # Uses bin/agdfc-san when it exists (the analyses must not crash or leak).
 # Budget: about 5 s on one core.
@@ -42,8 +43,20 @@ $(printf '%s\n' "$out" | grep -E -A3 "$pattern|AddressSanitizer|runtime error" |
 }
 
 check_group examples examples/*/*.agdf
-# tests/fuzz/ holds hostile inputs on purpose, like the diagnostics goldens.
-check_group tests $(find tests -name '*.agdf' ! -path 'tests/diagnostics/*' ! -path 'tests/fuzz/*' | sort)
+# tests/fuzz/ holds hostile inputs on purpose, like the diagnostics goldens;
+# tests/inplace/params.agdf loses a parameter's change on purpose (below).
+check_group tests $(find tests -name '*.agdf' ! -path 'tests/diagnostics/*' ! -path 'tests/fuzz/*' \
+                    ! -path 'tests/inplace/params.agdf' | sort)
+
+# The change that tests/inplace/run.sh sees lost at run time draws the
+# warning, at that read, and params.agdf draws no other body diagnostic.
+lost=$("$agdfc" --emit=json -o /dev/null tests/inplace/params.agdf 2>&1 | grep -E "$pattern")
+if [ "$lost" = "tests/inplace/params.agdf:37:27: warning: parameter 'v' is read after AGDF_PASS (line 36), where its change (line 35) is lost: v is copied from the item at every resume (see docs/language.md §8); keep the changed value in a state field" ]; then
+    echo "PASS bodies/inplace_lost"
+else
+    echo "FAIL bodies/inplace_lost"
+    printf '%s\n' "${lost:-no warning}" | sed 's/^/    /'
+fi
 
 # Model graphs: one Python process writes them all.
 python3 - "$tmp" <<'PY'
