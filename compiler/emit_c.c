@@ -556,6 +556,23 @@ static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd) {
             cw_printf(w, "#undef %s\n", nd->params[k].name);
 }
 
+/* AGDF__SET(a0, a1, ...), the item of AGDF_YIELD(a0, a1, ...) built member
+** by member in the slot agdf_p (AGDF__PUT_SET), one argument per output (a
+** wrong count is the C compiler's error at the yield's line). */
+static void emit_c_set(CWriter *w, const Node *nd) {
+    if (nd->nouts == 0) {
+        cw_puts(w, "\n#define AGDF__SET() (*agdf_p = 0)\n");
+        return;
+    }
+    cw_puts(w, "\n#define AGDF__SET(");
+    for (int k = 0; k < nd->nouts; k++)
+        cw_printf(w, "%sagdf_a%d", k ? ", " : "", k);
+    cw_puts(w, ") (");
+    for (int k = 0; k < nd->nouts; k++)
+        cw_printf(w, "%sagdf_p->v%d = (agdf_a%d)", k ? ", " : "", k, k);
+    cw_puts(w, ")\n");
+}
+
 /* The head of a body or on_close function: the task, and the output item
 ** type and constructor its yields (AGDF__PUT) use. */
 static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
@@ -568,7 +585,7 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
     cw_puts(w, "    agdf_io agdf_w = *agdf_o;\n");
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
     cw_item_type(w, g, it->out_item[nd->id]);
-    cw_puts(w, "\n");
+    emit_c_set(w, nd);
 }
 
 /* The on_close block: a coroutine of its own on the task (resume point in
@@ -579,7 +596,7 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
     emit_c_fn_head(w, g, it, nd, "close");
     cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
     cw_user_text(w, nd->on_close, nd->on_close_pos);
-    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n}\n\n");
+    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
 }
 
 /* The body as a function of (task, agdf_io), the node table's .body, which
@@ -616,7 +633,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
         cw_printf(w, "sizeof(%s__item%d)", G, it->in_item[nd->id]);
     else
         cw_puts(w, "0");
-    cw_puts(w, ", agdf_next);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n}\n\n");
+    cw_puts(w, ", agdf_next);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
 }
 
 static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {
@@ -965,7 +982,7 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out) {
     ** and the output type each body defines as AGDF__OUT_T. */
     cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n#undef AGDF__SAVE\n#undef AGDF_DONE\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT(agdf_w, agdf_o, item, AGDF__OUT_T)\n"
-                "#define AGDF_YIELD(...) AGDF__PUT(agdf_w, agdf_o, AGDF_OUT_MAKE(__VA_ARGS__), AGDF__OUT_T)\n"
+                "#define AGDF_YIELD(...) AGDF__PUT_SET(agdf_w, agdf_o, AGDF__OUT_T, AGDF__SET(__VA_ARGS__))\n"
                 "#define AGDF__SAVE() (*agdf_o = agdf_w)\n"
                 "#define AGDF_DONE (AGDF__SAVE(), 0)\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {

@@ -487,6 +487,31 @@ int agdf__lost(agdf_task *t, const char *file, int line);
         }                                                       \
     } while (0)
 
+/* AGDF_YIELD(...) as agdfc emits it: the same put, with the item built
+** field by field where it goes, by set, an expression of agdf_p (the slot, or
+** agdf_out) that agdfc's AGDF__SET(...) writes: `(agdf_p->v0 = (a0), ...)`.
+** A compound literal, `*slot = (T){ a0 }`, is built in a temporary and then
+** copied, a second copy of a large item per hop; member by member, gcc and
+** clang store each value straight into the slot.  The values are all
+** computed before the put counts (nothing else runs during a body). */
+#define AGDF__PUT_SET(w, io, T, set)                            \
+    do {                                                        \
+        if ((w).nout) {                                         \
+            T *agdf_p = (T *)(void *)(w).out;                   \
+            set;                                                \
+            (w).out += sizeof(T);                               \
+            (w).nout--;                                         \
+        } else {                                                \
+            T *agdf_p = &self->agdf_out;                        \
+            set;                                                \
+            *(io) = (w);                                        \
+            if (agdf__yield(&self->agdf)) {                     \
+                AGDF__PARK_AT(AGDF__RESUME_ID)                  \
+            }                                                   \
+            (w) = *(io);                                        \
+        }                                                       \
+    } while (0)
+
 /* The same put for a body written by hand or in a C file, where the item
 ** type has no name here: always through agdf_out. */
 #define AGDF__PUT_ANY(item)                                     \
