@@ -574,7 +574,7 @@ static void emit_c_set(CWriter *w, const Node *nd) {
 }
 
 /* The head of a body or on_close function: the task, and the output item
-** type and constructor its yields (AGDF__PUT) use. */
+** type and constructor its yields (AGDF__PUT_SET, AGDF__PUT) use. */
 static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
                            const char *what) {
     const char *G = g->name;
@@ -978,8 +978,9 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out) {
                 "#pragma GCC diagnostic push\n"
                 "#pragma GCC diagnostic error \"-Wreturn-type\"\n"
                 "#endif\n");
-    /* A yield is the runtime's one put, AGDF__PUT, with the body's agdf_io
-    ** and the output type each body defines as AGDF__OUT_T. */
+    /* A yield is the runtime's one put, AGDF__PUT_SET, with the body's
+    ** agdf_io, the output type each body defines as AGDF__OUT_T and its
+    ** AGDF__SET, which builds the item member by member in the slot. */
     cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n#undef AGDF__SAVE\n#undef AGDF_DONE\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT(agdf_w, agdf_o, item, AGDF__OUT_T)\n"
                 "#define AGDF_YIELD(...) AGDF__PUT_SET(agdf_w, agdf_o, AGDF__OUT_T, AGDF__SET(__VA_ARGS__))\n"

@@ -464,36 +464,18 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 
 /* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
 ** of the drain loop's agdf_io *io (a local the compiler keeps in registers),
-** T the node's output item type.  The item is built straight into the next
-** slot of the burst's output window, reserved in the node's one destination.
-** Otherwise it goes through agdf_out, w stored back into io around the call:
+** T the node's output item type, set an expression that builds the item at
+** agdf_p: agdfc's AGDF__SET(a0, a1, ...), `(agdf_p->v0 = (a0), ...)`.  The
+** item is built straight into the next slot of the burst's output window,
+** reserved in the node's one destination, member by member: a compound
+** literal, `*slot = (T){ a0 }`, is built in a temporary and then copied, a
+** second copy of a large item per hop.  The values are all computed before
+** the put counts (nothing else runs during a body).  Without a reserved slot
+** the item goes to agdf_out, w stored back into io around the call:
 ** agdf__yield reserves this put's slot and the free slots after it (waking a
 ** consumer first: rule 4), or puts item by item (no destination, one that
 ** keeps no items, several), or parks the task at a full queue: the scheduler
 ** finishes the put before the body resumes. */
-#define AGDF__PUT(w, io, item, T)                               \
-    do {                                                        \
-        if ((w).nout) {                                         \
-            *(T *)(void *)(w).out = (item);                     \
-            (w).out += sizeof(T);                               \
-            (w).nout--;                                         \
-        } else {                                                \
-            self->agdf_out = (item);                            \
-            *(io) = (w);                                        \
-            if (agdf__yield(&self->agdf)) {                     \
-                AGDF__PARK_AT(AGDF__RESUME_ID)                  \
-            }                                                   \
-            (w) = *(io);                                        \
-        }                                                       \
-    } while (0)
-
-/* AGDF_YIELD(...) as agdfc emits it: the same put, with the item built
-** field by field where it goes, by set, an expression of agdf_p (the slot, or
-** agdf_out) that agdfc's AGDF__SET(...) writes: `(agdf_p->v0 = (a0), ...)`.
-** A compound literal, `*slot = (T){ a0 }`, is built in a temporary and then
-** copied, a second copy of a large item per hop; member by member, gcc and
-** clang store each value straight into the slot.  The values are all
-** computed before the put counts (nothing else runs during a body). */
 #define AGDF__PUT_SET(w, io, T, set)                            \
     do {                                                        \
         if ((w).nout) {                                         \
@@ -511,6 +493,9 @@ int agdf__lost(agdf_task *t, const char *file, int line);
             (w) = *(io);                                        \
         }                                                       \
     } while (0)
+
+/* The same put of a whole item (AGDF_YIELD_ITEM in agdfc's bodies). */
+#define AGDF__PUT(w, io, item, T) AGDF__PUT_SET(w, io, T, *agdf_p = (item))
 
 /* The same put for a body written by hand or in a C file, where the item
 ** type has no name here: always through agdf_out. */
