@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# tests/yield/run.sh — how AGDF_YIELD builds its item (docs/runtime.md, "The
-# put"): agdfc emits AGDF__SET, which stores each argument into its member of
+# tests/yield/run.sh — how AGDF_YIELD builds its item (docs/runtime.md §2,
+# bursts and windows, and §3): agdfc emits AGDF__SET, which stores each argument into its member of
 # the destination's slot (AGDF__PUT_SET) instead of copying a compound
 # literal.  items.agdf yields 1 KiB items changed by an in-place and by a
 # copied parameter, and a tuple into a queue of one (agdf_out, parks); the
 # output, built with gcc and with clang under -Werror -Wpedantic, must match
 # items.expected, whose last line counts the item expressions' side effects
-# (one per yield).  On x86-64, the in-place node's body must hold at most two
-# 1 KiB copies (one per path: the slot, agdf_out; a compound literal made it
-# three).  Budget: about 3 s.
+# (one per yield).  A yield with too few values does not compile.  On x86-64,
+# the in-place node's body must hold at most two 1 KiB copies (one per path:
+# the slot, agdf_out; a compound literal made it three).  Budget: about 3 s.
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -48,6 +48,20 @@ for cc in gcc clang; do
     fi
     check "output-$cc" "$tmp/$cc.err"
 done
+
+# One argument per output: a tuple yield given one value is the C compiler's
+# error at the yield's line (a compound literal filled the rest with zeros).
+printf 'graph ar;\nnode a() -> (int, long) {\n    AGDF_YIELD(1);\n}\nnode b(int x, long y) { (void)x; (void)y; }\na -> b;\n' \
+    >"$tmp/ar.agdf"
+: >"$tmp/arity"
+if ! bin/agdfc -o "$tmp/ar.c" "$tmp/ar.agdf" 2>"$tmp/arity"; then :
+elif gcc -std=c99 -I"$root/runtime" -I"$tmp" -c "$tmp/ar.c" -o "$tmp/ar.o" 2>"$tmp/ar.err"; then
+    echo "AGDF_YIELD(1) of an (int, long) node compiled" >"$tmp/arity"
+else
+    grep -q 'ar\.agdf:3:.*error: .*AGDF__SET' "$tmp/ar.err" ||
+        { echo "no error at ar.agdf:3:"; cat "$tmp/ar.err"; } >"$tmp/arity"
+fi
+check arity "$tmp/arity"
 
 # One copy per path of a 1 KiB item: count block copies in the body's
 # assembly (x86-64, where CI runs; elsewhere the output checks stand alone).
