@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # tests/yield/run.sh — how AGDF_YIELD builds its item (docs/runtime.md §2,
-# bursts and windows, and §3): agdfc emits AGDF__SET, which stores each argument into its member of
-# the destination's slot (AGDF__PUT_SET) instead of copying a compound
-# literal.  items.agdf yields 1 KiB items changed by an in-place and by a
-# copied parameter, and a tuple into a queue of one (agdf_out, parks); the
-# output, built with gcc and with clang under -Werror -Wpedantic, must match
-# items.expected, whose last line counts the item expressions' side effects
-# (one per yield).  A yield with too few values does not compile.  On x86-64,
-# the in-place node's body must hold at most two 1 KiB copies (one per path:
-# the slot, agdf_out; a compound literal made it three).  Budget: about 3 s.
+# bursts and windows, and §3): agdfc emits AGDF__SET, which stores each
+# argument into its member of the destination's slot (AGDF__PUT_SET) instead
+# of copying a compound literal.  items.agdf yields 1 KiB items changed by an
+# in-place and by a copied parameter, and a tuple into a queue of one
+# (agdf_out, parks); the output, built with gcc and with clang under -Werror
+# -Wpedantic, must match items.expected, whose last line counts the item
+# expressions' side effects (one per yield).  A yield with too few values
+# does not compile.  On x86-64, the in-place node's body must hold at most
+# two 1 KiB copies (one per path: the slot, agdf_out; a compound literal made
+# it three).  Budget: about 3 s.
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
