@@ -242,16 +242,18 @@ static int parked(const agdf_task *t)
 ** wraps when no producer is left to wake (io->nin of them); 0 when the queue
 ** is empty, and t joins its line of consumers.  No halt test: after a halt no
 ** task runs (the raising one stops at once). */
-static int take_window(agdf_task *t, agdf_io *io)
+AGDF__HOT int take_window(agdf_task *t, agdf_io *io)
 {
     agdf_node *n = t->node;
-    uint32_t head = n->head, count = n->count, left = n->cap - head, k;
+    uint32_t head, count = n->count, left, k;
 
     if (count == 0) {
         t->wait = AGDF__W_TAKE;
         line_push(&n->takers, &n->takers_tail, t);
         return 0;
     }
+    head = n->head;
+    left = n->cap - head;
     io->in = n->buf + (size_t)head * n->isz;
     k = count < left ? count : left;
     if (n->putters) {           /* rule 4: this take wakes the first producer */
@@ -315,10 +317,10 @@ static void close_run(agdf_task *t, agdf_io *io)
 ** may go on to the next items of the window itself (agdfc's do: AGDF__NEXT),
 ** returning AGDF_DONE when it has finished the last it took.  What the burst
 ** reserved and did not use is handed back at its end. */
-void agdf__drain(agdf_task *t)
+AGDF__HOT void drain(agdf_graph *g, agdf_task *t)
 {
     agdf_node *n = t->node;
-    agdf_io *io = &n->graph->io;
+    agdf_io *io = &g->io;
     agdf_body_fn body = n->body;
     int r;
 
@@ -337,29 +339,40 @@ void agdf__drain(agdf_task *t)
     }
     if (n->stopped)
         goto stopped;
-    for (;;) {
-        if (io->nin) {
+    /* A take happens only when the window is used up (io->nin 0): a failed
+    ** one leaves no input to hand back, only output slots. */
+    while (n->input ? take_one(t, io) : take_window(t, io)) {
+        for (;;) {
+            t->lc = 0;
+        resume:
+            r = body(t, io);
+            if (r != AGDF_DONE) {
+                burst_stop(t, io, r);
+                if (io->nin)
+                    unwind_in(n, io->nin);
+                goto out;
+            }
+            if (!io->nin)
+                break;
             io->in = (unsigned char *)io->in + n->isz;
             io->nin--;
-        } else if (!(n->input ? take_one(t, io) : take_window(t, io))) {
-            break;
-        }
-        t->lc = 0;
-    resume:
-        r = body(t, io);
-        if (r != AGDF_DONE) {
-            burst_stop(t, io, r);
-            break;
         }
     }
-    if (io->nin)
-        unwind_in(n, io->nin);
+out:
     if (io->nout)
         unwind_out(n, io->nout);
     return;
 stopped:
     t->lc = 0;
     t->wait = AGDF__W_NONE;
+}
+
+/* The same, out of line: forced inline into the scheduler's loop, the drain
+** loop pays no call and no register saves per resumption; the traced run
+** calls this copy. */
+void agdf__drain(agdf_task *t)
+{
+    drain(t->node->graph, t);
 }
 
 /* The room hook is called between batches, never inside a take: the host may
@@ -376,55 +389,52 @@ int agdf__put(agdf_node *n, const void *item)
     return queue_put(n, item);
 }
 
-/* Rule 5 for the one destination that keeps items: the slot of this put (the
-** caller builds the item there) and after it the free slots before the ring
-** wraps when no consumer is left to wake, all counted now (io->nout counts
-** them all).  0 when there is no such slot: no destination, one without
-** items, several, or a full ring; the caller then takes agdf__yield_slow. */
-static int put_open(agdf_task *t, agdf_io *io)
+/* The put of AGDF__PUT when the window is used up, and of AGDF__PUT_ANY:
+** the item is in agdf_out.  Rule 5 for the one destination that keeps items,
+** straight into its next free slot; the free slots after it before the ring
+** wraps become the body's window when no consumer is left to wake (rule 4),
+** all counted now.  At queue_size 1, or when a woken consumer leaves others
+** waiting, that is this one slot: no window is opened (io untouched).  No
+** destination, one without items, several, or a full ring: agdf__yield_slow. */
+int agdf__yield(agdf_task *t)
 {
     agdf_node *n = t->node, *d = n->dst1;
+    agdf_io *io = &n->graph->io;
+    const unsigned char *item = (unsigned char *)t + n->def->out_offset;
+    unsigned char *out;
     uint32_t count, cap, slot, k;
 
-    if (!d || d->count == d->cap)
+    if (io->nout) {                           /* AGDF__PUT_ANY inside a window */
+        copy_item(io->out, item, d->isz);
+        io->out += d->isz;
+        io->nout--;
         return 0;
-    count = d->count;
-    cap = d->cap;
+    }
+    if (!d || (count = d->count) == (cap = d->cap))
+        return agdf__yield_slow(t);
     if (count == 0)
         d->head = 0;            /* an empty ring restarts at slot 0: longer windows */
     slot = d->head + count;
     if (slot >= cap)
         slot -= cap;
-    io->out = d->buf + (size_t)slot * d->isz;
-    k = cap - count;
-    if (k > cap - slot)
-        k = cap - slot;
+    out = d->buf + (size_t)slot * d->isz;
+    k = cap - slot;             /* free slots up to the wrap (all free: slot >= count) */
     if (d->takers) {                          /* rule 4: wake the first consumer */
         line_wake(n->graph, &d->takers, &d->takers_tail);
         if (d->takers)
             k = 1;                            /* later puts wake the others */
     }
-    io->nout = k;
+    if (k > cap - count)
+        k = cap - count;
     d->count = count + k;
     d->stats.in += k;
     n->stats.out += k;
-    return 1;
-}
-
-/* The put of AGDF__PUT when the window is used up, and of AGDF__PUT_ANY:
-** the item is in agdf_out. */
-int agdf__yield(agdf_task *t)
-{
-    agdf_node *n = t->node;
-    agdf_io *io = &n->graph->io;
-
-    if (io->nout || put_open(t, io)) {
-        copy_item(io->out, (unsigned char *)t + n->def->out_offset, n->dst1->isz);
-        io->out += n->dst1->isz;
-        io->nout--;
-        return 0;
+    if (k > 1) {
+        io->out = out + d->isz;
+        io->nout = k - 1;
     }
-    return agdf__yield_slow(t);
+    copy_item(out, item, d->isz);             /* last: nothing lives across a memcpy call */
+    return 0;
 }
 
 /* ---------------------------------------------------------------- yield */
@@ -972,17 +982,17 @@ int agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
 ** parking again at a full queue), then its body resumes. */
 AGDF__HOT void run_task(agdf_graph *g, agdf_task *t)
 {
-    (void)g;
     if (t->putting && put_pending(t))
         return;
-    agdf__drain(t);
+    drain(g, t);
 }
 
 /* run_task as one slice of an open trace (agdf_trace.c). */
 static void run_traced(agdf_graph *g, agdf_task *t)
 {
     agdf__trace_begin(g, t);
-    run_task(g, t);
+    if (!t->putting || !put_pending(t))
+        agdf__drain(t);
     agdf__trace_end(g, t);
 }
 
