@@ -1154,7 +1154,7 @@ static int step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
         g->log_next = sat_add(agdf__clock(g), g->log_interval);
     }
     while (budget > 0) {
-        uint32_t batch = g->batch;
+        uint32_t batch = g->batch, k;
         if (batch == 0) {
             if ((r = next_batch(g, wait_ms)) < 0)
                 continue;
@@ -1162,7 +1162,10 @@ static int step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
                 return r;
             batch = g->batch;
         }
-        for (; batch > 0 && budget > 0; batch--, budget--) {
+        k = batch < budget ? batch : budget;    /* resumptions of this round */
+        g->batch = batch - k;
+        budget -= k;
+        for (; k > 0; k--) {
             agdf_task *t = ready_pop(g);
             if (g->trace)       /* the one test tracing costs when it is off */
                 run_traced(g, t);
@@ -1173,7 +1176,6 @@ static int step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
                 return AGDF_STEP_DONE;
             }
         }
-        g->batch = batch;
     }
     return AGDF_STEP_READY;
 }
