@@ -210,6 +210,36 @@ static void unwind_out(agdf_node *n, uint32_t out)
     n->stats.out -= out;
 }
 
+/* The same for the windows a fan-out put (agdf__yield_slow) left in n's
+** destinations: each goes back to none, so a destination listed twice is
+** handed back once. */
+static void unwind_fan(agdf_node *n)
+{
+    const uint32_t *dst = n->def->dst;
+    agdf_node *nodes = n->graph->nodes;
+    uint32_t i;
+
+    for (i = 0; i < n->ndst; i++) {
+        agdf_node *d = &nodes[dst[i]];
+        if (d->wn) {
+            d->count -= d->wn;
+            d->stats.in -= d->wn;
+            d->wn = 0;
+        }
+    }
+}
+
+/* The end of a burst: its unused reservations go back (see above).  Only a
+** node whose puts go item by item (no single destination keeping items) can
+** hold fan-out windows. */
+AGDF__HOT void burst_end(agdf_node *n, agdf_io *io)
+{
+    if (io->nout)
+        unwind_out(n, io->nout);
+    else if (!n->dst1 && n->ndst)
+        unwind_fan(n);
+}
+
 /* A body's return value other than AGDF_DONE and a real suspension: a halting
 ** raise (nothing to do), or an error of the node raised at file:line (a body
 ** resumed at an unknown point, a value that is no return code, or
@@ -306,8 +336,7 @@ static void close_run(agdf_task *t, agdf_io *io)
     io->nin = 0;
     if (t->node->def->on_close(t, io) != AGDF_SUSPENDED)
         (void)agdf__close_end(t);
-    if (io->nout)
-        unwind_out(t->node, io->nout);
+    burst_end(t->node, io);
 }
 
 /* The drain loop, the one every body runs in (rule 2): resume t if it is
@@ -359,8 +388,7 @@ AGDF__HOT void drain(agdf_graph *g, agdf_task *t)
         }
     }
 out:
-    if (io->nout)
-        unwind_out(n, io->nout);
+    burst_end(n, io);
     return;
 stopped:
     t->lc = 0;
@@ -389,20 +417,49 @@ int agdf__put(agdf_node *n, const void *item)
     return queue_put(n, item);
 }
 
+/* Rule 5's put into d, which has room: the slot this put builds its item in,
+** returned, and after it the free slots before the ring wraps when no
+** consumer is left to wake (rule 4), at most max in all; *k gets how many,
+** all counted in d now. */
+AGDF__HOT unsigned char *reserve(agdf_graph *g, agdf_node *d, uint32_t max, uint32_t *k)
+{
+    uint32_t count = d->count, cap = d->cap, slot, r;
+
+    if (count == 0)
+        d->head = 0;            /* an empty ring restarts at slot 0: longer windows */
+    slot = d->head + count;
+    if (slot >= cap)
+        slot -= cap;
+    r = cap - slot;             /* to the wrap; cap - count below bounds it to the free ones */
+    if (d->takers) {                          /* rule 4: wake the first consumer */
+        line_wake(g, &d->takers, &d->takers_tail);
+        if (d->takers)
+            r = 1;                            /* later puts wake the others */
+    }
+    if (r > cap - count)
+        r = cap - count;
+    if (r > max)
+        r = max;
+    d->count = count + r;
+    d->stats.in += r;
+    *k = r;
+    return d->buf + (size_t)slot * d->isz;
+}
+
 /* The put of AGDF__PUT when the window is used up, and of AGDF__PUT_ANY:
 ** the item is in agdf_out.  Rule 5 for the one destination that keeps items,
-** straight into its next free slot; the free slots after it before the ring
-** wraps become the body's window when no consumer is left to wake (rule 4),
-** all counted now.  At queue_size 1, or when a woken consumer leaves others
-** waiting, that is this one slot: no window is opened (io untouched).  No
-** destination, one without items, several, or a full ring: agdf__yield_slow. */
+** straight into its next free slot; the slots reserve() grants after it
+** become the body's window (io), counted in out now too.  At queue_size 1,
+** or when a woken consumer leaves others waiting, that is this one slot and
+** io is untouched.  No destination, one without items, several, or a full
+** ring: agdf__yield_slow. */
 int agdf__yield(agdf_task *t)
 {
     agdf_node *n = t->node, *d = n->dst1;
     agdf_io *io = &n->graph->io;
     const unsigned char *item = (unsigned char *)t + n->def->out_offset;
     unsigned char *out;
-    uint32_t count, cap, slot, k;
+    uint32_t k;
 
     if (io->nout) {                           /* AGDF__PUT_ANY inside a window */
         copy_item(io->out, item, d->isz);
@@ -410,24 +467,9 @@ int agdf__yield(agdf_task *t)
         io->nout--;
         return 0;
     }
-    if (!d || (count = d->count) == (cap = d->cap))
+    if (!d || d->count == d->cap)
         return agdf__yield_slow(t);
-    if (count == 0)
-        d->head = 0;            /* an empty ring restarts at slot 0: longer windows */
-    slot = d->head + count;
-    if (slot >= cap)
-        slot -= cap;
-    out = d->buf + (size_t)slot * d->isz;
-    k = cap - slot;             /* free slots up to the wrap (all free: slot >= count) */
-    if (d->takers) {                          /* rule 4: wake the first consumer */
-        line_wake(n->graph, &d->takers, &d->takers_tail);
-        if (d->takers)
-            k = 1;                            /* later puts wake the others */
-    }
-    if (k > cap - count)
-        k = cap - count;
-    d->count = count + k;
-    d->stats.in += k;
+    out = reserve(n->graph, d, UINT32_MAX, &k);
     n->stats.out += k;
     if (k > 1) {
         io->out = out + d->isz;
@@ -482,25 +524,45 @@ AGDF__HOT int put_pending(agdf_task *t)
 /* Rule 5: count out and every destination's in, and put in edge order; a
 ** full queue parks t there, its later destinations counted already (the
 ** reference counts them all before the first put: no one can look between).
-** One pass, no second call: this is the fan-out hot path. */
+** One pass, no second call: this is the fan-out hot path.  A put into a
+** destination with room reserves the free slots after its own (reserve():
+** when no consumer is left to wake) as a window kept in that destination
+** (d->wout, d->wn): only one task runs at a time, so only this task's burst
+** holds windows, and the next puts there are a copy each.  burst_end hands
+** them back (unwind_fan).  A node's own queue never gets one (its takes
+** would see the reserved slots), nor the one destination with items (its
+** window is the body's, io: this is then a put into a full queue, or the
+** item-by-item reference of the tests). */
 int agdf__yield_slow(agdf_task *t)
 {
     agdf_node *n = t->node;
+    agdf_graph *g = n->graph;
     const uint32_t *dst = n->def->dst;
-    agdf_node *nodes = n->graph->nodes;
+    agdf_node *nodes = g->nodes;
     const unsigned char *item = (unsigned char *)t + n->def->out_offset;
-    uint32_t i, k = n->ndst;
+    uint32_t i, k = n->ndst, wmax = n->dst1 ? 1 : UINT32_MAX;  /* dst1: io's window */
 
     n->stats.out++;
     for (i = 0; i < k; i++) {
         agdf_node *d = &nodes[dst[i]];
-        d->stats.in++;
-        if (!queue_put(d, item)) {
+        unsigned char *slot;
+        uint32_t r;
+        if (d->wn) {                          /* this burst's window: counted */
+            slot = d->wout;
+            d->wout = slot + d->isz;
+            d->wn--;
+        } else if (d->count == d->cap) {
+            d->stats.in++;
             park_putter(t, d, i);
             while (++i < k)
                 nodes[dst[i]].stats.in++;
             return 1;
+        } else {
+            slot = reserve(g, d, d == n ? 1 : wmax, &r);
+            d->wout = slot + d->isz;
+            d->wn = r - 1;
         }
+        copy_item(slot, item, d->isz);
     }
     return 0;
 }
@@ -861,7 +923,7 @@ static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
     n->buf = m->queue ? (unsigned char *)m->queue : no_items;  /* memcpy of 0 bytes */
     n->isz = nd->item_size;
     n->cap = nd->queue_size;
-    n->halt = (uint32_t)(nd->halt_on_exception >= 0 ? nd->halt_on_exception != 0
+    n->halt = (uint8_t)(nd->halt_on_exception >= 0 ? nd->halt_on_exception != 0
                                                     : def->halt_on_exception != 0);
     n->ndst = nd->ndst;
     n->body = nd->body;

@@ -223,7 +223,6 @@ struct agdf_node {
     uint32_t cap;                /* queue capacity */
     uint32_t head;               /* ring index of the oldest item */
     uint32_t count;              /* items queued */
-    uint32_t halt;               /* halt_on_exception, resolved */
     uint32_t ndst;               /* destinations (def->ndst) */
     agdf_node *dst1;             /* the destination when ndst == 1, else NULL */
     agdf_body_fn body;           /* def->body (read at every resumption) */
@@ -231,20 +230,24 @@ struct agdf_node {
     agdf_task *takers_tail;      /* ... and its tail */
     agdf_task *putters;          /* line of waiting producers (head) */
     agdf_task *putters_tail;     /* ... and its tail */
+    unsigned char *wout;         /* fan-out window: next slot reserved here by the
+                                    running producer (several destinations) */
+    uint32_t wn;                 /* ... slots left in it, 0: none */
     uint32_t nerrors;            /* records of this node in the graph's error pool */
     agdf_stats stats;            /* counters */
     uint32_t task0;              /* index of task 0 among the graph's tasks (trace tracks) */
     uint32_t traced;             /* queue depth last written to the trace */
+    uint32_t nclosing;           /* tasks still in their on_close invocation */
+    uint32_t wl_next;            /* scratch of agdf_life.c's scans: work list (index + 1) */
+    unsigned char *inbox;        /* agdf_post's ring (cap items), NULL: none */
+    uint32_t ihead;              /* its oldest item (guarded by the post lock) */
+    uint32_t icount;             /* its items (guarded by the post lock) */
+    uint8_t halt;                /* halt_on_exception, resolved: 1 / 0 */
     uint8_t input;               /* an input of the graph: agdf_push feeds it */
     uint8_t open;                /* input not closed yet */
     uint8_t host_full;           /* 1: a push found the queue full; 2: room, hook due */
     uint8_t closing;             /* has an on_close block: 1 to run, 2 running, 3 done */
-    uint32_t nclosing;           /* tasks still in their on_close invocation */
-    unsigned char *inbox;        /* agdf_post's ring (cap items), NULL: none */
-    uint32_t ihead;              /* its oldest item (guarded by the post lock) */
-    uint32_t icount;             /* its items (guarded by the post lock) */
-    uint32_t wl_next;            /* scratch of agdf_life.c's scans: work list (index + 1) */
-    uint8_t blocked;             /* ... and a mark */
+    uint8_t blocked;             /* mark of agdf_life.c's scans */
     uint8_t stopped;             /* a source a drain stop ended: takes nothing more */
 };  /* 192 bytes on LP64, 3 * 64: &nodes[i] stays a lea and a shift (a size
     ** such as 208 = 13 * 16 costs an instruction more per fan-out put) */
