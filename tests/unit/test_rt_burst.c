@@ -12,7 +12,10 @@
 ** point is reported by the drain loop, and the task goes on.  Then the item
 ** handed to a body in its queue slot: kept with its changes across a
 ** suspension, and a large item parked at a full queue arrives intact; a
-** fan-out put parked at its middle destination finishes in edge order.
+** fan-out put parked at its middle destination finishes in edge order; the
+** windows a fan-out put keeps in its destinations are handed back after
+** every resumption and at a halt; and a chain of one-item queues wakes its
+** tasks in the reference order.
 */
 #include <stdlib.h>
 
@@ -406,6 +409,197 @@ static void test_fanout_parked_midway(void **state)
     assert_non_null(strstr(OUT, "a 22\nb 11\nc 11\nb 22\nc 22\n"));
 }
 
+/* ---------------------------------------------------------------- fan-out windows
+** A fan-out put keeps a window in each destination it finds with room and no
+** consumer to wake (agdf__yield_slow): the slots after its own, reserved and
+** counted at once.  After every resumption they are handed back: each
+** destination's `in` is what is queued there, what its task took, and what
+** a parked put still owes it (rule 5 counted it, from the parked cursor on). */
+
+static int fw_raise_at;                /* fw_src raises after this put (0: never) */
+static uint64_t fw_taken[4];           /* invocations started, per node */
+
+static int fw_src(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    fsrc *self = (fsrc *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    for (self->i = 1; self->i <= 40; self->i++) {
+        AGDF__PUT(*agdf_o, agdf_o, self->i, int);
+        if (self->i == fw_raise_at)
+            AGDF_RAISE("boom %d", self->i);
+        if (self->i % 9 == 0)
+            AGDF_PASS();
+    }
+    AGDF_END(self);
+}
+
+static int fw_sink(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    itask *self = (itask *)(void *)agdf_t;
+    int v = *(const int *)agdf_o->in;
+    AGDF_BEGIN(self);
+    fw_taken[self->agdf.node - G.nodes]++;
+    if ((uint32_t)v % 4 == self->agdf.node->def->queue_size % 4)
+        AGDF_PASS();
+    say("%s %d", self->agdf.node->def->name, v);
+    AGDF_END(self);
+}
+
+static const uint32_t fw_dst[] = {1, 2, 3};
+static agdf_node_def fw_nodes[4];
+static const agdf_graph_def fw_graph = {"fanw", 4, fw_nodes, 0, 1};
+
+static void fw_init(uint32_t qa, uint32_t qb, uint32_t qc, int halt)
+{
+    const agdf_node_def proto[4] = {
+        NODE("src", fw_src, fsrc, 1, 1, 0, -1, fw_dst),
+        NODE0("a", fw_sink, itask, 1, 1, sizeof(int), -1),
+        NODE0("b", fw_sink, itask, 1, 1, sizeof(int), -1),
+        NODE0("c", fw_sink, itask, 1, 1, sizeof(int), -1)};
+    int i;
+
+    for (i = 0; i < 4; i++)
+        fw_nodes[i] = proto[i];
+    fw_nodes[0].halt_on_exception = halt;
+    fw_nodes[1].queue_size = qa;
+    fw_nodes[2].queue_size = qb;
+    fw_nodes[3].queue_size = qc;
+    tg_init(&fw_graph);
+    memset(fw_taken, 0, sizeof fw_taken);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+}
+
+static void fw_expect_handed_back(void)
+{
+    const agdf_task *src = (const agdf_task *)(const void *)G.nodes[0].tasks;
+    uint32_t i;
+
+    for (i = 1; i < 4; i++) {
+        uint64_t owed = src->putting && src->cursor <= i - 1;
+        assert_int_equal(G.nodes[i].wn, 0);
+        assert_true(G.nodes[i].stats.in == G.nodes[i].count + fw_taken[i] + owed);
+        assert_true(G.nodes[i].stats.in <= G.nodes[0].stats.out);
+    }
+}
+
+/* Queue sizes 1, 2, 3, 16 in every position: one resumption per step, the
+** invariant after each, every destination gets every item in order. */
+static void test_fanout_windows_handed_back_per_step(void **state)
+{
+    static const uint32_t qs[] = {1, 2, 3, 16};
+    size_t a, b, c;
+
+    (void)state;
+    fw_raise_at = 0;
+    for (a = 0; a < 4; a++)
+        for (b = 0; b < 4; b++)
+            for (c = 0; c < 4; c++) {
+                uint32_t i;
+                fw_init(qs[a], qs[b], qs[c], -1);
+                while (agdf_step(&G, 1, NULL) != AGDF_STEP_DONE)
+                    fw_expect_handed_back();
+                assert_int_equal(agdf_result(&G), AGDF_OK);
+                for (i = 1; i < 4; i++) {
+                    char name[2] = {(char)('a' + i - 1), 0}, got[512], want[512];
+                    const char *p = OUT;
+                    size_t n = 0, k = 0;
+                    int v;
+                    for (v = 1; v <= 40; v++)
+                        k += (size_t)snprintf(want + k, sizeof want - k, "%d\n", v);
+                    got[0] = '\0';
+                    while ((p = strstr(p, name)) != NULL) {
+                        if ((p == OUT || p[-1] == '\n') && p[1] == ' ')
+                            n += (size_t)snprintf(got + n, sizeof got - n, "%d\n", atoi(p + 2));
+                        p++;
+                    }
+                    assert_string_equal(got, want);
+                    expect_stats(i, 40, 0, 0);
+                }
+                expect_stats(0, 0, 40, 0);
+            }
+}
+
+/* A halting raise while src holds windows in all three destinations (queue
+** size 16, nothing taken yet: src runs first): what they reserved and src
+** did not use is not counted, so `in` and `dropped` are the 5 items put. */
+static void test_fanout_windows_handed_back_at_halt(void **state)
+{
+    uint32_t i;
+
+    (void)state;
+    fw_raise_at = 5;
+    fw_init(16, 16, 16, 1);
+    assert_int_equal(agdf_run(&G), AGDF_HALTED);
+    expect_stats(0, 0, 5, 1);
+    for (i = 1; i < 4; i++) {
+        expect_stats(i, 5, 0, 0);
+        assert_true(agdf_node_stats(&G, i)->dropped == 5);
+        assert_int_equal(G.nodes[i].wn, 0);
+    }
+    assert_string_equal(OUT, "");
+    fw_raise_at = 0;
+}
+
+/* ---------------------------------------------------------------- queue size 1
+** The order of wake-ups along a chain of one-item queues (rules 2 to 5), as
+** the reference library orders them: src puts 1 and parks on 2 (m has not
+** run); m takes 1 (waking src), puts it into sink and waits for its next;
+** sink prints it and waits; src's parked put of 2 wakes m, src parks on 3;
+** and so on.  The single-slot puts and the take that finds the queue empty
+** right after the body are the paths checked. */
+
+static int q1_src(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    fsrc *self = (fsrc *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    for (self->i = 1; self->i <= 3; self->i++) {
+        say("src put %d", self->i);
+        AGDF__PUT(*agdf_o, agdf_o, self->i, int);
+    }
+    say("src done");
+    AGDF_END(self);
+}
+
+static int q1_mid(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    itask *self = (itask *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    self->agdf_out = *(const int *)agdf_o->in;
+    say("m%u got %d", (unsigned)self->agdf.index, self->agdf_out);
+    AGDF__PUT(*agdf_o, agdf_o, self->agdf_out * 10, int);
+    say("m%u put %d", (unsigned)self->agdf.index, self->agdf_out);
+    AGDF_END(self);
+}
+
+static int q1_sink(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    itask *self = (itask *)(void *)agdf_t;
+    AGDF_BEGIN(self);
+    say("sink %d", *(const int *)agdf_o->in);
+    AGDF_END(self);
+}
+
+#define Q1_WANT                                                                 \
+    "src put 1\nsrc put 2\nm0 got 1\nm0 put 10\nsink 10\nsrc put 3\nm0 got 2\n"      \
+    "m0 put 20\nsrc done\nsink 20\nm0 got 3\nm0 put 30\nsink 30\n"
+static void test_q1_chain_order(void **state)
+{
+    static const uint32_t to_m[] = {1}, to_sink[] = {2};
+    static const agdf_node_def qn[3] = {
+        NODE("src", q1_src, fsrc, 1, 1, 0, -1, to_m),
+        NODE("m", q1_mid, itask, 1, 1, sizeof(int), -1, to_sink),
+        NODE0("sink", q1_sink, itask, 1, 1, sizeof(int), -1)};
+    static const agdf_graph_def qg = {"q1", 3, qn, 0, 1};
+
+    (void)state;
+    tg_init(&qg);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    assert_string_equal(OUT, Q1_WANT);
+    expect_stats(1, 3, 3, 0);
+    expect_stats(2, 3, 0, 0);
+}
+
 /* ---------------------------------------------------------------- lost resume point
 ** A generated body's unknown resume point is reported by its drain loop
 ** (AGDF__END_AT returns AGDF__LOST): raised, then the task takes its next item,
@@ -472,6 +666,9 @@ int main(void)
         cmocka_unit_test(test_item_changed_survives_suspension),
         cmocka_unit_test(test_big_item_parked_intact),
         cmocka_unit_test(test_fanout_parked_midway),
+        cmocka_unit_test(test_fanout_windows_handed_back_per_step),
+        cmocka_unit_test(test_fanout_windows_handed_back_at_halt),
+        cmocka_unit_test(test_q1_chain_order),
         cmocka_unit_test(test_lost_resume_point),
         cmocka_unit_test(test_lost_resume_point_halts),
     };
