@@ -451,8 +451,9 @@ AGDF__HOT unsigned char *reserve(agdf_graph *g, agdf_node *d, uint32_t max, uint
 ** straight into its next free slot; the slots reserve() grants after it
 ** become the body's window (io), counted in out now too.  At queue_size 1,
 ** or when a woken consumer leaves others waiting, that is this one slot and
-** io is untouched.  No destination, one without items, several, or a full
-** ring: agdf__yield_slow. */
+** io is untouched.  A full ring parks t at once (rule 3; agdf__yield_slow's
+** first step for one destination).  No destination, one without items, or
+** several: agdf__yield_slow. */
 int agdf__yield(agdf_task *t)
 {
     agdf_node *n = t->node, *d = n->dst1;
@@ -467,8 +468,14 @@ int agdf__yield(agdf_task *t)
         io->nout--;
         return 0;
     }
-    if (!d || d->count == d->cap)
+    if (!d)
         return agdf__yield_slow(t);
+    if (d->count == d->cap) {                 /* rule 3: wait there (q1: every other put) */
+        n->stats.out++;
+        d->stats.in++;
+        park_putter(t, d, 0);
+        return 1;
+    }
     out = reserve(n->graph, d, UINT32_MAX, &k);
     n->stats.out += k;
     if (k > 1) {
