@@ -462,14 +462,14 @@ int agdf__yield(agdf_task *t)
     unsigned char *out;
     uint32_t k;
 
+    if (!d)                                   /* several destinations: no io window */
+        return agdf__yield_slow(t);
     if (io->nout) {                           /* AGDF__PUT_ANY inside a window */
         copy_item(io->out, item, d->isz);
         io->out += d->isz;
         io->nout--;
         return 0;
     }
-    if (!d)
-        return agdf__yield_slow(t);
     if (d->count == d->cap) {                 /* rule 3: wait there (q1: every other put) */
         n->stats.out++;
         d->stats.in++;
@@ -528,29 +528,28 @@ AGDF__HOT int put_pending(agdf_task *t)
     return 0;
 }
 
-/* Rule 5: count out and every destination's in, and put in edge order; a
-** full queue parks t there, its later destinations counted already (the
-** reference counts them all before the first put: no one can look between).
-** One pass, no second call: this is the fan-out hot path.  A put into a
-** destination with room reserves the free slots after its own (reserve():
-** when no consumer is left to wake) as a window kept in that destination
-** (d->wout, d->wn): only one task runs at a time, so only this task's burst
-** holds windows, and the next puts there are a copy each.  burst_end hands
-** them back (unwind_fan).  A node's own queue never gets one (its takes
-** would see the reserved slots), nor the one destination with items (its
-** window is the body's, io: this is then a put into a full queue, or the
-** item-by-item reference of the tests). */
-int agdf__yield_slow(agdf_task *t)
+/* Rule 5 from destination i on (out counted already): count every
+** destination's in, and put in edge order; a full queue parks t there, its
+** later destinations counted already (the reference counts them all before
+** the first put: no one can look between).  A put into a destination with
+** room reserves the free slots after its own (reserve(): when no consumer is
+** left to wake) as a window kept in that destination (d->wout, d->wn): only
+** one task runs at a time, so only this task's burst holds windows, and the
+** next puts there are a copy each (agdf__yield_slow's loop).  burst_end hands
+** them back (unwind_fan).  A node's own queue never gets one (its takes would
+** see the reserved slots), nor the one destination with items (its window is
+** the body's, io: this is then a put into a full queue, or the item-by-item
+** reference of the tests). */
+AGDF__APART int fan_put(agdf_task *t, uint32_t i)
 {
     agdf_node *n = t->node;
     agdf_graph *g = n->graph;
     const uint32_t *dst = n->def->dst;
     agdf_node *nodes = g->nodes;
     const unsigned char *item = (unsigned char *)t + n->def->out_offset;
-    uint32_t i, k = n->ndst, wmax = n->dst1 ? 1 : UINT32_MAX;  /* dst1: io's window */
+    uint32_t k = n->ndst, wmax = n->dst1 ? 1 : UINT32_MAX;  /* dst1: io's window */
 
-    n->stats.out++;
-    for (i = 0; i < k; i++) {
+    for (; i < k; i++) {
         agdf_node *d = &nodes[dst[i]];
         unsigned char *slot;
         uint32_t r;
@@ -570,6 +569,37 @@ int agdf__yield_slow(agdf_task *t)
             d->wn = r - 1;
         }
         copy_item(slot, item, d->isz);
+    }
+    return 0;
+}
+
+/* Rule 5 for a yield that does not go through io's window: count out, then
+** the fan-out hot path, a copy into each destination's window while they
+** last (items of 0, 4, 8 or 16 bytes: moves, no call, no register saved);
+** fan_put does the rest from the first destination without one. */
+int agdf__yield_slow(agdf_task *t)
+{
+    agdf_node *n = t->node;
+    const uint32_t *dst = n->def->dst;
+    agdf_node *nodes = n->graph->nodes;
+    const unsigned char *item = (unsigned char *)t + n->def->out_offset;
+    uint32_t i, k = n->ndst;
+
+    n->stats.out++;
+    for (i = 0; i < k; i++) {
+        agdf_node *d = &nodes[dst[i]];
+        unsigned char *slot = d->wout;
+        size_t isz = d->isz;
+        if (!d->wn || (isz != 8 && isz != 4 && isz != 16 && isz != 0))
+            return fan_put(t, i);
+        d->wout = slot + isz;
+        d->wn--;
+        if (isz == 8)
+            memcpy(slot, item, 8);
+        else if (isz == 4)
+            memcpy(slot, item, 4);
+        else if (isz == 16)
+            memcpy(slot, item, 16);
     }
     return 0;
 }

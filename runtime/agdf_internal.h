@@ -46,10 +46,14 @@ enum agdf__wait {
 
 /* The scheduler's per-item helpers, forced inline into their one or two
 ** callers whatever the compiler's growth limits. */
+/* ... and the slow half of a hot path, kept out of it so that the hot
+** half needs no register saves. */
 #if defined(__GNUC__) || defined(__clang__)
 #define AGDF__HOT static inline __attribute__((always_inline))
+#define AGDF__APART static __attribute__((noinline))
 #else
 #define AGDF__HOT static inline
+#define AGDF__APART static
 #endif
 
 /* A deadline the graph clock never reaches: a sleep too long for the clock
