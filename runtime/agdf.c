@@ -272,9 +272,8 @@ static int parked(const agdf_task *t)
 ** wraps when no producer is left to wake (io->nin of them); 0 when the queue
 ** is empty, and t joins its line of consumers.  No halt test: after a halt no
 ** task runs (the raising one stops at once). */
-AGDF__HOT int take_window(agdf_task *t, agdf_io *io)
+AGDF__HOT int take_window(agdf_node *n, agdf_task *t, agdf_io *io)
 {
-    agdf_node *n = t->node;
     uint32_t head, count = n->count, left, k;
 
     if (count == 0) {
@@ -345,12 +344,13 @@ static void close_run(agdf_task *t, agdf_io *io)
 ** while the burst lasts (a suspension copies it into the task's agdf_in), and
 ** may go on to the next items of the window itself (agdfc's do: AGDF__NEXT),
 ** returning AGDF_DONE when it has finished the last it took.  What the burst
-** reserved and did not use is handed back at its end. */
-AGDF__HOT void drain(agdf_graph *g, agdf_task *t)
+** reserved and did not use is handed back at its end.  A real function, not
+** inlined into the scheduler's loop: `break agdf__drain` and `next` in gdb
+** walk it (docs/cli.md). */
+void agdf__drain(agdf_task *t)
 {
     agdf_node *n = t->node;
-    agdf_io *io = &g->io;
-    agdf_body_fn body = n->body;
+    agdf_io *io = &n->graph->io;
     int r;
 
     io->nin = 0;
@@ -369,38 +369,32 @@ AGDF__HOT void drain(agdf_graph *g, agdf_task *t)
     if (n->stopped)
         goto stopped;
     /* A take happens only when the window is used up (io->nin 0): a failed
-    ** one leaves no input to hand back, only output slots. */
-    while (n->input ? take_one(t, io) : take_window(t, io)) {
+    ** one leaves no input to hand back, only output slots.  After the body's
+    ** call only t and io stay in registers (the node is read again through
+    ** t): fewer registers saved per resumption. */
+    while (t->node->input ? take_one(t, io) : take_window(t->node, t, io)) {
         for (;;) {
             t->lc = 0;
         resume:
-            r = body(t, io);
+            r = t->node->body(t, io);
             if (r != AGDF_DONE) {
                 burst_stop(t, io, r);
                 if (io->nin)
-                    unwind_in(n, io->nin);
+                    unwind_in(t->node, io->nin);
                 goto out;
             }
             if (!io->nin)
                 break;
-            io->in = (unsigned char *)io->in + n->isz;
+            io->in = (unsigned char *)io->in + t->node->isz;
             io->nin--;
         }
     }
 out:
-    burst_end(n, io);
+    burst_end(t->node, io);
     return;
 stopped:
     t->lc = 0;
     t->wait = AGDF__W_NONE;
-}
-
-/* The same, out of line: forced inline into the scheduler's loop, the drain
-** loop pays no call and no register saves per resumption; the traced run
-** calls this copy. */
-void agdf__drain(agdf_task *t)
-{
-    drain(t->node->graph, t);
 }
 
 /* The room hook is called between batches, never inside a take: the host may
@@ -1081,17 +1075,17 @@ int agdf_set_data_flow_logging(agdf_graph *g, uint32_t interval_ms,
 ** parking again at a full queue), then its body resumes. */
 AGDF__HOT void run_task(agdf_graph *g, agdf_task *t)
 {
+    (void)g;
     if (t->putting && put_pending(t))
         return;
-    drain(g, t);
+    agdf__drain(t);
 }
 
 /* run_task as one slice of an open trace (agdf_trace.c). */
 static void run_traced(agdf_graph *g, agdf_task *t)
 {
     agdf__trace_begin(g, t);
-    if (!t->putting || !put_pending(t))
-        agdf__drain(t);
+    run_task(g, t);
     agdf__trace_end(g, t);
 }
 
