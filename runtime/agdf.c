@@ -281,6 +281,15 @@ AGDF__HOT int take_window(agdf_node *n, agdf_task *t, agdf_io *io)
         line_push(&n->takers, &n->takers_tail, t);
         return 0;
     }
+    if (n->cap == 1) {          /* queue_size 1: its one item, no window */
+        io->in = n->buf;
+        n->head = 0;
+        n->count = 0;
+        io->nin = 0;
+        if (n->putters)         /* rule 4 */
+            line_wake(n->graph, &n->putters, &n->putters_tail);
+        return 1;
+    }
     head = n->head;
     left = n->cap - head;
     io->in = n->buf + (size_t)head * n->isz;
@@ -469,6 +478,16 @@ int agdf__yield(agdf_task *t)
         d->stats.in++;
         park_putter(t, d, 0);
         return 1;
+    }
+    if (d->cap == 1) {                        /* queue_size 1: its one slot, empty */
+        d->count = 1;
+        d->head = 0;
+        d->stats.in++;
+        n->stats.out++;
+        if (d->takers)                        /* rule 4 */
+            line_wake(n->graph, &d->takers, &d->takers_tail);
+        copy_item(d->buf, item, d->isz);
+        return 0;
     }
     out = reserve(n->graph, d, UINT32_MAX, &k);
     n->stats.out += k;
