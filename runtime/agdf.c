@@ -449,37 +449,38 @@ AGDF__HOT unsigned char *reserve(agdf_graph *g, agdf_node *d, uint32_t max, uint
     return d->buf + (size_t)slot * d->isz;
 }
 
+/* Rule 3 for a put into the one destination d, full: count (rule 5) and
+** wait there (at queue_size 1, every other put of a chain). */
+static int put_full(agdf_task *t, agdf_node *d)
+{
+    t->node->stats.out++;
+    d->stats.in++;
+    park_putter(t, d, 0);
+    return 1;
+}
+
 /* The put of AGDF__PUT when the window is used up, and of AGDF__PUT_ANY:
 ** the item is in agdf_out.  Rule 5 for the one destination that keeps items,
 ** straight into its next free slot; the slots reserve() grants after it
-** become the body's window (io), counted in out now too.  At queue_size 1,
-** or when a woken consumer leaves others waiting, that is this one slot and
-** io is untouched.  A full ring parks t at once (rule 3; agdf__yield_slow's
-** first step for one destination).  No destination, one without items, or
+** become the body's window (io), counted in out now too.  When a woken
+** consumer leaves others waiting that is this one slot and io is untouched;
+** queue_size 1 never has a window and goes straight, with no window
+** arithmetic (a chain of them resumes every task per item).  A full ring
+** parks t at once (put_full).  No destination, one without items, or
 ** several: agdf__yield_slow. */
 int agdf__yield(agdf_task *t)
 {
     agdf_node *n = t->node, *d = n->dst1;
-    agdf_io *io = &n->graph->io;
     const unsigned char *item = (unsigned char *)t + n->def->out_offset;
+    agdf_io *io;
     unsigned char *out;
     uint32_t k;
 
     if (!d)                                   /* several destinations: no io window */
         return agdf__yield_slow(t);
-    if (io->nout) {                           /* AGDF__PUT_ANY inside a window */
-        copy_item(io->out, item, d->isz);
-        io->out += d->isz;
-        io->nout--;
-        return 0;
-    }
-    if (d->count == d->cap) {                 /* rule 3: wait there (q1: every other put) */
-        n->stats.out++;
-        d->stats.in++;
-        park_putter(t, d, 0);
-        return 1;
-    }
-    if (d->cap == 1) {                        /* queue_size 1: its one slot, empty */
+    if (d->cap == 1) {                        /* queue_size 1: never a window */
+        if (d->count)
+            return put_full(t, d);
         d->count = 1;
         d->head = 0;
         d->stats.in++;
@@ -489,6 +490,15 @@ int agdf__yield(agdf_task *t)
         copy_item(d->buf, item, d->isz);
         return 0;
     }
+    io = &n->graph->io;
+    if (io->nout) {                           /* AGDF__PUT_ANY inside a window */
+        copy_item(io->out, item, d->isz);
+        io->out += d->isz;
+        io->nout--;
+        return 0;
+    }
+    if (d->count == d->cap)
+        return put_full(t, d);
     out = reserve(n->graph, d, UINT32_MAX, &k);
     n->stats.out += k;
     if (k > 1) {
