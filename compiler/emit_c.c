@@ -573,19 +573,35 @@ static void emit_c_set(CWriter *w, const Node *nd) {
     cw_puts(w, ")\n");
 }
 
-/* The head of a body or on_close function: the task, and the output item
-** type and constructor its yields (AGDF__PUT_SET, AGDF__PUT) use. */
+/* The head of a body or on_close walk: the task, the body's copy of the
+** drain loop's agdf_io (agdf_w, at agdf_wp), and the output item type and
+** constructor its yields (AGDF__PUT_SET, AGDF__PUT) use. */
 static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
                            const char *what) {
     const char *G = g->name;
-    cw_printf(w, "static int %s__%s_%s(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G, nd->name,
-              what);
+    cw_printf(w, "static AGDF__WALK int %s__%s_%s_walk(agdf_task *agdf_t, agdf_io *agdf_o, "
+                 "agdf_io *agdf_wp)\n{\n", G, nd->name, what);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
-    cw_puts(w, "    agdf_io agdf_w = *agdf_o;\n");
+    cw_puts(w, "    (void)agdf_o; (void)agdf_wp;\n#define agdf_w (*agdf_wp)\n");
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
     cw_item_type(w, g, it->out_item[nd->id]);
     emit_c_set(w, nd);
+}
+
+/* The end of a walk, and the function the node table names: it runs the walk
+** on a copy of agdf_io and stores it back after whatever return ended it,
+** a `return 0;` hidden in a user's macro too, which a store in the returning
+** macros alone would miss (the drain loop would then run items again and
+** reuse filled slots).  The walk is inlined: the copy stays in registers. */
+static void emit_c_fn_tail(CWriter *w, const Graph *g, const Node *nd, const char *what) {
+    const char *G = g->name;
+    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
+    cw_printf(w, "static int %s__%s_%s(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G, nd->name,
+              what);
+    cw_printf(w, "    agdf_io agdf_w = *agdf_o;\n"
+                 "    int agdf_r = %s__%s_%s_walk(agdf_t, agdf_o, &agdf_w);\n"
+                 "    *agdf_o = agdf_w;\n    return agdf_r;\n}\n\n", G, nd->name, what);
 }
 
 /* The on_close block: a coroutine of its own on the task (resume point in
@@ -596,7 +612,8 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
     emit_c_fn_head(w, g, it, nd, "close");
     cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
     cw_user_text(w, nd->on_close, nd->on_close_pos);
-    cw_puts(w, "    }\n    AGDF_END(self);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
+    cw_puts(w, "    }\n    AGDF_END(self);\n");
+    emit_c_fn_tail(w, g, nd, "close");
 }
 
 /* The body as a function of (task, agdf_io), the node table's .body, which
@@ -625,7 +642,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     emit_c_params(w, g, it, nd);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
     cw_user_text(w, nd->body, nd->body_pos);
-    cw_puts(w, "    }\n        break;\n    default:\n        AGDF__SAVE();\n"
+    cw_puts(w, "    }\n        break;\n    default:\n"
                 "        return AGDF__LOST;\n    }\n    }\n");
     emit_c_params_end(w, g, nd);
     cw_puts(w, "    agdf_lc = 0;\n    AGDF__NEXT(agdf_w, ");
@@ -633,7 +650,8 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
         cw_printf(w, "sizeof(%s__item%d)", G, it->in_item[nd->id]);
     else
         cw_puts(w, "0");
-    cw_puts(w, ", agdf_next);\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
+    cw_puts(w, ", agdf_next);\n");
+    emit_c_fn_tail(w, g, nd, "body");
 }
 
 static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {
@@ -981,19 +999,19 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out) {
     /* A yield is the runtime's one put, AGDF__PUT_SET, with the body's
     ** agdf_io, the output type each body defines as AGDF__OUT_T and its
     ** AGDF__SET, which builds the item member by member in the slot. */
-    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n#undef AGDF__SAVE\n#undef AGDF_DONE\n"
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT(agdf_w, agdf_o, item, AGDF__OUT_T)\n"
                 "#define AGDF_YIELD(...) AGDF__PUT_SET(agdf_w, agdf_o, AGDF__OUT_T, AGDF__SET(__VA_ARGS__))\n"
-                "#define AGDF__SAVE() (*agdf_o = agdf_w)\n"
-                "#define AGDF_DONE (AGDF__SAVE(), 0)\n\n");
+                "#if defined(__GNUC__) || defined(__clang__)\n"
+                "#define AGDF__WALK __attribute__((always_inline)) inline\n"
+                "#else\n#define AGDF__WALK\n#endif\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, &it, GRAPH_NODE(g, i));
         emit_c_close(&w, g, &it, GRAPH_NODE(g, i));
     }
-    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n#undef AGDF__SAVE\n#undef AGDF_DONE\n"
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n#undef AGDF__WALK\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n"
-                "#define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))\n"
-                "#define AGDF__SAVE() ((void)0)\n#define AGDF_DONE 0\n");
+                "#define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))\n");
     cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"
                 "#pragma GCC diagnostic pop\n"
                 "#endif\n\n");

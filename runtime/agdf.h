@@ -488,12 +488,14 @@ int agdf__lost(agdf_task *t, const char *file, int line);
             (w).nout--;                                         \
         } else {                                                \
             T *agdf_p = &self->agdf_out;                        \
+            int agdf_y;                                         \
             set;                                                \
             *(io) = (w);                                        \
-            if (agdf__yield(&self->agdf)) {                     \
+            agdf_y = agdf__yield(&self->agdf);                  \
+            (w) = *(io);        /* w not live across the call */ \
+            if (agdf_y) {                                       \
                 AGDF__PARK_AT(AGDF__RESUME_ID)                  \
             }                                                   \
-            (w) = *(io);                                        \
         }                                                       \
     } while (0)
 
