@@ -459,10 +459,10 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
-/* Every return of a body first hands the drain loop its windows: agdfc's
-** bodies walk them in a copy, agdf_w, which they store back here (and
-** redefine AGDF_DONE to do the same, for a `return AGDF_DONE;` of the body's
-** own text); other bodies work on the drain loop's agdf_io directly. */
+/* A hook before every return of a body, empty: agdfc's bodies walk their
+** windows in a copy, agdf_w, which the function around their walk stores
+** back after any return (one a user's macro hides too); other bodies work
+** on the drain loop's agdf_io directly. */
 #define AGDF__SAVE() ((void)0)
 
 /* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
