@@ -579,7 +579,7 @@ static void emit_c_set(CWriter *w, const Node *nd) {
 static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
                            const char *what) {
     const char *G = g->name;
-    cw_printf(w, "static AGDF__WALK int %s__%s_%s_walk(agdf_task *agdf_t, agdf_io *agdf_o, "
+    cw_printf(w, "static AGDF__WALK int %s__%s_%s(agdf_task *agdf_t, agdf_io *agdf_o, "
                  "agdf_io *agdf_wp)\n{\n", G, nd->name, what);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
@@ -589,7 +589,8 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
     emit_c_set(w, nd);
 }
 
-/* The end of a walk, and the function the node table names: it runs the walk
+/* The end of a walk, and the function the node table names (NAME_store:
+** gdb's frame 0 in a body is still NAME, its frame 1 this): it runs the walk
 ** on a copy of agdf_io and stores it back after whatever return ended it,
 ** a `return 0;` hidden in a user's macro too, which a store in the returning
 ** macros alone would miss (the drain loop would then run items again and
@@ -597,10 +598,10 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
 static void emit_c_fn_tail(CWriter *w, const Graph *g, const Node *nd, const char *what) {
     const char *G = g->name;
     cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
-    cw_printf(w, "static int %s__%s_%s(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G, nd->name,
-              what);
+    cw_printf(w, "static int %s__%s_%s_store(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G,
+              nd->name, what);
     cw_printf(w, "    agdf_io agdf_w = *agdf_o;\n"
-                 "    int agdf_r = %s__%s_%s_walk(agdf_t, agdf_o, &agdf_w);\n"
+                 "    int agdf_r = %s__%s_%s(agdf_t, agdf_o, &agdf_w);\n"
                  "    *agdf_o = agdf_w;\n    return agdf_r;\n}\n\n", G, nd->name, what);
 }
 
@@ -683,9 +684,9 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {
                   (long long)nd->queue_size, nd->halt_on_exception);
         if (nd->nsucc)
             cw_printf(w, ".dst = %s__dst_%s, .ndst = %d, ", G, nd->name, nd->nsucc);
-        cw_printf(w, ".body = %s__%s_body", G, nd->name);
+        cw_printf(w, ".body = %s__%s_body%s", G, nd->name, nd->body ? "_store" : "");
         if (nd->on_close)
-            cw_printf(w, ", .on_close = %s__%s_close", G, nd->name);
+            cw_printf(w, ", .on_close = %s__%s_close_store", G, nd->name);
         cw_puts(w, " },\n");
     }
     cw_puts(w, "};\n\n");
