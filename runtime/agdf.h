@@ -455,15 +455,9 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #else
 #define AGDF__RESUME_ID (__LINE__ * 100)
 #endif
-#define AGDF__PARK() AGDF__SAVE(); AGDF__PARK_AT(AGDF__RESUME_ID)
+#define AGDF__PARK() AGDF__PARK_AT(AGDF__RESUME_ID)
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
-
-/* A hook before every return of a body, empty: agdfc's bodies walk their
-** windows in a copy, agdf_w, which the function around their walk stores
-** back after any return (one a user's macro hides too); other bodies work
-** on the drain loop's agdf_io directly. */
-#define AGDF__SAVE() ((void)0)
 
 /* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
 ** of the drain loop's agdf_io *io (a local the compiler keeps in registers),
@@ -515,7 +509,8 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 /* The end of one item in agdfc's bodies: go on to the next item of the
 ** burst's window w, if any (SIZE: the input item's size, 0 for none),
 ** without returning to the drain loop; at the end of the window the
-** invocation is done (the return stores w back: AGDF_DONE, redefined). */
+** invocation is done (the function around the body's walk stores w back
+** after any return). */
 #define AGDF__NEXT(w, SIZE, again)                              \
     do {                                                        \
         if ((w).nin) {                                          \
@@ -526,8 +521,9 @@ int agdf__lost(agdf_task *t, const char *file, int line);
         return AGDF_DONE;                                       \
     } while (0)
 
-/* agdfc redefines both around each body it emits, as AGDF__PUT with the
-** body's agdf_io and its node's output type. */
+/* agdfc redefines both around the bodies it emits: AGDF_YIELD_ITEM as
+** AGDF__PUT, AGDF_YIELD as AGDF__PUT_SET with the node's AGDF__SET, both on
+** the body's window copy and its node's output type. */
 #define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)
 #define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))
 
@@ -551,19 +547,15 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #define AGDF__PARK_OR_RETURN(call)                              \
     do {                                                        \
         int agdf_pr;                                            \
-        if ((agdf_pr = (call)) >= 0) {                          \
-            AGDF__SAVE();                                       \
+        if ((agdf_pr = (call)) >= 0)                            \
             return agdf_pr;                                     \
-        }                                                       \
         AGDF__PARK()                                            \
     } while (0)
 #define AGDF__WAIT_FD(call)                                     \
     do {                                                        \
         AGDF__PARK_OR_RETURN(call);                             \
-        if (self->agdf.events & AGDF__BADFD) {                  \
-            AGDF__SAVE();                                       \
+        if (self->agdf.events & AGDF__BADFD)                    \
             return agdf__wait_bad(&self->agdf, __FILE__, __LINE__); \
-        }                                                       \
     } while (0)
 #define AGDF_WAIT_READABLE(fd)                                  \
     AGDF__WAIT_FD(agdf__wait_fd(&self->agdf, (fd), AGDF__RD, __FILE__, __LINE__))
@@ -604,7 +596,6 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 
 #define AGDF_RAISE(...)                                         \
     do {                                                        \
-        AGDF__SAVE();                                           \
         return agdf__raise(&self->agdf, __FILE__, __LINE__, __VA_ARGS__); \
     } while (0)
 

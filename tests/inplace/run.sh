@@ -13,14 +13,8 @@ root=$PWD
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-check() {                   # check NAME FILE-WITH-DETAILS: PASS when empty
-    if [ -s "$2" ]; then
-        echo "FAIL inplace/$1"
-        sed 's/^/    /' "$2" | head -20
-    else
-        echo "PASS inplace/$1"
-    fi
-}
+SUITE=inplace
+. tests/check.sh               # check NAME FILE-WITH-DETAILS: PASS when empty
 
 if ! bin/agdfc --main -o "$tmp/params.c" tests/inplace/params.agdf 2>"$tmp/err"; then
     check agdfc "$tmp/err"

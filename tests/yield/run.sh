@@ -16,14 +16,8 @@ root=$PWD
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-check() {                   # check NAME FILE-WITH-DETAILS: PASS when empty
-    if [ -s "$2" ]; then
-        echo "FAIL yield/$1"
-        sed 's/^/    /' "$2" | head -20
-    else
-        echo "PASS yield/$1"
-    fi
-}
+SUITE=yield
+. tests/check.sh               # check NAME FILE-WITH-DETAILS: PASS when empty
 
 if ! bin/agdfc --main -o "$tmp/items.c" tests/yield/items.agdf 2>"$tmp/err"; then
     check agdfc "$tmp/err"
