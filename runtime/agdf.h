@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "agdf_ring.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -387,6 +389,99 @@ void agdf_stop(agdf_graph *g, int mode);            /* AGDF_STOP_DRAIN or AGDF_S
 ** bounded inbox, which the scheduler empties into the queue between batches;
 ** 0, AGDF_FULL (inbox full), AGDF_CLOSED, -1 (no inbox, or -DAGDF_NO_OFFLOAD). */
 int agdf_post(agdf_graph *g, uint32_t node, const void *item);
+
+/* ---------------------------------------------------------------- threads
+** A graph compiled with the graph attribute `threads = N` (N > 1) can run its
+** nodes on up to N worker threads (docs/threads.md).  Each thread runs an
+** ordinary scheduler (an agdf_graph: the six rules hold within it) over the
+** nodes placed on it; an edge between threads is a bounded SPSC ring
+** (agdf_ring.h) of the destination's queue_size.  All storage is the
+** caller's, sized at compile time.  The contract with agdfc:
+**
+** Edges are numbered in node declaration order, then each node's agdf_node_def.dst
+** order.  Rings: for each edge, one ring per possible producer thread of its
+** source: 1 for a node that is not spread, threads_max for a spread node (one
+** per rank r = 0 .. threads_max - 1 of the threads hosting its tasks, rank 0
+** being its home), consecutive, in edge order; then, for each spread node in
+** declaration order, threads_max - 1 balancing rings (home -> rank r, r = 1 ..
+** threads_max - 1).  Each ring holds queue_size items of the ring's
+** destination node (ring_off: its storage as an offset from base, 0 when the
+** items are of size 0).  A spread node also has threads_max - 1 replica queues
+** (queue_off, rank 1 .. threads_max - 1, queue_size items each; rank 0 uses the
+** node's own queue). */
+#define AGDF_THREADS_MAX 64      /* most worker threads of one graph */
+#define AGDF_WEIGHT_MAX 1000000  /* largest node weight */
+#define AGDF_MT_RINGS(spread_edge_rings, nedges, nspread, tmax) \
+    ((nedges) + (spread_edge_rings) * ((tmax) - 1) + (nspread) * ((tmax) - 1))
+                                 /* spread_edge_rings: edges whose source is spread */
+#define AGDF_PLACE_SCRATCH(nnodes) (4 * (size_t)(nnodes) + 1) /* uint32_t entries */
+
+/* How the program places one node (a table indexed by node, from the node
+** attributes `thread`, `weight` and `spread`). */
+typedef struct agdf_node_place {
+    int32_t thread;              /* explicit thread (0-based), -1: automatic */
+    uint32_t weight;             /* relative cost of an item, 1 .. AGDF_WEIGHT_MAX */
+    uint8_t spread;              /* 1: its tasks are split over the threads */
+} agdf_node_place;
+
+typedef struct agdf_mt_def {
+    uint32_t threads;            /* threads a run uses by default (graph attribute) */
+    uint32_t threads_max;        /* storage is for this many (>= 2) */
+    const agdf_node_place *place;/* nnodes entries */
+    uint32_t nedges;             /* edges (sum of every node's ndst) */
+    uint32_t nrings;             /* AGDF_MT_RINGS(...) */
+} agdf_mt_def;
+
+
+typedef struct agdf_mt agdf_mt;
+typedef struct agdf_part agdf_part;
+
+typedef struct agdf_mt_mem {
+    agdf_mt *mt;                 /* the coordinator's storage */
+    agdf_part *parts;            /* threads_max entries (0: the main graph's thread) */
+    agdf_node *nodes;            /* (threads_max - 1) * nnodes: threads 1.. node records */
+    agdf_node_def *defs;         /* threads_max * nnodes: each thread's node table */
+    agdf_task **timers;          /* (threads_max - 1) * AGDF_TIMER_SLOTS(total tasks) */
+    agdf_fdslot *fds;            /* (threads_max - 1) * AGDF_FD_SLOTS(total tasks) */
+    agdf_offload_slot *workers;  /* (threads_max - 1) * the main graph's nworkers */
+    struct agdf_ring *rings;     /* nrings */
+    const size_t *ring_off;      /* nrings: storage of each, from base; 0: none */
+    const size_t *queue_off;     /* nspread * (threads_max - 1): replica queues, from base */
+    uint32_t *task_thread;       /* total tasks: the placement, thread of each task */
+    uint32_t *scratch;           /* AGDF_PLACE_SCRATCH(nnodes) entries */
+    void *base;                  /* what ring_off and queue_off are relative to */
+} agdf_mt_mem;
+
+/* One worker thread's scheduler and the coordinator of a threaded run; only
+** agdf_mt.c reads their members (the generated code only declares them). */
+struct agdf_part {
+    agdf_graph g;                /* thread >= 1: its scheduler (thread 0 runs the main graph) */
+    agdf_graph_def def;          /* its graph description (nodes: its node table) */
+};
+
+struct agdf_mt {
+    const agdf_mt_def *def;      /* description */
+    agdf_mt_mem mem;             /* storage */
+    uint32_t nthreads;           /* threads of the next run */
+};
+
+/* After agdf_init (and again after each re-init): makes g able to run on
+** threads.  Without it a graph runs on one thread exactly as before. */
+void agdf_mt_init(agdf_graph *g, const agdf_mt_def *def, const agdf_mt_mem *mem);
+/* Before the run: threads of the next runs.  0, or -1: n is 0 or above
+** threads_max (1 without agdf_mt_init), a node is placed on a thread >= n,
+** the graph has inputs or on_close blocks (n > 1), or the run began. */
+int agdf_set_threads(agdf_graph *g, uint32_t n);
+uint32_t agdf_threads(const agdf_graph *g);
+/* The placement the next (or current) run uses: the thread of a node's task
+** (its thread for a node that is not spread); -1 for a bad index. */
+int agdf_thread_of(const agdf_graph *g, uint32_t node, uint32_t task);
+/* The automatic placement (agdf_place.c), a pure function: the thread of
+** every task (task_thread, in node declaration order then task index) for
+** nthreads threads.  0, or -1 with *bad the node whose explicit thread is
+** >= nthreads. */
+int agdf_place(const agdf_graph_def *def, const agdf_node_place *place, uint32_t nthreads,
+               uint32_t *task_thread, uint32_t *scratch, uint32_t *bad);
 
 /* ---------------------------------------------------------------- internals used by the macros */
 

@@ -50,6 +50,7 @@ fi
 
 want="bin/agdfc
 include/agdf.h
+include/agdf_ring.h
 lib/cmake/agdf/agdfConfig.cmake
 lib/cmake/agdf/agdfConfigVersion.cmake
 lib/cmake/agdf/agdfTargets.cmake
