@@ -476,10 +476,12 @@ uint32_t agdf_threads(const agdf_graph *g);
 /* The placement the next (or current) run uses: the thread of a node's task
 ** (its thread for a node that is not spread); -1 for a bad index. */
 int agdf_thread_of(const agdf_graph *g, uint32_t node, uint32_t task);
-/* The automatic placement (agdf_place.c), a pure function: the thread of
-** every task (task_thread, in node declaration order then task index) for
-** nthreads threads.  0, or -1 with *bad the node whose explicit thread is
-** >= nthreads. */
+/* The automatic placement (agdf_place.c, docs/threads.md "Placement"), a
+** pure function: the thread of every task (task_thread, in node declaration
+** order then task index) for nthreads threads (1: all on thread 0).  0, or -1
+** with *bad the node whose explicit thread is >= nthreads (or whose weight,
+** thread/spread or edges are invalid), UINT32_MAX for nthreads 0 or above
+** AGDF_THREADS_MAX. */
 int agdf_place(const agdf_graph_def *def, const agdf_node_place *place, uint32_t nthreads,
                uint32_t *task_thread, uint32_t *scratch, uint32_t *bad);
 
