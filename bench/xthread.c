@@ -8,11 +8,19 @@
 ** programmer writes with pthreads.  Chain: a CPU-bound 4-stage pipeline
 ** (each stage W rounds of dependent integer arithmetic, about 1 us) run on
 ** one thread, then split 2 + 2 stages over two threads joined by an agdf
-** ring; both print the same checksum.  Output: one key=value line: wall ns
-** per item, and CPU ns per item of the producer thread and of the consumer
-** (main) thread, which a loaded machine inflates far less than wall time.
+** ring; both print the same checksum.  Parallel node: the same 4 stages as
+** the work of one node on one thread (par1), then with 2 workers (par2): the
+** main thread produces the items and hands bursts of up to 64 to whichever
+** worker's agdf ring (capacity CAP) has room, each worker runs the 4 stages
+** and sums its results, the sums are added after the join (the checksum is
+** the chain's).  Output: one key=value line: wall ns per item, and CPU ns per
+** item of the producer thread and of the consumer (main) thread, which a
+** loaded machine inflates far less than wall time; par2 gives the producer
+** (main), the busier worker as the consumer, and every thread's CPU in
+** cpu_total.
 **
 **   xthread ring CAP BATCH N | plain CAP N | chain1 W N | chain2 CAP W N
+**   xthread par1 W N | par2 CAP W N
 **   xthread calibrate NS       prints the W that makes one stage take NS ns
 */
 #define _POSIX_C_SOURCE 200809L
@@ -33,6 +41,14 @@ static agdf_ring ring;
 static uint64_t n_items, work_w;
 static uint32_t batch;
 static double cpu_producer;            /* the producer thread's CPU time, ns */
+
+/* par2's two workers: each its ring from the producer, its sum and CPU time. */
+static struct worker {
+    agdf_ring ring;                    /* items from the producer */
+    uint64_t slots[MAX_CAP];           /* its storage */
+    uint64_t sum;                      /* of the 4 stages of every item it took */
+    double cpu;                        /* its CPU time, ns */
+} workers[2];
 
 static double cpu_ns(void)             /* the calling thread's CPU time */
 {
@@ -65,18 +81,18 @@ static void ring_send(uint64_t v0, uint64_t n, uint64_t (*f)(uint64_t))
     agdf_ring_close(&ring);
 }
 
-static uint64_t ring_receive(uint64_t (*f)(uint64_t))
+static uint64_t ring_receive(agdf_ring *r, uint64_t (*f)(uint64_t))
 {
     uint64_t sum = 0;
     for (;;) {
         uint32_t got, i;
-        const uint64_t *p = agdf_ring_peek(&ring, batch, &got);
+        const uint64_t *p = agdf_ring_peek(r, batch, &got);
         if (!got) {
-            if (!agdf_ring_wait_items(&ring)) return sum;
+            if (!agdf_ring_wait_items(r)) return sum;
             continue;
         }
         for (i = 0; i < got; i++) sum += f ? f(p[i]) : p[i];
-        agdf_ring_release(&ring, got);
+        agdf_ring_release(r, got);
     }
 }
 
@@ -132,12 +148,49 @@ static uint64_t stage(uint64_t x)
 }
 static uint64_t stages12(uint64_t x) { return stage(stage(x)); }
 
+static uint64_t stages1234(uint64_t x) { return stage(stage(stages12(x))); }
+
 static void *chain_producer(void *arg)
 {
     (void)arg;
     ring_send(0, n_items, stages12);
     cpu_producer = cpu_ns();
     return NULL;
+}
+
+/* ------------------------------------------------------------- parallel node */
+
+static void *par_worker(void *arg)
+{
+    struct worker *w = arg;
+    w->sum = ring_receive(&w->ring, stages1234);
+    w->cpu = cpu_ns();
+    return NULL;
+}
+
+/* The producer: bursts of up to `batch` items to the worker whose turn it is,
+** or to the other one when its ring is full; waits for room in the first only
+** when both are full (then both workers have a full ring of work). */
+static void par_send(void)
+{
+    uint64_t v = 0;
+    unsigned w = 0;
+    while (v < n_items) {
+        uint32_t got, i, want = batch;
+        uint64_t *p;
+        if (want > n_items - v) want = (uint32_t)(n_items - v);
+        p = agdf_ring_reserve(&workers[w].ring, want, &got);
+        if (!got) {
+            p = agdf_ring_reserve(&workers[w ^ 1].ring, want, &got);
+            if (!got) { agdf_ring_wait_space(&workers[w].ring); continue; }
+            w ^= 1;
+        }
+        for (i = 0; i < got; i++, v++) p[i] = v;
+        agdf_ring_publish(&workers[w].ring, got);
+        w ^= 1;
+    }
+    agdf_ring_close(&workers[0].ring);
+    agdf_ring_close(&workers[1].ring);
 }
 
 /* ------------------------------------------------------------- main */
@@ -150,9 +203,9 @@ static uint64_t arg(const char *s)
     return v;
 }
 
-static void start_ring(uint64_t cap)
+static void start_ring(agdf_ring *r, uint64_t *storage, uint64_t cap)
 {
-    if (cap > MAX_CAP || agdf_ring_init(&ring, slots, sizeof slots, (uint32_t)cap, sizeof slots[0])) {
+    if (cap > MAX_CAP || agdf_ring_init(r, storage, MAX_CAP * sizeof *storage, (uint32_t)cap, sizeof *storage)) {
         fprintf(stderr, "xthread: bad capacity\n");
         exit(2);
     }
@@ -161,9 +214,11 @@ static void start_ring(uint64_t cap)
 int main(int argc, char **argv)
 {
     const char *m = argc > 1 ? argv[1] : "";
-    pthread_t th;
+    pthread_t th, wth[2];
     uint64_t sum = 0, want = 0, v;
-    double t0, t1, c0, n;
+    double t0, t1, c0, n, cpu_total = -1;
+    agdf_ring *sleeps = &ring;          /* whose sleep counts are printed */
+    int k;
 
     if (!strcmp(m, "calibrate") && argc == 3) {
         uint64_t target = arg(argv[2]), k, x = 1;
@@ -175,13 +230,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(m, "ring") && argc == 5) {
-        start_ring(arg(argv[2]));
+        start_ring(&ring, slots, arg(argv[2]));
         batch = (uint32_t)arg(argv[3]);
         n_items = arg(argv[4]);
         t0 = now_ns();
         c0 = cpu_ns();
         pthread_create(&th, NULL, ring_producer, NULL);
-        sum = ring_receive(NULL);
+        sum = ring_receive(&ring, NULL);
         pthread_join(th, NULL);
         t1 = now_ns();
         c0 = cpu_ns() - c0;
@@ -208,26 +263,58 @@ int main(int argc, char **argv)
         t1 = now_ns();
         c0 = cpu_ns() - c0;
         want = sum;                     /* the reference: chain2 must print the same */
+    } else if (!strcmp(m, "par1") && argc == 4) {
+        work_w = arg(argv[2]);
+        n_items = arg(argv[3]);
+        t0 = now_ns();
+        c0 = cpu_ns();
+        for (v = 0; v < n_items; v++) sum += stages1234(v);
+        t1 = now_ns();
+        c0 = cpu_ns() - c0;
+        want = sum;                     /* xthread.sh compares it with chain1's */
+    } else if (!strcmp(m, "par2") && argc == 5) {
+        uint64_t cap = arg(argv[2]);
+        for (k = 0; k < 2; k++) start_ring(&workers[k].ring, workers[k].slots, cap);
+        batch = 64;
+        work_w = arg(argv[3]);
+        n_items = arg(argv[4]);
+        t0 = now_ns();
+        c0 = cpu_ns();
+        for (k = 0; k < 2; k++) pthread_create(&wth[k], NULL, par_worker, &workers[k]);
+        par_send();
+        cpu_producer = cpu_ns() - c0;
+        for (k = 0; k < 2; k++) pthread_join(wth[k], NULL);
+        t1 = now_ns();
+        sum = workers[0].sum + workers[1].sum;
+        c0 = workers[0].cpu > workers[1].cpu ? workers[0].cpu : workers[1].cpu;
+        cpu_total = cpu_producer + workers[0].cpu + workers[1].cpu;
+        workers[0].ring.p_sleeps += workers[1].ring.p_sleeps;
+        workers[0].ring.c_sleeps += workers[1].ring.c_sleeps;
+        sleeps = &workers[0].ring;      /* both rings' */
+        want = sum;
     } else if (!strcmp(m, "chain2") && argc == 5) {
-        start_ring(arg(argv[2]));
+        start_ring(&ring, slots, arg(argv[2]));
         batch = 64;
         work_w = arg(argv[3]);
         n_items = arg(argv[4]);
         t0 = now_ns();
         c0 = cpu_ns();
         pthread_create(&th, NULL, chain_producer, NULL);
-        sum = ring_receive(stages12);
+        sum = ring_receive(&ring, stages12);
         pthread_join(th, NULL);
         t1 = now_ns();
         c0 = cpu_ns() - c0;
         want = sum;
     } else {
-        fprintf(stderr, "usage: xthread ring CAP BATCH N | plain CAP N | chain1 W N | chain2 CAP W N | calibrate NS\n");
+        fprintf(stderr, "usage: xthread ring CAP BATCH N | plain CAP N | chain1 W N | chain2 CAP W N"
+                " | par1 W N | par2 CAP W N | calibrate NS\n");
         return 2;
     }
     n = (double)n_items;
     printf("items=%" PRIu64 " ns_per_item=%.2f cpu_producer=%.2f cpu_consumer=%.2f sum=%" PRIu64
-           " ok=%d p_sleeps=%" PRIu64 " c_sleeps=%" PRIu64 "\n", n_items, (t1 - t0) / n,
-           cpu_producer / n, c0 / n, sum, sum == want, ring.p_sleeps, ring.c_sleeps);
+           " ok=%d p_sleeps=%" PRIu64 " c_sleeps=%" PRIu64, n_items, (t1 - t0) / n,
+           cpu_producer / n, c0 / n, sum, sum == want, sleeps->p_sleeps, sleeps->c_sleeps);
+    if (cpu_total >= 0) printf(" cpu_total=%.2f", cpu_total / n);
+    printf("\n");
     return sum == want ? 0 : 1;
 }

@@ -414,7 +414,7 @@ int agdf_post(agdf_graph *g, uint32_t node, const void *item);
 #define AGDF_MT_RINGS(spread_edge_rings, nedges, nspread, tmax) \
     ((nedges) + (spread_edge_rings) * ((tmax) - 1) + (nspread) * ((tmax) - 1))
                                  /* spread_edge_rings: edges whose source is spread */
-#define AGDF_PLACE_SCRATCH(nnodes) (4 * (size_t)(nnodes) + 1) /* uint32_t entries */
+#define AGDF_PLACE_SCRATCH(nnodes) (3 * (nnodes) + 1) /* uint32_t entries (no size_t: test_body_alias) */
 
 /* How the program places one node (a table indexed by node, from the node
 ** attributes `thread`, `weight` and `spread`). */
