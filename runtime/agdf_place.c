@@ -161,13 +161,12 @@ int agdf_place(const agdf_graph_def *def, const agdf_node_place *place, uint32_t
         const agdf_node_def *nd = &def->nodes[i];
         *bad = i;
         if (!place_valid(&place[i])) return -1;
-        if (nthreads > 1 && place[i].thread >= 0 && (uint32_t)place[i].thread >= nthreads)
-            return -1;
+        if (place[i].thread >= 0 && (uint32_t)place[i].thread >= nthreads) return -1;
         for (x = 0; x < nd->ndst; x++)
             if (nd->dst[x] >= def->nnodes) return -1;
     }
     *bad = UINT32_MAX;
-    if (nthreads == 1) {   /* rule 1, whatever the explicit threads say */
+    if (nthreads == 1) {   /* rule 1 */
         for (i = 0, first = 0; i < def->nnodes; first += def->nodes[i++].ntasks)
             for (x = 0; x < def->nodes[i].ntasks; x++) task_thread[first + x] = 0;
         return 0;

@@ -204,8 +204,10 @@ static void test_one_thread(void **state)
     g_chain(4);
     N[1].ntasks = 3;
     PL[1].spread = 1;
-    PL[2].thread = 5;       /* explicit threads do not matter on one thread */
+    PL[2].thread = 0;
     EXPECT(1, 0, 0, 0, 0, 0, 0);
+    PL[2].thread = 1;       /* refused on one thread as on any n <= 1 */
+    refuse(1, 2);
 }
 
 static void test_chains_cut_evenly(void **state)
