@@ -162,6 +162,11 @@ void agdf__wake_taker(agdf_node *n)
     line_wake(n->graph, &n->takers, &n->takers_tail);
 }
 
+void agdf__wake_putter(agdf_node *n)
+{
+    line_wake(n->graph, &n->putters, &n->putters_tail);
+}
+
 /* Appends a copy of item; 0 if the queue is full. */
 AGDF__HOT int queue_put(agdf_node *n, const void *item)
 {
@@ -970,7 +975,7 @@ void agdf_pollfds_ready(agdf_graph *g, const struct pollfd *fds, int n)
 
 static unsigned char no_items[1];
 
-static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
+void agdf__node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
 {
     const agdf_graph_def *def = g->def;
     const agdf_node_def *nd = &def->nodes[i];
@@ -996,7 +1001,7 @@ static void node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
 }
 
 /* Rule 1: every task ready, in node declaration order, then task index. */
-static void tasks_init(agdf_graph *g, agdf_node *n)
+void agdf__tasks_init(agdf_graph *g, agdf_node *n)
 {
     uint32_t k;
 
@@ -1010,11 +1015,9 @@ static void tasks_init(agdf_graph *g, agdf_node *n)
     g->ntasks += n->def->ntasks;
 }
 
-void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem)
+/* What agdf_init sets before the nodes (agdf_mt.c's threads too). */
+void agdf__graph_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem)
 {
-    uint32_t i;
-    int traced = agdf__trace_reinit(g);     /* an open trace follows g's runs */
-
     memset(g, 0, sizeof *g);
     g->def = def;
     g->nodes = mem->nodes;
@@ -1028,6 +1031,14 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
     g->host_nfds = -1;
     g->epoch = mono_ns();
     agdf__offload_init(g, mem->workers, mem->nworkers);
+}
+
+void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem)
+{
+    uint32_t i;
+    int traced = agdf__trace_reinit(g);     /* an open trace follows g's runs */
+
+    agdf__graph_init(g, def, mem);
     for (i = 0; i < def->nnodes; i++) {
         agdf_node_mem m;
         if (mem->node_mem) {
@@ -1038,10 +1049,10 @@ void agdf_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *m
             m.tasks = base + o->tasks;
             m.queue = o->queue ? base + o->queue : NULL;
         }
-        node_init(g, i, &m);
+        agdf__node_init(g, i, &m);
     }
     for (i = 0; i < def->nnodes; i++)
-        tasks_init(g, &g->nodes[i]);
+        agdf__tasks_init(g, &g->nodes[i]);
     if (traced)
         agdf__trace_attach(g);
 }
@@ -1158,6 +1169,8 @@ void agdf__finish(agdf_graph *g)
 {
     g->finished = 1;
     g->running = 0;
+    if (g->part)
+        return;                 /* a thread of a threaded run: agdf_mt.c ends them all */
     agdf__offload_stop(g);
     agdf__post_stop(g);
     discard_queues(g);
@@ -1232,6 +1245,8 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
         g->batch = g->nready;       /* nothing to collect: the common case */
         return AGDF_STEP_READY;
     }
+    if (g->part && agdf__mt_sync(g))
+        return AGDF_STEP_DONE;      /* threads: rings synced, halt, end (agdf_mt.c) */
     if (AGDF__LOAD(g->attn) && agdf__host_events(g))
         return AGDF_STEP_DONE;
     collect(g);
@@ -1241,6 +1256,8 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
         g->polled = 1;              /* one round of re-checks, then wait */
     } else if (g->nready == g->npoll) { /* nothing, or only stale polls, ready */
         if (!pending(g)) {
+            if (g->part)            /* a thread: idle until work comes or all are */
+                return AGDF_STEP_IDLE;
             if (g->nopen) {         /* alive: only the host can go on */
                 *wait_ms = ns_to_ms_up(idle_wait(g));
                 return AGDF_STEP_IDLE;
@@ -1312,6 +1329,8 @@ int agdf_step(agdf_graph *g, uint32_t budget, int64_t *wait_ms)
     if (!wait_ms)
         wait_ms = &dummy;
     *wait_ms = 0;
+    if (g->mtc && g->mtc->nthreads > 1 && !g->part)
+        return -1;                  /* set to several threads: agdf_run only */
     g->stepping = 1;
     r = step(g, budget, wait_ms);
     g->stepping = 0;
@@ -1335,6 +1354,9 @@ agdf_status agdf_run(agdf_graph *g)
     int64_t ms;
     int r;
 
+    if (g->mtc && g->mtc->nthreads > 1)
+        return agdf__mt_run(g);
+
     while ((r = agdf_step(g, UINT32_MAX, &ms)) != AGDF_STEP_DONE) {
         if (r == AGDF_STEP_IDLE && !pending(g))
             return AGDF_IDLE;       /* waits for its host: push or close, run again */
@@ -1355,13 +1377,15 @@ agdf_status agdf_result(const agdf_graph *g)
 
 /* ---------------------------------------------------------------- errors and halting */
 
-/* Records a raise of task t in the pool: the graph's oldest record goes when the
+/* Records a raise of task t in g's pool (agdf_mt.c: the main graph's, for a
+** task of any thread): the graph's oldest record goes when the
 ** pool is full, so each node keeps its most recent records; the message is cut
 ** to the record's AGDF_ERROR_MSG - 1 bytes (the log line has all of it). */
-static void error_record(agdf_graph *g, agdf_task *t, const char *file, int line,
-                         const char *msg)
+void agdf__error_record(agdf_graph *g, agdf_task *t, const char *file, int line,
+                        const char *msg)
 {
-    agdf_node *n = t->node;
+    uint32_t node = (uint32_t)(t->node - t->node->graph->nodes);  /* g: the pool's graph */
+    agdf_node *n = &g->nodes[node];
     agdf_error *e;
     uint32_t slot;
     size_t k = strlen(msg);
@@ -1382,7 +1406,7 @@ static void error_record(agdf_graph *g, agdf_task *t, const char *file, int line
     e->file = file;
     e->line = line;
     e->task = t->index;
-    e->node = (uint32_t)(n - g->nodes);
+    e->node = node;
     if (k >= sizeof e->msg)
         k = sizeof e->msg - 1;
     memcpy(e->msg, msg, k);
@@ -1393,6 +1417,8 @@ void agdf__halt(agdf_graph *g, const agdf_node *n)
 {
     g->halted = 1;              /* drain loops stop; finish() empties the queues */
     agdf__log_halt(g, n);
+    if (g->part)
+        agdf__mt_halt(g);       /* every thread stops at its next batch */
 }
 
 /* The error is counted and recorded here, formatted and logged by agdf_log.c,
@@ -1408,7 +1434,10 @@ int agdf__raise(agdf_task *t, const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     agdf__format_error(msg, fmt, ap);
     va_end(ap);
-    error_record(g, t, file, line, msg);
+    if (g->part)                /* threads: one pool, under a lock */
+        agdf__mt_record(g, t, file, line, msg);
+    else
+        agdf__error_record(g, t, file, line, msg);
     n->stats.err++;
     g->total_err++;
     agdf__log_error(g, n, msg, file, line);

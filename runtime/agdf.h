@@ -319,6 +319,9 @@ struct agdf_graph {
     int wake_rd;                 /* its read end, polled with the fd waiters */
     int host_nfds;               /* entries of the last agdf_pollfds, -1 none */
     int host_pipe_slot;          /* ... the wake pipe's, -1 none */
+    /* Threads (agdf_mt.c, docs/threads.md). */
+    struct agdf_mt *mtc;         /* the main graph's coordinator (agdf_mt_init), NULL: none */
+    struct agdf_part *part;      /* during a threaded run: this partition's thread, else NULL */
 };
 
 /* ---------------------------------------------------------------- API */
@@ -452,17 +455,46 @@ typedef struct agdf_mt_mem {
     void *base;                  /* what ring_off and queue_off are relative to */
 } agdf_mt_mem;
 
+/* Storage of a pthread_t and a pthread_mutex_t (opaque, like
+** agdf_offload_slot: this header needs no <pthread.h>). */
+typedef union agdf__mt_sys {
+    unsigned char bytes[64];     /* see the checks in agdf_mt.c */
+    void *align_p;               /* alignment */
+    int64_t align_i;             /* alignment */
+} agdf__mt_sys;
+
 /* One worker thread's scheduler and the coordinator of a threaded run; only
 ** agdf_mt.c reads their members (the generated code only declares them). */
 struct agdf_part {
     agdf_graph g;                /* thread >= 1: its scheduler (thread 0 runs the main graph) */
     agdf_graph_def def;          /* its graph description (nodes: its node table) */
+    agdf_graph *pg;              /* the graph this thread runs (&g, or the main graph) */
+    agdf_mt *mt;                 /* the coordinator */
+    uint32_t thread;             /* its index, 0 .. nthreads - 1 */
+    uint32_t out;                /* its outgoing rings (shadows): first ring index + 1, 0 none */
+    uint32_t in;                 /* its incoming rings: first ring index + 1, 0 none */
+    int64_t sleeps;              /* times it slept (statistics) */
+    agdf__mt_sys th;             /* its pthread (threads >= 1) */
+    agdf__mt_sys snap;           /* lock of its counters while data-flow reports run */
+    AGDF__RING_ALIGNED uint32_t bell; /* futex word: 0 runs, else how it sleeps (agdf_mt.c) */
 };
 
 struct agdf_mt {
     const agdf_mt_def *def;      /* description */
     agdf_mt_mem mem;             /* storage */
     uint32_t nthreads;           /* threads of the next run */
+    agdf_graph *g;               /* the main graph */
+    const agdf_graph_def *gdef;  /* its own description, restored after a threaded run */
+    agdf_log_fn log;             /* its logger during a threaded run ... */
+    void *log_ud;                /* ... and the logger's data */
+    int64_t log_interval;        /* its data-flow logging period */
+    uint32_t placed;             /* task_thread holds the placement for this many threads */
+    agdf__mt_sys pool_mu;        /* the shared error pool's lock */
+    agdf__mt_sys log_mu;         /* one log line at a time */
+    AGDF__RING_ALIGNED uint32_t nidle; /* threads idle with nothing pending (termination) */
+    uint32_t done;               /* every thread idle: the run is over */
+    uint32_t halt;               /* a halting raise on some thread */
+    uint32_t running;            /* threads still running their loop */
 };
 
 /* After agdf_init (and again after each re-init): makes g able to run on

@@ -70,6 +70,23 @@ void agdf__finish(agdf_graph *g);              /* the run ends: queues dropped, 
 void agdf__room_made(agdf_node *n);            /* a take made room in a full input */
 void agdf__fd_unlink(agdf_graph *g, agdf_task *t, agdf_task *prev);  /* t leaves the fd list */
 
+/* agdf.c's set-up and error pool, which agdf_mt.c's threads share */
+void agdf__graph_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem);
+void agdf__node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m);
+void agdf__tasks_init(agdf_graph *g, agdf_node *n);   /* rule 1 for n's tasks */
+void agdf__wake_putter(agdf_node *n);          /* rule 4 for a take: first producer to ready */
+void agdf__error_record(agdf_graph *g, agdf_task *t, const char *file, int line,
+                        const char *msg);      /* into g's pool (t may be another graph's) */
+
+/* agdf_mt.c: a threaded run (docs/threads.md); g->part is set only during one */
+agdf_status agdf__mt_run(agdf_graph *g);       /* agdf_run with several threads */
+int agdf__mt_sync(agdf_graph *g);              /* a batch boundary: rings; 1: this thread ends */
+void agdf__mt_halt(agdf_graph *g);             /* a halting raise: every thread stops */
+void agdf__mt_record(agdf_graph *g, agdf_task *t, const char *file, int line,
+                     const char *msg);         /* a raise into the main graph's pool */
+void agdf__mt_kick(agdf_mt *mt);               /* agdf_stop: every sleeping thread wakes */
+void agdf__mt_log_flow(agdf_graph *g);         /* a data-flow report over every thread */
+
 /* agdf_life.c: inputs, on_close, stop */
 int agdf__host_events(agdf_graph *g);          /* g->attn: stop, posts, room; 1: run ended */
 int agdf__close_scan(agdf_graph *g);           /* start on_close blocks due; 1 if any */
@@ -80,6 +97,8 @@ void agdf__wake_close(agdf_graph *g);          /* the run ended: closes it */
 
 /* agdf_log.c */
 void agdf__log_flow(agdf_graph *g);            /* one periodic data-flow report */
+void agdf__log_node(agdf_graph *g, const agdf_node *n);  /* its line for n (any record) */
+int agdf__log_selected(const agdf_graph *g, const agdf_node *n);  /* in the report's filter */
 void agdf__log_halt(agdf_graph *g, const agdf_node *n);
 #define AGDF__ERROR_TEXT 256                   /* bytes of a raised message logged and traced */
 void agdf__format_error(char *msg, const char *fmt, va_list ap);
@@ -92,6 +111,7 @@ int agdf__bad_return(agdf_task *t, int r, const char *file, int line);
 
 /* agdf_offload.c (no-ops with AGDF_NO_OFFLOAD) */
 void agdf__offload_init(agdf_graph *g, agdf_offload_slot *slots, uint32_t n);
+uint32_t agdf__offload_cap(const agdf_graph *g);  /* worker slots agdf_init gave it */
 void agdf__offload_collect(agdf_graph *g);     /* finished calls: tasks back to ready */
 void agdf__offload_stop(agdf_graph *g);        /* end of run: drop queued jobs, join
                                                    idle workers, abandon busy ones */

@@ -322,6 +322,8 @@ void agdf_stop(agdf_graph *g, int mode)
         if (mode > AGDF__LOAD(g->stop_req))
             AGDF__STORE(g->stop_req, mode);
         AGDF__STORE(g->attn, 1);
+        if (g->mtc)
+            agdf__mt_kick(g->mtc);  /* threads asleep on their futex wake */
         AGDF__ADD_SC(g->waking, 1);
         fd = AGDF__LOAD_SC(g->wake_wr);
         if (fd >= 0)

@@ -99,7 +99,7 @@ static void format_stats(buf *b, const char *fmt, const agdf_node *n)
     }
 }
 
-static void log_node(agdf_graph *g, const agdf_node *n)
+void agdf__log_node(agdf_graph *g, const agdf_node *n)
 {
     buf b;
 
@@ -109,7 +109,7 @@ static void log_node(agdf_graph *g, const agdf_node *n)
     emit(g, AGDF_LOG_INFO, &b);
 }
 
-static int selected(const agdf_graph *g, const agdf_node *n)
+int agdf__log_selected(const agdf_graph *g, const agdf_node *n)
 {
     const char *const *p;
 
@@ -126,9 +126,13 @@ void agdf__log_flow(agdf_graph *g)
 {
     uint32_t i;
 
+    if (g->part) {              /* a threaded run: every thread's counters */
+        agdf__mt_log_flow(g);
+        return;
+    }
     for (i = 0; i < g->nnodes; i++) {
-        if (selected(g, &g->nodes[i]))
-            log_node(g, &g->nodes[i]);
+        if (agdf__log_selected(g, &g->nodes[i]))
+            agdf__log_node(g, &g->nodes[i]);
     }
 }
 
@@ -142,7 +146,7 @@ void agdf_log_stats(agdf_graph *g)
     uint32_t i;
 
     for (i = 0; i < g->nnodes; i++)
-        log_node(g, &g->nodes[i]);
+        agdf__log_node(g, &g->nodes[i]);
 }
 
 /* ---------------------------------------------------------------- errors */

@@ -30,6 +30,7 @@ void agdf__offload_init(agdf_graph *g, agdf_offload_slot *slots, uint32_t n)
 }
 int agdf_set_offload_threads(agdf_graph *g, uint32_t n) { (void)g; return n ? -1 : 0; }
 uint32_t agdf_offload_threads(const agdf_graph *g) { (void)g; return 0; }
+uint32_t agdf__offload_cap(const agdf_graph *g) { (void)g; return 0; }
 void agdf__offload_collect(agdf_graph *g) { (void)g; }
 void agdf__offload_stop(agdf_graph *g) { (void)g; }
 void agdf__post_init(agdf_graph *g) { (void)g; }
@@ -209,6 +210,11 @@ int agdf_set_offload_threads(agdf_graph *g, uint32_t n)
 uint32_t agdf_offload_threads(const agdf_graph *g)
 {
     return ((const agdf__pool *)(const void *)g->pool.bytes)->limit;
+}
+
+uint32_t agdf__offload_cap(const agdf_graph *g)
+{
+    return ((const agdf__pool *)(const void *)g->pool.bytes)->cap;
 }
 
 /* The pool wakes the scheduler through the graph's wake pipe, which lives

@@ -70,6 +70,8 @@ typedef struct agdf_ring {
     /* written by the producer, read by the consumer */
     AGDF__RING_ALIGNED uint32_t head;   /* items published (free-running) */
     uint32_t closed;            /* 1: no item will follow head */
+    uint64_t start;             /* graph edges (agdf_mt.c): item count << 32 | its
+                                   slot, where a burst restarts; ~0: none */
 
     /* written by the consumer, read by the producer */
     AGDF__RING_ALIGNED uint32_t tail;   /* items released (free-running) */
@@ -81,6 +83,9 @@ typedef struct agdf_ring {
     uint32_t c_wait;            /* futex word: 1 = consumer sleeps or will */
     uint64_t p_sleeps;          /* times the producer slept (statistics) */
     uint64_t p_wakes;           /* wake system calls the producer issued */
+    struct agdf_node *shadow;   /* graph edges: the destination's shadow in the producer's thread */
+    uint32_t p_next;            /* ... the producer thread's next ring (index + 1, 0: last) */
+    uint32_t c_thread;          /* ... the consumer's thread */
 
     /* the consumer's private line; p_wait is only written when sleeping */
     AGDF__RING_ALIGNED uint32_t c_tail; /* consumer's copy of tail */
@@ -89,6 +94,9 @@ typedef struct agdf_ring {
     uint32_t p_wait;            /* futex word: 1 = producer sleeps or will */
     uint64_t c_sleeps;          /* times the consumer slept (statistics) */
     uint64_t c_wakes;           /* wake system calls the consumer issued */
+    struct agdf_node *dst;      /* graph edges: the destination node in its own thread */
+    uint32_t c_next;            /* ... the consumer thread's next ring (index + 1, 0: last) */
+    uint32_t p_thread;          /* ... the producer's thread */
 } agdf_ring;
 
 /* Sets r up over `storage` (aligned for the item type: declare it as an array

@@ -465,6 +465,10 @@ int agdf_trace_open(agdf_graph *g, const char *path)
         errno = EBUSY;
         return -1;
     }
+    if (agdf_threads(g) > 1) {  /* one trace per graph, not per thread (docs/threads.md) */
+        errno = ENOTSUP;
+        return -1;
+    }
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
         return -1;

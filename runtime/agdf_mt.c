@@ -1,0 +1,760 @@
+/*
+** agdf_mt.c — a graph run on several threads (docs/threads.md).  Each thread
+** runs an ordinary scheduler (agdf.c's step loop, so the six rules hold within
+** it) over its partition: an agdf_graph over its own copy of the node table,
+** same nodes in the same order, where a node placed on this thread has its
+** tasks and queue and a node placed elsewhere has none.  Thread 0 is the
+** caller's and runs the main graph itself; threads 1 .. n-1 are pthreads
+** running the agdf_part graphs.  An edge from a thread to a node elsewhere is
+** a ring (agdf_ring.h) of the destination's queue_size: in the producer's
+** partition the destination is a *shadow*, a node with no tasks whose queue
+** is the ring's storage, so agdf.c's puts (windows, fan-out, queue_size 1,
+** backpressure at a full queue) write the ring's slots directly.  At every
+** batch boundary (agdf__mt_sync, from next_batch) a thread publishes what its
+** shadows gained (one release store per ring), learns the room its consumers
+** released when it needs it, and moves the items of its incoming rings into
+** the real nodes' queues (rule 4 wakes their consumers).  A thread with
+** nothing to do sleeps on one futex word, its bell, armed before a last look
+** at its rings (the Dekker handshake of agdf_ring.h: a publisher stores the
+** ring's head, then loads the bell), and a thread with fd waiters or
+** offloaded calls sleeps in poll() on its wake pipe instead.  The run ends
+** when every thread is idle with nothing pending: a thread counts itself in
+** `nidle` only after a last look found nothing, and whoever wakes a counted
+** thread takes its count away, so the count reaches n only when no item is
+** in flight.  After the join, thread 0 counts what is left in rings and
+** queues as dropped and sums every partition's counters into the main
+** graph's node records: statistics are exact.  No memory is allocated: every
+** table is the generated code's (agdf_mt_mem).
+*/
+#define _GNU_SOURCE 1   /* syscall(2) */
+#include "agdf_internal.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#endif
+
+/* TEMPORARY until runtime/agdf_place.c lands on main: agdf_place may be absent. */
+#pragma weak agdf_place
+
+typedef char agdf__mt_mutex_fits[sizeof(pthread_mutex_t) <= sizeof(agdf__mt_sys) ? 1 : -1];
+typedef char agdf__mt_thread_fits[sizeof(pthread_t) <= sizeof(agdf__mt_sys) ? 1 : -1];
+
+#define MUTEX(s) ((pthread_mutex_t *)(void *)(s).bytes)
+#define THREAD(s) ((pthread_t *)(void *)(s).bytes)
+
+#define XCHG(x, v) __atomic_exchange_n(&(x), (v), __ATOMIC_SEQ_CST)
+#define ADD(x, v) __atomic_add_fetch(&(x), (v), __ATOMIC_SEQ_CST)
+
+/* A thread's bell (agdf_part.bell, its futex word). */
+enum {
+    BELL_RUN,           /* running */
+    BELL_WAIT,          /* asleep (or about to be) with timers pending, not counted idle */
+    BELL_IDLE,          /* asleep, counted in nidle */
+    BELL_POLL           /* asleep in poll() on its wake pipe (fds, offloads) */
+};
+
+#define START_NONE (~(uint64_t)0)   /* agdf_ring.start: no restart published */
+
+/* Storage this partition needs from the generated tables. */
+static agdf_graph *part_graph(agdf_mt *mt, uint32_t t)
+{
+    return t ? &mt->mem.parts[t].g : mt->g;
+}
+
+static uint32_t total_tasks(const agdf_graph_def *def)
+{
+    uint32_t i, k = 0;
+
+    for (i = 0; i < def->nnodes; i++)
+        k += def->nodes[i].ntasks;
+    return k;
+}
+
+/* ---------------------------------------------------------------- sleeping */
+
+static void bell_sleep(uint32_t *bell, uint32_t armed, int64_t ms)
+{
+#if defined(__linux__)
+    struct timespec ts, *tp = NULL;
+
+    if (ms >= 0) {
+        ts.tv_sec = (time_t)(ms / 1000);
+        ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+        tp = &ts;
+    }
+    syscall(SYS_futex, bell, FUTEX_WAIT_PRIVATE, armed, tp, (void *)0, 0);
+#else
+    struct timespec ts = {0, 50000};
+
+    (void)ms;
+    if (AGDF__LOAD_SC(*bell) == armed)
+        nanosleep(&ts, (struct timespec *)0);
+#endif
+}
+
+/* Wakes thread t if it sleeps, taking over its idle count (see the top). */
+static void bell_ring(agdf_mt *mt, uint32_t t)
+{
+    agdf_part *q = &mt->mem.parts[t];
+    uint32_t b;
+    int fd;
+
+    if (!AGDF__LOAD_SC(q->bell))
+        return;
+    b = XCHG(q->bell, (uint32_t)BELL_RUN);
+    if (b == BELL_IDLE)
+        ADD(mt->nidle, (uint32_t)-1);
+    if (b == BELL_POLL) {       /* as agdf_stop writes: never to a closed pipe */
+        agdf_graph *g = part_graph(mt, t);
+        AGDF__ADD_SC(g->waking, 1);
+        fd = AGDF__LOAD_SC(g->wake_wr);
+        if (fd >= 0)
+            (void)!write(fd, "", 1);
+        AGDF__ADD_SC(g->waking, -1);
+    } else if (b) {
+#if defined(__linux__)
+        syscall(SYS_futex, &q->bell, FUTEX_WAKE_PRIVATE, 1, (void *)0, (void *)0, 0);
+#endif
+    }
+}
+
+static void ring_all(agdf_mt *mt)
+{
+    uint32_t t;
+
+    for (t = 0; t < mt->nthreads; t++)
+        bell_ring(mt, t);
+}
+
+void agdf__mt_kick(agdf_mt *mt)
+{
+    ring_all(mt);
+}
+
+void agdf__mt_halt(agdf_graph *g)
+{
+    agdf_mt *mt = g->part->mt;
+
+    AGDF__STORE_SC(mt->halt, 1);
+    ring_all(mt);
+}
+
+/* ---------------------------------------------------------------- rings */
+
+/* The producer's side: the room its consumer released goes back to the
+** shadow (oldest items first), and one parked producer is woken per item
+** (rule 4 of the take that made the room). */
+static void shadow_release(agdf_ring *r, int wake)
+{
+    agdf_node *s = r->shadow;
+    uint32_t t = AGDF__RING_LOAD_SC(&r->tail), k = t - r->p_tail;
+
+    if (!k)
+        return;
+    r->p_tail = t;
+    s->count -= k;
+    s->head += k;
+    if (s->head >= s->cap)
+        s->head -= s->cap;
+    while (wake && k-- && s->putters)
+        agdf__wake_putter(s);
+}
+
+/* What the shadow gained since the last publish becomes visible to the
+** consumer.  A shadow that ran empty may have restarted at slot 0 (agdf.c's
+** puts do so): then the slot where the new items start is published first. */
+static void shadow_publish(agdf_mt *mt, agdf_ring *r)
+{
+    agdf_node *s = r->shadow;
+    uint32_t held = r->p_head - r->p_tail, k = s->count - held, pos;
+
+    if (!k)
+        return;
+    pos = s->head + held;
+    if (pos >= s->cap)
+        pos -= s->cap;
+    if (pos != r->p_pos)
+        __atomic_store_n(&r->start, (uint64_t)r->p_head << 32 | pos, __ATOMIC_RELAXED);
+    r->p_head += k;
+    pos += k;
+    r->p_pos = pos >= s->cap ? pos - s->cap : pos;
+    AGDF__RING_STORE_SC(&r->head, r->p_head);   /* release: slots and start */
+    bell_ring(mt, r->c_thread);
+}
+
+/* The consumer's side: items of ring r move into the real node's queue while
+** it has room (a copy per item, in at most three pieces), are released, and
+** wake its consumers (rule 4); a producer parked on the full shadow is woken. */
+static void ring_consume(agdf_mt *mt, agdf_ring *r)
+{
+    agdf_node *d = r->dst;
+    uint32_t h = r->c_head, k, moved, cap = d->cap;
+    uint64_t st;
+
+    if (h == r->c_tail)
+        r->c_head = h = AGDF__RING_LOAD_SC(&r->head);
+    k = h - r->c_tail;
+    if (k > cap - d->count)
+        k = cap - d->count;
+    if (!k)
+        return;
+    st = __atomic_load_n(&r->start, __ATOMIC_RELAXED);
+    if (st != START_NONE && (uint32_t)(st >> 32) == r->c_tail) {
+        r->c_pos = (uint32_t)st;
+        __atomic_store_n(&r->start, START_NONE, __ATOMIC_RELAXED);
+    }
+    if (d->count == 0)
+        d->head = 0;
+    for (moved = k; k;) {
+        uint32_t slot = d->head + d->count, m = k;
+        if (slot >= cap)
+            slot -= cap;
+        if (m > cap - slot)
+            m = cap - slot;
+        if (m > cap - r->c_pos)
+            m = cap - r->c_pos;
+        if (d->isz)
+            memcpy(d->buf + (size_t)slot * d->isz, r->slots + (size_t)r->c_pos * d->isz,
+                   (size_t)m * d->isz);
+        d->count += m;
+        r->c_pos += m;
+        if (r->c_pos == cap)
+            r->c_pos = 0;
+        k -= m;
+    }
+    r->c_tail += moved;
+    AGDF__RING_STORE_SC(&r->tail, r->c_tail);
+    if (AGDF__RING_LOAD_SC(&r->p_wait))
+        bell_ring(mt, r->p_thread);
+    while (moved-- && d->takers)
+        agdf__wake_taker(d);
+}
+
+static agdf_ring *ring_at(agdf_mt *mt, uint32_t i)
+{
+    return i ? &mt->mem.rings[i - 1] : NULL;
+}
+
+/* Every ring of thread p, both ways.  publish: also what its shadows
+** gained (not while it looks before sleeping: published already). */
+static void part_rings(agdf_mt *mt, agdf_part *p, int publish)
+{
+    agdf_ring *r;
+
+    for (r = ring_at(mt, p->out); r; r = ring_at(mt, r->p_next)) {
+        agdf_node *s = r->shadow;
+        if (s->putters || 2 * (uint64_t)s->count >= s->cap)
+            shadow_release(r, 1);
+        if (publish)
+            shadow_publish(mt, r);
+    }
+    for (r = ring_at(mt, p->in); r; r = ring_at(mt, r->c_next))
+        ring_consume(mt, r);
+}
+
+/* 1: the run is over for this thread (halt, every thread idle) or a stop
+** request waits to be applied: it must not sleep. */
+static int part_flags(agdf_mt *mt, agdf_graph *g)
+{
+    return AGDF__LOAD(mt->halt) || AGDF__LOAD(mt->done) ||
+           AGDF__LOAD(mt->g->stop_req) != g->stop_done;
+}
+
+int agdf__mt_sync(agdf_graph *g)
+{
+    agdf_part *p = g->part;
+    agdf_mt *mt = p->mt;
+    int stop;
+
+    if (mt->log_interval && p->thread) {        /* data-flow reports read counters here */
+        pthread_mutex_unlock(MUTEX(p->snap));
+        pthread_mutex_lock(MUTEX(p->snap));
+    }
+    AGDF__STORE(g->attn, 1);                    /* every batch comes here */
+    if (AGDF__LOAD(mt->halt) || AGDF__LOAD(mt->done)) {
+        g->halted = AGDF__LOAD(mt->halt) != 0;
+        return 1;
+    }
+    stop = AGDF__LOAD(mt->g->stop_req);
+    if (g != mt->g && stop != AGDF__LOAD(g->stop_req))
+        AGDF__STORE(g->stop_req, stop);         /* applied by agdf__host_events */
+    part_rings(mt, p, 1);
+    return 0;
+}
+
+/* Nothing ready: sleep until work, a stop, a halt or the end (1).  idle: no
+** timer, fd or offload is pending either, so this thread may be the last to
+** go idle; else it sleeps at most ms (-1: no limit). */
+static int part_sleep(agdf_part *p, int idle, int64_t ms)
+{
+    agdf_mt *mt = p->mt;
+    agdf_graph *g = p->pg;
+    uint32_t arm = BELL_WAIT, b;
+    agdf_ring *r;
+
+    if (!idle && (g->nfdwait || g->noffload) && agdf_wake_fd(g) >= 0)
+        arm = BELL_POLL;
+    for (r = ring_at(mt, p->out); r; r = ring_at(mt, r->p_next)) {
+        if (r->shadow->putters)
+            AGDF__RING_STORE_SC(&r->p_wait, 1u);   /* a release wakes us */
+    }
+    AGDF__STORE_SC(p->bell, arm);
+    if (!part_flags(mt, g))
+        part_rings(mt, p, 0);                   /* the last look, after arming */
+    if (part_flags(mt, g) || g->nready) {
+        b = XCHG(p->bell, (uint32_t)BELL_RUN);
+        goto awake;
+    }
+    if (mt->log_interval && p->thread)
+        pthread_mutex_unlock(MUTEX(p->snap));
+    if (idle) {
+        b = BELL_WAIT;
+        if (__atomic_compare_exchange_n(&p->bell, &b, (uint32_t)BELL_IDLE, 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST) &&
+            ADD(mt->nidle, 1u) == mt->nthreads) {
+            AGDF__STORE_SC(mt->done, 1u);       /* nothing in flight anywhere: the end */
+            ring_all(mt);
+        } else if (b == BELL_WAIT) {
+            bell_sleep(&p->bell, BELL_IDLE, -1);
+        }
+    } else if (arm == BELL_POLL) {
+        agdf_wait(g, ms);
+    } else {
+        bell_sleep(&p->bell, BELL_WAIT, ms);
+    }
+    p->sleeps++;
+    if (mt->log_interval && p->thread)
+        pthread_mutex_lock(MUTEX(p->snap));
+    b = XCHG(p->bell, (uint32_t)BELL_RUN);
+awake:
+    if (b == BELL_IDLE)
+        ADD(mt->nidle, (uint32_t)-1);           /* woken by no one: undo our count */
+    for (r = ring_at(mt, p->out); r; r = ring_at(mt, r->p_next))
+        AGDF__RING_STORE_SC(&r->p_wait, 0u);
+    return AGDF__LOAD_SC(mt->done) != 0;
+}
+
+/* One thread's run: batches until the end, sleeping when there is nothing
+** to do (agdf_run's loop, with the threads' sleep). */
+static void part_loop(agdf_part *p)
+{
+    int64_t ms;
+    int r;
+
+    if (p->mt->log_interval && p->thread)
+        pthread_mutex_lock(MUTEX(p->snap));
+    for (;;) {
+        r = agdf_step(p->pg, UINT32_MAX, &ms);
+        if (r == AGDF_STEP_DONE)
+            break;
+        if (r != AGDF_STEP_READY && part_sleep(p, r == AGDF_STEP_IDLE, ms))
+            break;
+    }
+    if (p->mt->log_interval && p->thread)
+        pthread_mutex_unlock(MUTEX(p->snap));
+}
+
+static void *part_main(void *arg)
+{
+    part_loop((agdf_part *)arg);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- logging and errors */
+
+/* Every thread's log lines go through the main graph's logger, one at a time. */
+static void mt_log(void *ud, int level, const char *line)
+{
+    agdf_mt *mt = (agdf_mt *)ud;
+
+    pthread_mutex_lock(MUTEX(mt->log_mu));
+    mt->log(mt->log_ud, level, line);
+    pthread_mutex_unlock(MUTEX(mt->log_mu));
+}
+
+void agdf__mt_record(agdf_graph *g, agdf_task *t, const char *file, int line, const char *msg)
+{
+    agdf_mt *mt = g->part->mt;
+
+    pthread_mutex_lock(MUTEX(mt->pool_mu));
+    agdf__error_record(mt->g, t, file, line, msg);
+    pthread_mutex_unlock(MUTEX(mt->pool_mu));
+}
+
+static void stats_add(agdf_stats *a, const agdf_stats *b)
+{
+    a->in += b->in;
+    a->out += b->out;
+    a->err += b->err;
+    a->dropped += b->dropped;
+}
+
+/* A report from thread 0 reads the other threads' counters under their
+** locks, which they release at every batch boundary and while asleep; from
+** another thread (agdf_log_data_flow in a body) it reports that thread's. */
+void agdf__mt_log_flow(agdf_graph *g)
+{
+    agdf_mt *mt = g->part->mt;
+    uint32_t i, t;
+
+    for (i = 0; i < g->nnodes; i++) {
+        agdf_node sum = g->nodes[i];
+        if (!agdf__log_selected(g, &g->nodes[i]))
+            continue;
+        for (t = 1; g == mt->g && mt->log_interval && t < mt->nthreads; t++) {
+            agdf_part *p = &mt->mem.parts[t];
+            pthread_mutex_lock(MUTEX(p->snap));
+            stats_add(&sum.stats, &p->g.nodes[i].stats);
+            pthread_mutex_unlock(MUTEX(p->snap));
+        }
+        agdf__log_node(g, &sum);
+    }
+}
+
+/* ---------------------------------------------------------------- placement */
+
+/* The placement for n threads into task_thread: explicit threads directly,
+** else agdf_place.  A spread node's tasks all run on its first task's thread
+** (replicas are not implemented yet: docs/threads.md).  0, or -1 when a node
+** is placed on a thread >= n. */
+static int place(agdf_mt *mt, uint32_t n)
+{
+    const agdf_graph_def *def = mt->gdef;
+    const agdf_node_place *pl = mt->def->place;
+    uint32_t *tt = mt->mem.task_thread;
+    uint32_t i, k, at = 0, bad, automatic = 0;
+
+    for (i = 0; i < def->nnodes; i++) {
+        if (pl[i].thread >= 0 && (uint32_t)pl[i].thread >= n)
+            return -1;
+        automatic |= pl[i].thread < 0 || pl[i].spread;
+    }
+    if (n > 1 && automatic) {
+        if (!agdf_place || agdf_place(def, pl, n, tt, mt->mem.scratch, &bad) < 0)
+            return -1;
+    } else {
+        for (i = 0; i < def->nnodes; i++) {
+            for (k = 0; k < def->nodes[i].ntasks; k++)
+                tt[at + k] = n > 1 && pl[i].thread > 0 ? (uint32_t)pl[i].thread : 0;
+            at += def->nodes[i].ntasks;
+        }
+    }
+    for (i = 0, at = 0; i < def->nnodes; i++) {
+        for (k = 1; k < def->nodes[i].ntasks; k++)
+            tt[at + k] = tt[at];
+        at += def->nodes[i].ntasks;
+    }
+    mt->placed = n;
+    return 0;
+}
+
+/* Inputs and on_close blocks are not supported on several threads. */
+static int has_life(const agdf_graph *g)
+{
+    uint32_t i;
+
+    for (i = 0; i < g->nnodes; i++) {
+        if (g->nodes[i].input || g->nodes[i].closing)
+            return 1;
+    }
+    return 0;
+}
+
+void agdf_mt_init(agdf_graph *g, const agdf_mt_def *def, const agdf_mt_mem *mem)
+{
+    agdf_mt *mt = mem->mt;
+
+    memset(mt, 0, sizeof *mt);
+    mt->def = def;
+    mt->mem = *mem;
+    mt->g = g;
+    mt->gdef = g->def;
+    mt->nthreads = def->threads >= 1 && def->threads <= def->threads_max ? def->threads : 1;
+    g->mtc = mt;
+}
+
+int agdf_set_threads(agdf_graph *g, uint32_t n)
+{
+    agdf_mt *mt = g->mtc;
+
+    if (n == 0 || n > (mt ? mt->def->threads_max : 1) || g->running || g->finished ||
+        g->stepping)
+        return -1;
+    if (n > 1 && (has_life(g) || g->trace))
+        return -1;
+    if (mt && place(mt, n) < 0)
+        return -1;
+    if (mt)
+        mt->nthreads = n;
+    return 0;
+}
+
+uint32_t agdf_threads(const agdf_graph *g)
+{
+    return g->mtc ? g->mtc->nthreads : 1;
+}
+
+int agdf_thread_of(const agdf_graph *g, uint32_t node, uint32_t task)
+{
+    agdf_mt *mt = g->mtc;
+    const agdf_graph_def *def = mt ? mt->gdef : g->def;
+    uint32_t i, at = 0;
+
+    if (node >= def->nnodes || task >= def->nodes[node].ntasks)
+        return -1;
+    if (!mt || mt->nthreads == 1)
+        return 0;
+    if (mt->placed != mt->nthreads && place(mt, mt->nthreads) < 0)
+        return -1;
+    for (i = 0; i < node; i++)
+        at += def->nodes[i].ntasks;
+    return (int)mt->mem.task_thread[at + task];
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+/* Node i's record in partition pg: its own (tasks, queue and the start items
+** queued in src, the main graph's record before the run) when it is placed
+** here, else an empty one. */
+static void node_local(agdf_graph *pg, uint32_t i, const agdf_node *src, int here)
+{
+    agdf_node_mem m = {NULL, NULL};
+
+    if (here) {
+        m.tasks = src->tasks;
+        m.queue = src->isz ? src->buf : NULL;
+    }
+    agdf__node_init(pg, i, &m);
+    if (here) {
+        pg->nodes[i].head = src->head;
+        pg->nodes[i].count = src->count;
+    }
+}
+
+/* Thread t >= 1: its graph over its node records, timers, fds and offload
+** slots, with the main graph's settings (clock, virtual time, offload limit). */
+static void part_init(agdf_mt *mt, uint32_t t, const uint32_t *home)
+{
+    agdf_part *p = &mt->mem.parts[t];
+    agdf_graph *g = mt->g, *pg = &p->g;
+    const agdf_graph_def *def = mt->gdef;
+    uint32_t i, total = total_tasks(def), nw = agdf__offload_cap(g);
+    agdf_graph_mem m;
+
+    memset(&m, 0, sizeof m);
+    m.nodes = mt->mem.nodes + (size_t)(t - 1) * def->nnodes;
+    m.timers = mt->mem.timers + (size_t)(t - 1) * AGDF_TIMER_SLOTS(total);
+    m.fds = mt->mem.fds + (size_t)(t - 1) * AGDF_FD_SLOTS(total);
+    m.workers = mt->mem.workers && nw ? mt->mem.workers + (size_t)(t - 1) * nw : NULL;
+    m.nworkers = m.workers ? nw : 0;
+    agdf__graph_init(pg, &p->def, &m);
+    pg->epoch = g->epoch;
+    pg->now = g->now;
+    pg->virtual_time = g->virtual_time;
+    (void)agdf_set_offload_threads(pg, agdf_offload_threads(g));
+    for (i = 0; i < def->nnodes; i++)
+        node_local(pg, i, &g->nodes[i], home[i] == t);
+    for (i = 0; i < def->nnodes; i++)
+        agdf__tasks_init(pg, &pg->nodes[i]);
+}
+
+/* Thread 0: the main graph keeps its settings and its nodes placed here; its
+** other records are emptied, its ready queue holds only its own tasks. */
+static void main_init(agdf_mt *mt, const uint32_t *home)
+{
+    agdf_graph *g = mt->g;
+    uint32_t i;
+
+    g->def = &mt->mem.parts[0].def;
+    g->ready = g->ready_tail = NULL;
+    g->nready = g->npoll = g->ntasks = g->batch = 0;
+    for (i = 0; i < g->nnodes; i++) {
+        agdf_node src = g->nodes[i];
+        node_local(g, i, &src, home[i] == 0);
+    }
+    for (i = 0; i < g->nnodes; i++)
+        agdf__tasks_init(g, &g->nodes[i]);
+}
+
+/* Ring ri carries node d's items from thread pt to thread ct: d's record in
+** pt becomes its shadow over the ring's storage. */
+static void ring_init(agdf_mt *mt, uint32_t ri, uint32_t pt, uint32_t ct, uint32_t d)
+{
+    agdf_ring *r = &mt->mem.rings[ri];
+    const agdf_node_def *nd = &mt->gdef->nodes[d];
+    agdf_graph *pg = part_graph(mt, pt);
+    agdf_node_mem m = {NULL, NULL};
+
+    if (nd->item_size)
+        m.queue = (unsigned char *)mt->mem.base + mt->mem.ring_off[ri];
+    agdf__node_init(pg, d, &m);
+    memset(r, 0, sizeof *r);
+    r->slots = (unsigned char *)m.queue;
+    r->cap = nd->queue_size;
+    r->size = (uint32_t)nd->item_size;
+    r->start = START_NONE;
+    r->shadow = &pg->nodes[d];
+    r->dst = &part_graph(mt, ct)->nodes[d];
+    r->p_thread = pt;
+    r->c_thread = ct;
+    r->p_next = mt->mem.parts[pt].out;
+    mt->mem.parts[pt].out = ri + 1;
+    r->c_next = mt->mem.parts[ct].in;
+    mt->mem.parts[ct].in = ri + 1;
+}
+
+/* For each thread and each node placed elsewhere that it feeds, one ring
+** (the first edge's, in edge order: the agdf.h numbering) and its shadow. */
+static void rings_init(agdf_mt *mt, uint32_t n, const uint32_t *home, uint32_t *shadowed)
+{
+    const agdf_graph_def *def = mt->gdef;
+    uint32_t pt, i, k, ri;
+
+    for (pt = 0; pt < n; pt++) {
+        memset(shadowed, 0, def->nnodes * sizeof *shadowed);
+        for (i = 0, ri = 0; i < def->nnodes; i++) {
+            const agdf_node_def *nd = &def->nodes[i];
+            uint32_t step = mt->def->place[i].spread ? mt->def->threads_max : 1;
+            for (k = 0; k < nd->ndst; k++, ri += step) {
+                uint32_t d = nd->dst[k];
+                if (home[i] != pt || home[d] == pt || shadowed[d])
+                    continue;
+                shadowed[d] = 1;
+                ring_init(mt, ri, pt, home[d], d);
+            }
+        }
+    }
+}
+
+static void setup(agdf_mt *mt, uint32_t n)
+{
+    agdf_graph *g = mt->g;
+    const agdf_graph_def *def = mt->gdef;
+    uint32_t *home = mt->mem.scratch, *shadowed = home + def->nnodes;
+    uint32_t i, t, at = 0;
+
+    for (i = 0; i < def->nnodes; i++) {
+        home[i] = def->nodes[i].ntasks ? mt->mem.task_thread[at] : 0;
+        at += def->nodes[i].ntasks;
+    }
+    mt->nidle = mt->done = mt->halt = 0;
+    mt->log = g->log;
+    mt->log_ud = g->log_ud;
+    mt->log_interval = g->log_interval;
+    pthread_mutex_init(MUTEX(mt->pool_mu), NULL);
+    pthread_mutex_init(MUTEX(mt->log_mu), NULL);
+    for (t = 0; t < n; t++) {
+        agdf_part *p = &mt->mem.parts[t];
+        agdf_node_def *nodes = mt->mem.defs + (size_t)t * def->nnodes;
+        for (i = 0; i < def->nnodes; i++) {
+            nodes[i] = def->nodes[i];
+            if (home[i] != t) {
+                nodes[i].ntasks = 0;
+                nodes[i].body = NULL;
+            }
+        }
+        p->def = *def;
+        p->def.nodes = nodes;
+        p->mt = mt;
+        p->thread = t;
+        p->pg = part_graph(mt, t);
+        p->out = p->in = 0;
+        p->bell = BELL_RUN;
+        p->sleeps = 0;
+        if (t)
+            pthread_mutex_init(MUTEX(p->snap), NULL);
+    }
+    for (t = 1; t < n; t++)
+        part_init(mt, t, home);
+    main_init(mt, home);
+    rings_init(mt, n, home, shadowed);
+    for (t = 0; t < n; t++) {
+        agdf_graph *pg = part_graph(mt, t);
+        pg->part = &mt->mem.parts[t];
+        pg->log = mt->log ? mt_log : NULL;
+        pg->log_ud = mt;
+        AGDF__STORE(pg->attn, 1);
+    }
+}
+
+/* ---------------------------------------------------------------- the end */
+
+/* After the join: what each shadow's consumer released is known first (so
+** that an item is counted once), then every thread's run ends as a
+** single-threaded one does (queues and owed puts counted as dropped, its
+** offload pool stopped, its wake pipe closed), and the counters are summed
+** into the main graph's records, which get their own description back. */
+static void finish_all(agdf_mt *mt, uint32_t n)
+{
+    agdf_graph *g = mt->g;
+    agdf_ring *r;
+    uint32_t t, i;
+
+    for (t = 0; t < n; t++) {
+        for (r = ring_at(mt, mt->mem.parts[t].out); r; r = ring_at(mt, r->p_next))
+            shadow_release(r, 0);
+    }
+    for (t = 0; t < n; t++) {
+        agdf_graph *pg = part_graph(mt, t);
+        pg->part = NULL;
+        agdf__finish(pg);
+        if (!t)
+            continue;
+        for (i = 0; i < g->nnodes; i++)
+            stats_add(&g->nodes[i].stats, &pg->nodes[i].stats);
+        g->total_err += pg->total_err;
+        g->halted |= pg->halted;
+        pthread_mutex_destroy(MUTEX(mt->mem.parts[t].snap));
+    }
+    g->halted |= AGDF__LOAD(mt->halt) != 0;
+    g->def = mt->gdef;
+    g->ntasks = total_tasks(mt->gdef);
+    for (i = 0; i < g->nnodes; i++)
+        g->nodes[i].def = &mt->gdef->nodes[i];
+    g->log = mt->log;
+    g->log_ud = mt->log_ud;
+    pthread_mutex_destroy(MUTEX(mt->pool_mu));
+    pthread_mutex_destroy(MUTEX(mt->log_mu));
+}
+
+static void mt_refuse(agdf_graph *g, const char *why)
+{
+    if (g->log)
+        g->log(g->log_ud, AGDF_LOG_ERROR, why);
+}
+
+agdf_status agdf__mt_run(agdf_graph *g)
+{
+    agdf_mt *mt = g->mtc;
+    uint32_t n = mt->nthreads, t, started;
+
+    if (g->finished)
+        return agdf_result(g);
+    if (has_life(g) || g->trace || place(mt, n) < 0) {
+        mt_refuse(g, "ERROR:agdf: this graph cannot run on several threads (inputs, on_close "
+                     "blocks, an open trace or a bad placement): set 1 thread");
+        g->finished = 1;
+        g->total_err++;
+        return AGDF_ERRORS;
+    }
+    setup(mt, n);
+    for (started = 1; started < n; started++) {
+        agdf_part *p = &mt->mem.parts[started];
+        if (pthread_create(THREAD(p->th), NULL, part_main, p) != 0) {
+            mt_refuse(g, "ERROR:agdf: cannot start a thread: the run halts");
+            AGDF__STORE_SC(mt->halt, 1u);
+            ring_all(mt);
+            break;
+        }
+    }
+    part_loop(&mt->mem.parts[0]);
+    for (t = 1; t < started; t++)
+        pthread_join(*THREAD(mt->mem.parts[t].th), NULL);
+    finish_all(mt, n);
+    return agdf_result(g);
+}
