@@ -287,6 +287,20 @@ int agdf__mt_sync(agdf_graph *g)
     return 0;
 }
 
+/* The last thread to count itself idle ends the run only if every bell still
+** says so: a thread another woke is counted until its waker takes the count
+** away, and its bell says so first. */
+static int all_idle(agdf_mt *mt)
+{
+    uint32_t t;
+
+    for (t = 0; t < mt->nthreads; t++) {
+        if (AGDF__LOAD_SC(mt->mem.parts[t].bell) != BELL_IDLE)
+            return 0;
+    }
+    return 1;
+}
+
 /* Nothing ready: sleep until work, a stop, a halt or the end (1).  idle: no
 ** timer, fd or offload is pending either, so this thread may be the last to
 ** go idle; else it sleeps at most ms (-1: no limit). */
@@ -314,13 +328,15 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
         pthread_mutex_unlock(MUTEX(p->snap));
     if (idle) {
         b = BELL_WAIT;
-        if (__atomic_compare_exchange_n(&p->bell, &b, (uint32_t)BELL_IDLE, 0, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_SEQ_CST) &&
-            ADD(mt->nidle, 1u) == mt->nthreads) {
+        if (!__atomic_compare_exchange_n(&p->bell, &b, (uint32_t)BELL_IDLE, 0,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            ;                                   /* woken already (counted out) */
+        } else if (ADD(mt->nidle, 1u) == mt->nthreads && all_idle(mt)) {
             AGDF__STORE_SC(mt->done, 1u);       /* nothing in flight anywhere: the end */
             ring_all(mt);
-        } else if (b == BELL_WAIT) {
-            bell_sleep(&p->bell, BELL_IDLE, -1);
+        } else {
+            while (AGDF__LOAD_SC(p->bell) == BELL_IDLE)
+                bell_sleep(&p->bell, BELL_IDLE, -1);   /* only a ring ends it */
         }
     } else if (arm == BELL_POLL) {
         agdf_wait(g, ms);

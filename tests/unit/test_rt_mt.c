@@ -29,8 +29,12 @@ static int gen_body(agdf_task *t, agdf_io *io)
 {
     gen_t *self = (gen_t *)(void *)t;
     AGDF_BEGIN(self);
-    for (self->i = 1; self->i <= IN(self); self->i++)
+    CNT[node_of(t)]++;
+    for (self->i = 1; self->i <= IN(self); self->i++) {
         AGDF_YIELD(self->i);
+        if (self->i % 256 == 0)
+            AGDF_PASS();                /* a stop ends a source here */
+    }
     AGDF_END(self);
 }
 
@@ -237,6 +241,252 @@ static void test_cycle_across_threads(void **state)
     mt_expect(1, rounds, rounds - 4, 0, 0);
 }
 
+/* ---------------------------------------------------------------- halts and raises */
+
+/* Raises on every item that is a multiple of 10 (TENS) and at HALT_AT (a
+** halt when the node halts on exceptions). */
+static uint32_t HALT_AT;
+static int TENS;
+
+static int raiser_body(agdf_task *t, agdf_io *io)
+{
+    pass_t *self = (pass_t *)(void *)t;
+    uint32_t v = IN(self);
+    AGDF_BEGIN(self);
+    SUM[node_of(t)] += v;
+    CNT[node_of(t)]++;
+    if ((TENS && v % 10 == 0) || v == HALT_AT)
+        AGDF_RAISE("bad item %u", (unsigned)v);
+    AGDF_YIELD(v);
+    AGDF_END(self);
+}
+
+/* Per node: what came in (and the start items) was run or dropped, once. */
+static void conserved(uint32_t nn, const uint64_t *started)
+{
+    uint32_t i;
+
+    for (i = 0; i < nn; i++) {
+        const agdf_stats *st = agdf_node_stats(&G, i);
+        if (st->in + started[i] != CNT[i] + st->dropped)
+            print_error("node %u: in %llu + start %llu != invocations %llu + dropped %llu\n",
+                        i, (unsigned long long)st->in, (unsigned long long)started[i],
+                        (unsigned long long)CNT[i], (unsigned long long)st->dropped);
+        assert_true(st->in + started[i] == CNT[i] + st->dropped);
+    }
+}
+
+/* src (0) -> r1 (1) -> pass (0) -> r2 (1) -> sink (0), both raisers raising
+** on multiples of 10 into one pool of 8 records. */
+static void test_raises_and_max_exceptions(void **state)
+{
+    uint32_t items = 1000, i;
+    uint64_t started[5] = {1, 0, 0, 0, 0};
+    (void)state;
+    HALT_AT = 0;
+    TENS = 1;
+    MT_NODE(0, "src", gen_body, gen_t, 1, 16, 0, 1);
+    MT_NODE(1, "r1", raiser_body, pass_t, 2, 16, 1, 2);
+    MT_NODE(2, "pass", pass_body, pass_t, 1, 16, 0, 3);
+    MT_NODE(3, "r2", raiser_body, pass_t, 2, 16, 1, 4);
+    MT_NODE(4, "sink", sink_body, pass_t, 1, 16, 0, MT_NONE);
+    for (i = 0; i < 5; i++)
+        ND[i].halt_on_exception = 0;
+    mt_graph(5, 8, 2);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_ERRORS);
+    mt_expect(1, items, items - items / 10, items / 10, 0);
+    mt_expect(3, items - items / 10, items - items / 10, 0, 0);   /* r1 took the tens */
+    mt_expect(4, items - items / 10, 0, 0, 0);
+    conserved(5, started);
+    assert_int_equal(agdf_error_count(&G, 1), 8);   /* the pool keeps the latest 8 */
+    assert_int_equal(agdf_error_count(&G, 3), 0);
+    assert_non_null(strstr(agdf_error_at(&G, 1, 7)->msg, "bad item"));
+    assert_null(agdf_error_at(&G, 1, 8));
+    assert_non_null(strstr(LOG, "ERROR:agdf: r1: bad item 10 ("));
+}
+
+/* A halt on thread 1 while thread 0 produces: every thread stops, and what
+** was queued, in a ring or owed by a parked yield is dropped, counted once. */
+static void halt_case(uint32_t n, uint32_t qs, uint32_t at)
+{
+    uint32_t items = 100000, i;
+    uint64_t started[6] = {1, 0, 0, 0, 0, 0};
+
+    HALT_AT = at;
+    TENS = 0;
+    MT_NODE(0, "src", gen_body, gen_t, 1, qs, 0, 1);
+    MT_NODE(1, "pass", pass_body, pass_t, 2, qs, (int)(1 % n), 2);
+    MT_NODE(2, "halter", raiser_body, pass_t, 1, qs, (int)(2 % n), 3);
+    MT_NODE(3, "pass2", pass_body, pass_t, 1, qs, (int)(3 % n), 4);
+    MT_NODE(4, "sink", sink_body, pass_t, 1, qs, (int)(4 % n), MT_NONE);
+    ND[2].halt_on_exception = 1;
+    mt_graph(5, 4, n);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_HALTED);
+    conserved(5, started);
+    assert_true(agdf_node_stats(&G, 2)->err == 1);
+    assert_true(agdf_node_stats(&G, 0)->out < items);  /* promptly: not all produced */
+    assert_non_null(strstr(LOG, "Pipeline execution halted due to an exception in halter node"));
+    for (i = 3; i < 5; i++)
+        assert_true(agdf_node_stats(&G, i)->in <= at);
+}
+
+static void test_halt_counts_dropped(void **state)
+{
+    (void)state;
+    halt_case(2, 1, 7);
+    halt_case(2, 16, 503);
+    halt_case(3, 1024, 2001);
+    halt_case(4, 16, 999);
+}
+
+/* ---------------------------------------------------------------- time */
+
+/* Sleeps ms per item, then passes it on. */
+static double SLEEP_MS;
+
+static int sleeper_body(agdf_task *t, agdf_io *io)
+{
+    pass_t *self = (pass_t *)(void *)t;
+    AGDF_BEGIN(self);
+    CNT[node_of(t)]++;
+    SUM[node_of(t)] += IN(self);
+    AGDF_SLEEP(SLEEP_MS);
+    AGDF_YIELD(IN(self));
+    AGDF_END(self);
+}
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* src (0) -> three sleepers (threads 1, 2, 3, each 2 tasks) -> sink (0). */
+static void sleepers(double ms, int virt, uint32_t items)
+{
+    uint32_t i;
+
+    SLEEP_MS = ms;
+    MT_NODE(0, "src", gen_body, gen_t, 1, 4, 0, 1, 2, 3);
+    for (i = 1; i <= 3; i++)
+        MT_NODE(i, "sleeper", sleeper_body, pass_t, 2, 4, (int)i, 4);
+    MT_NODE(4, "sink", sink_body, pass_t, 1, 64, 0, MT_NONE);
+    mt_graph(5, 4, 4);
+    agdf_set_virtual_time(&G, virt);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    for (i = 1; i <= 3; i++) {
+        mt_expect(i, items, items, 0, 0);
+        assert_true(SUM[i] == tri(items));
+    }
+    mt_expect(4, 3 * (uint64_t)items, 0, 0, 0);
+}
+
+static void test_timers_on_several_threads(void **state)
+{
+    int64_t t0 = wall_ms(), took;
+    (void)state;
+    sleepers(5, 0, 20);         /* 10 rounds of two tasks: >= 50 ms, in parallel */
+    took = wall_ms() - t0;
+    assert_true(took >= 50);
+    assert_true(took < 2000);
+}
+
+static void test_virtual_time_per_thread(void **state)
+{
+    int64_t t0 = wall_ms();
+    (void)state;
+    sleepers(60000, 1, 20);     /* ten minutes of sleeps per thread, at once */
+    assert_true(wall_ms() - t0 < 2000);
+}
+
+/* ---------------------------------------------------------------- offload */
+
+typedef struct { agdf_task agdf; uint32_t agdf_in; uint32_t agdf_out; uint32_t v; } off_t_;
+
+static void square(void *arg)
+{
+    uint32_t *v = (uint32_t *)arg;
+    *v = *v * 2;
+}
+
+static int offl_body(agdf_task *t, agdf_io *io)
+{
+    off_t_ *self = (off_t_ *)(void *)t;
+    AGDF_BEGIN(self);
+    CNT[node_of(t)]++;
+    self->v = IN(self);
+    AGDF_OFFLOAD(square, &self->v);
+    SUM[node_of(t)] += self->v;
+    AGDF_YIELD(self->v);
+    AGDF_END(self);
+}
+
+static void test_offload_on_threads(void **state)
+{
+    uint32_t items = 300;
+    (void)state;
+    MT_NODE(0, "src", gen_body, gen_t, 1, 16, 0, 1, 2);
+    MT_NODE(1, "off1", offl_body, off_t_, 3, 16, 1, 3);
+    MT_NODE(2, "off0", offl_body, off_t_, 2, 16, 0, 3);
+    MT_NODE(3, "sink", sink_body, pass_t, 1, 16, 1, MT_NONE);
+    mt_graph(4, 4, 2);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    mt_expect(1, items, items, 0, 0);
+    mt_expect(2, items, items, 0, 0);
+    assert_true(SUM[1] == 2 * tri(items) && SUM[2] == 2 * tri(items));
+    assert_true(SUM[3] == 4 * tri(items));
+}
+
+/* ---------------------------------------------------------------- stops */
+
+static void *stopper(void *arg)
+{
+    struct timespec ts = {0, 30 * 1000000L};
+    nanosleep(&ts, NULL);
+    agdf_stop(&G, *(int *)arg);
+    return NULL;
+}
+
+/* An endless source on thread 1 feeding thread 0 and 2; another thread stops. */
+static void stop_case(int mode)
+{
+    uint32_t items = UINT32_MAX;
+    uint64_t started[4] = {1, 0, 0, 0};
+    pthread_t th;
+
+    MT_NODE(0, "src", gen_body, gen_t, 1, 16, 1, 1);
+    MT_NODE(1, "pass", pass_body, pass_t, 1, 16, 0, 2);
+    MT_NODE(2, "pass2", pass_body, pass_t, 1, 16, 2, 3);
+    MT_NODE(3, "sink", sink_body, pass_t, 1, 16, 0, MT_NONE);
+    mt_graph(4, 4, 3);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(pthread_create(&th, NULL, stopper, &mode), 0);
+    assert_int_equal(agdf_run(&G), AGDF_STOPPED);
+    pthread_join(th, NULL);
+    conserved(4, started);
+    if (mode == AGDF_STOP_DRAIN) {      /* what the source made flowed through */
+        mt_expect(3, agdf_node_stats(&G, 0)->out, 0, 0, 0);
+        assert_true(SUM[3] == tri(agdf_node_stats(&G, 0)->out));
+    }
+}
+
+static void test_stop_abort_from_another_thread(void **state)
+{
+    (void)state;
+    stop_case(AGDF_STOP_ABORT);
+}
+
+static void test_stop_drain_from_another_thread(void **state)
+{
+    (void)state;
+    stop_case(AGDF_STOP_DRAIN);
+}
+
 /* ---------------------------------------------------------------- re-run, set-up */
 
 static void test_run_twice_and_setters(void **state)
@@ -289,6 +539,13 @@ int main(void)
         cmocka_unit_test(test_fan_in),
         cmocka_unit_test(test_fan_out),
         cmocka_unit_test(test_cycle_across_threads),
+        cmocka_unit_test(test_raises_and_max_exceptions),
+        cmocka_unit_test(test_halt_counts_dropped),
+        cmocka_unit_test(test_timers_on_several_threads),
+        cmocka_unit_test(test_virtual_time_per_thread),
+        cmocka_unit_test(test_offload_on_threads),
+        cmocka_unit_test(test_stop_abort_from_another_thread),
+        cmocka_unit_test(test_stop_drain_from_another_thread),
         cmocka_unit_test(test_run_twice_and_setters),
         cmocka_unit_test(test_one_thread_of_several),
     };
