@@ -235,26 +235,74 @@ static void ring_consume(agdf_mt *mt, agdf_ring *r)
         agdf__wake_taker(d);
 }
 
+/* A spread node's home hands a share of its queue (its oldest items: the
+** node's order is not kept across its threads anyway) to the replica of ring
+** r, as much as the ring has room for; each item taken wakes a producer
+** parked at the home's full queue (rule 4). */
+static void ring_balance(agdf_mt *mt, agdf_ring *r)
+{
+    agdf_node *s = r->shadow;
+    uint32_t k = s->count / r->p_balance, cap = s->cap, moved;
+
+    if (!k)
+        return;
+    if (k > cap - (r->p_head - r->p_tail))
+        r->p_tail = AGDF__RING_LOAD_SC(&r->tail);
+    if (k > cap - (r->p_head - r->p_tail))
+        k = cap - (r->p_head - r->p_tail);
+    for (moved = k; k;) {
+        uint32_t m = k;
+        if (m > cap - s->head)
+            m = cap - s->head;
+        if (m > cap - r->p_pos)
+            m = cap - r->p_pos;
+        if (s->isz)
+            memcpy(r->slots + (size_t)r->p_pos * s->isz, s->buf + (size_t)s->head * s->isz,
+                   (size_t)m * s->isz);
+        s->head += m;
+        if (s->head == cap)
+            s->head = 0;
+        s->count -= m;
+        r->p_pos += m;
+        if (r->p_pos == cap)
+            r->p_pos = 0;
+        k -= m;
+    }
+    if (!moved)
+        return;
+    r->p_head += moved;
+    AGDF__RING_STORE_SC(&r->head, r->p_head);
+    bell_ring(mt, r->c_thread);
+    while (moved-- && s->putters)
+        agdf__wake_putter(s);
+}
+
 static agdf_ring *ring_at(agdf_mt *mt, uint32_t i)
 {
     return i ? &mt->mem.rings[i - 1] : NULL;
 }
 
-/* Every ring of thread p, both ways.  publish: also what its shadows
-** gained (not while it looks before sleeping: published already). */
+/* Every ring of thread p, both ways: incoming items first (a spread node's
+** home then shares them).  publish: also what its shadows gained and the
+** spread nodes' shares (not in the look before sleeping: done already). */
 static void part_rings(agdf_mt *mt, agdf_part *p, int publish)
 {
     agdf_ring *r;
 
+    for (r = ring_at(mt, p->in); r; r = ring_at(mt, r->c_next))
+        ring_consume(mt, r);
     for (r = ring_at(mt, p->out); r; r = ring_at(mt, r->p_next)) {
         agdf_node *s = r->shadow;
+        if (r->p_balance) {
+            if (publish)
+                ring_balance(mt, r);
+            continue;
+        }
         if (s->putters || 2 * (uint64_t)s->count >= s->cap)
             shadow_release(r, 1);
         if (publish)
             shadow_publish(mt, r);
     }
-    for (r = ring_at(mt, p->in); r; r = ring_at(mt, r->c_next))
-        ring_consume(mt, r);
 }
 
 /* 1: the run is over for this thread (halt, every thread idle) or a stop
@@ -434,10 +482,28 @@ void agdf__mt_log_flow(agdf_graph *g)
 
 /* ---------------------------------------------------------------- placement */
 
+/* A spread node's tasks, grouped in blocks per thread, in the order the
+** threads first appear (task 0's thread first: the home), so that each
+** thread's tasks are a contiguous part of the node's task array. */
+static void group_blocks(uint32_t *tt, uint32_t nt)
+{
+    uint32_t p = 0, q, j, v;
+
+    while (p < nt) {
+        for (q = p + 1, j = p + 1; j < nt; j++) {
+            if (tt[j] == tt[p]) {
+                v = tt[q];
+                tt[q++] = tt[j];
+                tt[j] = v;
+            }
+        }
+        p = q;
+    }
+}
+
 /* The placement for n threads into task_thread: explicit threads directly,
-** else agdf_place.  A spread node's tasks all run on its first task's thread
-** (replicas are not implemented yet: docs/threads.md).  0, or -1 when a node
-** is placed on a thread >= n. */
+** else agdf_place; a node that is not spread runs all its tasks on its first
+** task's thread.  0, or -1 when a node is placed on a thread >= n. */
 static int place(agdf_mt *mt, uint32_t n)
 {
     const agdf_graph_def *def = mt->gdef;
@@ -461,8 +527,14 @@ static int place(agdf_mt *mt, uint32_t n)
         }
     }
     for (i = 0, at = 0; i < def->nnodes; i++) {
-        for (k = 1; k < def->nodes[i].ntasks; k++)
-            tt[at + k] = tt[at];
+        for (k = 0; k < def->nodes[i].ntasks; k++) {
+            if (tt[at + k] >= n)
+                return -1;
+            if (!pl[i].spread)
+                tt[at + k] = tt[at];
+        }
+        if (pl[i].spread)
+            group_blocks(tt + at, def->nodes[i].ntasks);
         at += def->nodes[i].ntasks;
     }
     mt->placed = n;
@@ -534,27 +606,77 @@ int agdf_thread_of(const agdf_graph *g, uint32_t node, uint32_t task)
 
 /* ---------------------------------------------------------------- set-up */
 
-/* Node i's record in partition pg: its own (tasks, queue and the start items
-** queued in src, the main graph's record before the run) when it is placed
-** here, else an empty one. */
-static void node_local(agdf_graph *pg, uint32_t i, const agdf_node *src, int here)
+/* The set-up's tables in scratch (after place(), which is done with it):
+** each node's home thread, its first task's index among the graph's, its
+** index among the spread nodes, and a mark per node. */
+#define HOME(mt, i) ((mt)->mem.scratch[i])
+#define FIRST(mt, i) ((mt)->mem.scratch[(mt)->gdef->nnodes + (i)])
+#define SPREAD(mt, i) ((mt)->mem.scratch[2 * (mt)->gdef->nnodes + (i)])
+#define MARK(mt, i) ((mt)->mem.scratch[3 * (mt)->gdef->nnodes + (i)])
+
+/* Node i's tasks on thread t: how many, the first one's index within the
+** node (*first) and the rank of t among the threads hosting it (*rank, 0:
+** the home), from the blocks place() made. */
+static uint32_t tasks_on(const agdf_mt *mt, uint32_t i, uint32_t t, uint32_t *first,
+                         uint32_t *rank)
 {
+    const uint32_t *tt = mt->mem.task_thread + FIRST(mt, i);
+    uint32_t k, nt = mt->gdef->nodes[i].ntasks, r = 0, c = 0;
+
+    *first = *rank = 0;
+    for (k = 0; k < nt; k++) {
+        r += k && tt[k] != tt[k - 1];
+        if (tt[k] == t && c++ == 0) {
+            *first = k;
+            *rank = r;
+        }
+    }
+    return c;
+}
+
+/* Node i's record in partition t: its tasks there and its queue (the node's
+** own with the start items queued in src, the main graph's record before the
+** run, at the home; a replica queue at another thread of a spread node), or
+** an empty record; the tasks are ready (rule 1) and keep their node's index. */
+static void node_local(agdf_mt *mt, uint32_t t, uint32_t i, const agdf_node *src)
+{
+    agdf_graph *pg = part_graph(mt, t);
+    agdf_node *n = &pg->nodes[i];
+    const agdf_node_def *nd = &mt->gdef->nodes[i];
+    uint32_t first, rank, nt = tasks_on(mt, i, t, &first, &rank);
     agdf_node_mem m = {NULL, NULL};
 
-    if (here) {
-        m.tasks = src->tasks;
-        m.queue = src->isz ? src->buf : NULL;
+    if (nt) {
+        m.tasks = src->tasks + (size_t)first * nd->task_size;
+        if (nd->item_size)
+            m.queue = !rank ? (void *)src->buf
+                            : (unsigned char *)mt->mem.base +
+                                  mt->mem.queue_off[SPREAD(mt, i) * (mt->def->threads_max - 1) +
+                                                    rank - 1];
     }
     agdf__node_init(pg, i, &m);
-    if (here) {
-        pg->nodes[i].head = src->head;
-        pg->nodes[i].count = src->count;
+    if (nt && !rank) {
+        n->head = src->head;
+        n->count = src->count;
+    }
+}
+
+static void tasks_local(agdf_mt *mt, uint32_t t, uint32_t i)
+{
+    agdf_graph *pg = part_graph(mt, t);
+    agdf_node *n = &pg->nodes[i];
+    uint32_t first, rank, k;
+
+    agdf__tasks_init(pg, n);
+    if (tasks_on(mt, i, t, &first, &rank) && first) {
+        for (k = 0; k < n->def->ntasks; k++)
+            ((agdf_task *)(void *)(n->tasks + (size_t)k * n->def->task_size))->index += first;
     }
 }
 
 /* Thread t >= 1: its graph over its node records, timers, fds and offload
 ** slots, with the main graph's settings (clock, virtual time, offload limit). */
-static void part_init(agdf_mt *mt, uint32_t t, const uint32_t *home)
+static void part_init(agdf_mt *mt, uint32_t t)
 {
     agdf_part *p = &mt->mem.parts[t];
     agdf_graph *g = mt->g, *pg = &p->g;
@@ -574,14 +696,14 @@ static void part_init(agdf_mt *mt, uint32_t t, const uint32_t *home)
     pg->virtual_time = g->virtual_time;
     (void)agdf_set_offload_threads(pg, agdf_offload_threads(g));
     for (i = 0; i < def->nnodes; i++)
-        node_local(pg, i, &g->nodes[i], home[i] == t);
+        node_local(mt, t, i, &g->nodes[i]);
     for (i = 0; i < def->nnodes; i++)
-        agdf__tasks_init(pg, &pg->nodes[i]);
+        tasks_local(mt, t, i);
 }
 
 /* Thread 0: the main graph keeps its settings and its nodes placed here; its
 ** other records are emptied, its ready queue holds only its own tasks. */
-static void main_init(agdf_mt *mt, const uint32_t *home)
+static void main_init(agdf_mt *mt)
 {
     agdf_graph *g = mt->g;
     uint32_t i;
@@ -591,15 +713,17 @@ static void main_init(agdf_mt *mt, const uint32_t *home)
     g->nready = g->npoll = g->ntasks = g->batch = 0;
     for (i = 0; i < g->nnodes; i++) {
         agdf_node src = g->nodes[i];
-        node_local(g, i, &src, home[i] == 0);
+        node_local(mt, 0, i, &src);
     }
     for (i = 0; i < g->nnodes; i++)
-        agdf__tasks_init(g, &g->nodes[i]);
+        tasks_local(mt, 0, i);
 }
 
-/* Ring ri carries node d's items from thread pt to thread ct: d's record in
-** pt becomes its shadow over the ring's storage. */
-static void ring_init(agdf_mt *mt, uint32_t ri, uint32_t pt, uint32_t ct, uint32_t d)
+/* Ring ri carries node d's items from thread pt to thread ct.  An edge's
+** ring: d's record in pt becomes its shadow over the ring's storage.  A
+** balancing ring (bal: the threads hosting d): from d's home to a replica. */
+static void ring_init(agdf_mt *mt, uint32_t ri, uint32_t pt, uint32_t ct, uint32_t d,
+                      uint32_t bal)
 {
     agdf_ring *r = &mt->mem.rings[ri];
     const agdf_node_def *nd = &mt->gdef->nodes[d];
@@ -608,7 +732,8 @@ static void ring_init(agdf_mt *mt, uint32_t ri, uint32_t pt, uint32_t ct, uint32
 
     if (nd->item_size)
         m.queue = (unsigned char *)mt->mem.base + mt->mem.ring_off[ri];
-    agdf__node_init(pg, d, &m);
+    if (!bal)
+        agdf__node_init(pg, d, &m);
     memset(r, 0, sizeof *r);
     r->slots = (unsigned char *)m.queue;
     r->cap = nd->queue_size;
@@ -618,32 +743,50 @@ static void ring_init(agdf_mt *mt, uint32_t ri, uint32_t pt, uint32_t ct, uint32
     r->dst = &part_graph(mt, ct)->nodes[d];
     r->p_thread = pt;
     r->c_thread = ct;
+    r->p_balance = bal;
     r->p_next = mt->mem.parts[pt].out;
     mt->mem.parts[pt].out = ri + 1;
     r->c_next = mt->mem.parts[ct].in;
     mt->mem.parts[ct].in = ri + 1;
 }
 
-/* For each thread and each node placed elsewhere that it feeds, one ring
-** (the first edge's, in edge order: the agdf.h numbering) and its shadow. */
-static void rings_init(agdf_mt *mt, uint32_t n, const uint32_t *home, uint32_t *shadowed)
+/* For each thread and each node it feeds that has no tasks there, one ring
+** to the node's home (the first edge's from this thread, in agdf.h's
+** numbering: a spread producer's rank picks among its edge's rings) and its
+** shadow; then each spread node's balancing rings to its other threads. */
+static void rings_init(agdf_mt *mt, uint32_t n)
 {
     const agdf_graph_def *def = mt->gdef;
-    uint32_t pt, i, k, ri;
+    uint32_t tmax = mt->def->threads_max, pt, i, k, ri, f, rank, rk, nranks;
 
     for (pt = 0; pt < n; pt++) {
-        memset(shadowed, 0, def->nnodes * sizeof *shadowed);
+        for (i = 0; i < def->nnodes; i++)
+            MARK(mt, i) = 0;
         for (i = 0, ri = 0; i < def->nnodes; i++) {
             const agdf_node_def *nd = &def->nodes[i];
-            uint32_t step = mt->def->place[i].spread ? mt->def->threads_max : 1;
-            for (k = 0; k < nd->ndst; k++, ri += step) {
+            uint32_t per = mt->def->place[i].spread ? tmax : 1;
+            uint32_t here = tasks_on(mt, i, pt, &f, &rank);
+            for (k = 0; k < nd->ndst; k++, ri += per) {
                 uint32_t d = nd->dst[k];
-                if (home[i] != pt || home[d] == pt || shadowed[d])
+                if (!here || MARK(mt, d) || tasks_on(mt, d, pt, &f, &rk))
                     continue;
-                shadowed[d] = 1;
-                ring_init(mt, ri, pt, home[d], d);
+                MARK(mt, d) = 1;
+                ring_init(mt, ri + rank, pt, HOME(mt, d), d, 0);
             }
         }
+    }
+    for (i = 0, ri = 0; i < def->nnodes; i++)
+        ri += def->nodes[i].ndst * (mt->def->place[i].spread ? tmax : 1);
+    for (i = 0; i < def->nnodes; i++) {
+        if (!mt->def->place[i].spread)
+            continue;
+        for (pt = 0, nranks = 0; pt < n; pt++)
+            nranks += tasks_on(mt, i, pt, &f, &rank) != 0;
+        for (pt = 0; pt < n; pt++) {
+            if (tasks_on(mt, i, pt, &f, &rank) && rank)
+                ring_init(mt, ri + rank - 1, HOME(mt, i), pt, i, nranks);
+        }
+        ri += tmax - 1;
     }
 }
 
@@ -651,11 +794,13 @@ static void setup(agdf_mt *mt, uint32_t n)
 {
     agdf_graph *g = mt->g;
     const agdf_graph_def *def = mt->gdef;
-    uint32_t *home = mt->mem.scratch, *shadowed = home + def->nnodes;
-    uint32_t i, t, at = 0;
+    uint32_t i, t, at = 0, ns = 0;
 
     for (i = 0; i < def->nnodes; i++) {
-        home[i] = def->nodes[i].ntasks ? mt->mem.task_thread[at] : 0;
+        HOME(mt, i) = def->nodes[i].ntasks ? mt->mem.task_thread[at] : 0;
+        FIRST(mt, i) = at;
+        SPREAD(mt, i) = ns;
+        ns += mt->def->place[i].spread;
         at += def->nodes[i].ntasks;
     }
     mt->nidle = mt->done = mt->halt = 0;
@@ -668,11 +813,11 @@ static void setup(agdf_mt *mt, uint32_t n)
         agdf_part *p = &mt->mem.parts[t];
         agdf_node_def *nodes = mt->mem.defs + (size_t)t * def->nnodes;
         for (i = 0; i < def->nnodes; i++) {
+            uint32_t f, rank;
             nodes[i] = def->nodes[i];
-            if (home[i] != t) {
-                nodes[i].ntasks = 0;
+            nodes[i].ntasks = tasks_on(mt, i, t, &f, &rank);
+            if (!nodes[i].ntasks)
                 nodes[i].body = NULL;
-            }
         }
         p->def = *def;
         p->def.nodes = nodes;
@@ -686,9 +831,9 @@ static void setup(agdf_mt *mt, uint32_t n)
             pthread_mutex_init(MUTEX(p->snap), NULL);
     }
     for (t = 1; t < n; t++)
-        part_init(mt, t, home);
-    main_init(mt, home);
-    rings_init(mt, n, home, shadowed);
+        part_init(mt, t);
+    main_init(mt);
+    rings_init(mt, n);
     for (t = 0; t < n; t++) {
         agdf_graph *pg = part_graph(mt, t);
         pg->part = &mt->mem.parts[t];
@@ -712,8 +857,12 @@ static void finish_all(agdf_mt *mt, uint32_t n)
     uint32_t t, i;
 
     for (t = 0; t < n; t++) {
-        for (r = ring_at(mt, mt->mem.parts[t].out); r; r = ring_at(mt, r->p_next))
-            shadow_release(r, 0);
+        for (r = ring_at(mt, mt->mem.parts[t].out); r; r = ring_at(mt, r->p_next)) {
+            if (r->p_balance)       /* in flight to a replica: dropped at the home */
+                r->shadow->stats.dropped += r->p_head - AGDF__RING_LOAD_SC(&r->tail);
+            else
+                shadow_release(r, 0);
+        }
     }
     for (t = 0; t < n; t++) {
         agdf_graph *pg = part_graph(mt, t);

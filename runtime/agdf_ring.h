@@ -86,6 +86,8 @@ typedef struct agdf_ring {
     struct agdf_node *shadow;   /* graph edges: the destination's shadow in the producer's thread */
     uint32_t p_next;            /* ... the producer thread's next ring (index + 1, 0: last) */
     uint32_t c_thread;          /* ... the consumer's thread */
+    uint32_t p_balance;         /* ... a spread node's balancing ring: its threads (shadow:
+                                   the node at its home), 0: an edge's ring */
 
     /* the consumer's private line; p_wait is only written when sleeping */
     AGDF__RING_ALIGNED uint32_t c_tail; /* consumer's copy of tail */
