@@ -1245,8 +1245,6 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
         g->batch = g->nready;       /* nothing to collect: the common case */
         return AGDF_STEP_READY;
     }
-    if (g->part && agdf__mt_sync(g))
-        return AGDF_STEP_DONE;      /* threads: rings synced, halt, end (agdf_mt.c) */
     if (AGDF__LOAD(g->attn) && agdf__host_events(g))
         return AGDF_STEP_DONE;
     collect(g);
@@ -1256,8 +1254,6 @@ static int next_batch(agdf_graph *g, int64_t *wait_ms)
         g->polled = 1;              /* one round of re-checks, then wait */
     } else if (g->nready == g->npoll) { /* nothing, or only stale polls, ready */
         if (!pending(g)) {
-            if (g->part)            /* a thread: idle until work comes or all are */
-                return AGDF_STEP_IDLE;
             if (g->nopen) {         /* alive: only the host can go on */
                 *wait_ms = ns_to_ms_up(idle_wait(g));
                 return AGDF_STEP_IDLE;

@@ -123,6 +123,8 @@ int agdf__host_events(agdf_graph *g)
     agdf__post_collect(g);
     if (g->room_due)
         room_call(g);
+    if (g->part)                    /* a thread of a threaded run: its rings, the end */
+        return agdf__mt_sync(g);
     return 0;
 }
 

@@ -336,8 +336,8 @@ int agdf__mt_sync(agdf_graph *g)
 }
 
 /* The last thread to count itself idle ends the run only if every bell still
-** says so: a thread another woke is counted until its waker takes the count
-** away, and its bell says so first. */
+** says so: a thread woken (by another, or by its timeout) is counted until
+** its count is taken away, and its bell says so first. */
 static int all_idle(agdf_mt *mt)
 {
     uint32_t t;
@@ -383,8 +383,9 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
             AGDF__STORE_SC(mt->done, 1u);       /* nothing in flight anywhere: the end */
             ring_all(mt);
         } else {
-            while (AGDF__LOAD_SC(p->bell) == BELL_IDLE)
-                bell_sleep(&p->bell, BELL_IDLE, -1);   /* only a ring ends it */
+            do                                  /* a ring, or the next report */
+                bell_sleep(&p->bell, BELL_IDLE, ms);
+            while (ms < 0 && AGDF__LOAD_SC(p->bell) == BELL_IDLE);
         }
     } else if (arm == BELL_POLL) {
         agdf_wait(g, ms);
@@ -413,10 +414,12 @@ static void part_loop(agdf_part *p)
     if (p->mt->log_interval && p->thread)
         pthread_mutex_lock(MUTEX(p->snap));
     for (;;) {
-        r = agdf_step(p->pg, UINT32_MAX, &ms);
+        agdf_graph *g = p->pg;
+        r = agdf_step(g, UINT32_MAX, &ms);
         if (r == AGDF_STEP_DONE)
             break;
-        if (r != AGDF_STEP_READY && part_sleep(p, r == AGDF_STEP_IDLE, ms))
+        if (r != AGDF_STEP_READY &&
+            part_sleep(p, !(g->nheap || g->nfdwait || g->noffload), ms))
             break;
     }
     if (p->mt->log_interval && p->thread)
@@ -839,7 +842,8 @@ static void setup(agdf_mt *mt, uint32_t n)
         pg->part = &mt->mem.parts[t];
         pg->log = mt->log ? mt_log : NULL;
         pg->log_ud = mt;
-        AGDF__STORE(pg->attn, 1);
+        pg->nopen = 1;          /* "alive" when idle: next_batch returns, never ends */
+        AGDF__STORE(pg->attn, 1);   /* every batch boundary syncs (agdf__host_events) */
     }
 }
 
@@ -867,6 +871,7 @@ static void finish_all(agdf_mt *mt, uint32_t n)
     for (t = 0; t < n; t++) {
         agdf_graph *pg = part_graph(mt, t);
         pg->part = NULL;
+        pg->nopen = 0;
         agdf__finish(pg);
         if (!t)
             continue;
