@@ -60,6 +60,22 @@ enum {
 
 #define START_NONE (~(uint64_t)0)   /* agdf_ring.start: no restart published */
 
+/* Looks at its rings before a thread with nothing to do sleeps, while another
+** thread works (a futex sleep and wake-up costs microseconds: a burst that
+** arrives meanwhile is taken at once); bounded, so an idle graph sleeps. */
+#ifndef AGDF_MT_SPIN
+#define AGDF_MT_SPIN 200
+#endif
+
+static void mt_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /* Storage this partition needs from the generated tables. */
 static agdf_graph *part_graph(agdf_mt *mt, uint32_t t)
 {
@@ -356,9 +372,15 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
 {
     agdf_mt *mt = p->mt;
     agdf_graph *g = p->pg;
-    uint32_t arm = BELL_WAIT, b;
+    uint32_t arm = BELL_WAIT, b, spin;
     agdf_ring *r;
 
+    for (spin = 0; spin < AGDF_MT_SPIN && AGDF__LOAD(mt->nidle) + 1 < mt->nthreads; spin++) {
+        part_rings(mt, p, 0);                   /* another thread works: wait a little */
+        if (g->nready || part_flags(mt, g))
+            return 0;
+        mt_pause();
+    }
     if (!idle && (g->nfdwait || g->noffload) && agdf_wake_fd(g) >= 0)
         arm = BELL_POLL;
     for (r = ring_at(mt, p->out); r; r = ring_at(mt, r->p_next)) {

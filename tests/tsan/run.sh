@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# tests/tsan/run.sh — ThreadSanitizer over the offload pool: the runtime and
-# three offload-heavy generated programs of tests/reliability (70,000 offloads
-# in one batch, a halt while a call blocks forever, eight calls at once) and
-# the runtime reliability unit test, built with clang -fsanitize=thread.  A
+# tests/tsan/run.sh — ThreadSanitizer over the offload pool and the threaded
+# runtime: the runtime and three offload-heavy generated programs of
+# tests/reliability (70,000 offloads in one batch, a halt while a call blocks
+# forever, eight calls at once), the runtime reliability unit test and the
+# threaded runtime's (test_rt_mt: rings, termination, halts, stops, spread
+# nodes on 2-4 threads), built with clang -fsanitize=thread.  A
 # check passes when the program ends with its expected status and TSan
 # reports nothing.  One "PASS name" / "FAIL name" line per check, details
 # indented.  Under 60 s on 2 idle cores.
@@ -59,9 +61,11 @@ done
 [ -x "$T/meet8" ] && check offload-8-at-once 0 30 "$T/meet8"
 [ -x "$T/meet8" ] && check offload-threads-flag 0 60 "$T/meet8" --offload-threads=8
 
-if clang $STRICT $TSAN -Iruntime -Itests/unit -o "$T/reliab" tests/unit/test_rt_reliab.c $RT \
-        -lcmocka -lpthread 2>"$T/reliab.log"; then
-    check unit-test_rt_reliab 0 60 "$T/reliab"
-else
-    fail unit-test_rt_reliab-build <"$T/reliab.log"
-fi
+for u in reliab mt; do         # the threaded runtime's tests too (agdf_mt.c)
+    if clang $STRICT $TSAN -Iruntime -Itests/unit -o "$T/$u" "tests/unit/test_rt_$u.c" $RT \
+            -lcmocka -lpthread 2>"$T/$u.log"; then
+        check "unit-test_rt_$u" 0 120 "$T/$u"
+    else
+        fail "unit-test_rt_$u-build" <"$T/$u.log"
+    fi
+done
