@@ -9,8 +9,11 @@
 ** what its consumers took, once).  Nodes are written the way agdfc writes
 ** them, placed explicitly (the automatic placement has tests of its own).
 */
+#include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test_rt_mt_util.h"
 
@@ -535,6 +538,124 @@ static void test_stop_drain_from_another_thread(void **state)
     stop_case(AGDF_STOP_DRAIN);
 }
 
+/* ---------------------------------------------------------------- logging */
+
+/* Periodic data-flow reports while three threads work (thread 0 reads the
+** others' counters under their locks), error lines from two threads at
+** once (whole lines), and the final statistics summed over the threads. */
+static void test_logging_from_threads(void **state)
+{
+    uint32_t items = 400, lines = 0, errors = 0;
+    const char *p;
+    (void)state;
+    SLEEP_MS = 1;
+    TENS = 1;
+    HALT_AT = 0;
+    MT_NODE(0, "src", gen_body, gen_t, 1, 4, 0, 1, 2);
+    MT_NODE(1, "slow", sleeper_body, pass_t, 4, 4, 1, 3);
+    MT_NODE(2, "r1", raiser_body, pass_t, 1, 4, 2, MT_NONE);
+    MT_NODE(3, "r2", raiser_body, pass_t, 1, 4, 0, MT_NONE);
+    ND[2].halt_on_exception = ND[3].halt_on_exception = 0;
+    mt_graph(4, 64, 3);
+    assert_int_equal(agdf_set_data_flow_logging(&G, 5, NULL, "flow {node} in={in}"), 0);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_ERRORS);
+    for (p = LOG; (p = strstr(p, "flow slow in=")) != NULL; p++)
+        lines++;
+    assert_true(lines >= 2);                 /* 100 ms of sleeps, a report every 5 */
+    for (p = LOG; (p = strstr(p, "ERROR:agdf: r")) != NULL; p++) {
+        assert_true(strncmp(p, "ERROR:agdf: r1: bad item ", 25) == 0 ||
+                    strncmp(p, "ERROR:agdf: r2: bad item ", 25) == 0);
+        assert_non_null(strchr(p, '\n'));
+        errors++;
+    }
+    assert_int_equal(errors, 2 * items / 10);
+    mt_expect(2, items, items - items / 10, items / 10, 0);   /* yields to no one */
+    mt_expect(3, items, items - items / 10, items / 10, 0);
+    log_n = 0;
+    agdf_log_stats(&G);
+    assert_non_null(strstr(LOG, "flow slow in=400\n"));
+}
+
+/* ---------------------------------------------------------------- refusals */
+
+static void test_what_threads_refuse(void **state)
+{
+    uint32_t items = 10;
+    char path[] = "/tmp/agdf-mt-trace.XXXXXX";
+    int fd;
+    (void)state;
+    chain(2, 3, 4, items);
+    mt_graph(3, 4, 2);                        /* an input: not on several threads */
+    agdf_input(&G, 0, NULL);
+    assert_int_equal(agdf_set_threads(&G, 2), -1);
+    assert_int_equal(agdf_run(&G), AGDF_ERRORS);
+    assert_non_null(strstr(LOG, "ERROR:agdf: this graph cannot run on several threads"));
+    mt_graph(3, 4, 2);                        /* an on_close block */
+    agdf_on_close(&G, 1);
+    assert_int_equal(agdf_set_threads(&G, 2), -1);
+    mt_graph(3, 4, 2);                        /* a trace: refused while set to 2 threads */
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    errno = 0;
+    assert_int_equal(agdf_trace_open(&G, path), -1);
+    assert_int_equal(errno, ENOTSUP);
+    for (fd = 0; fd < 3; fd++)
+        PL[fd].thread = 0;
+    mt_graph(3, 4, 2);
+    assert_int_equal(agdf_set_threads(&G, 1), 0);
+    assert_int_equal(agdf_trace_open(&G, path), 0);
+    assert_int_equal(agdf_set_threads(&G, 2), -1);    /* ... and threads while traced */
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    assert_int_equal(agdf_trace_close(), 0);
+    unlink(path);
+}
+
+/* ---------------------------------------------------------------- items of size 0 */
+
+typedef struct { agdf_task agdf; char agdf_in; char agdf_out; uint32_t i; } z_t;
+
+static int zgen_body(agdf_task *t, agdf_io *io)
+{
+    z_t *self = (z_t *)(void *)t;
+    (void)io;
+    AGDF_BEGIN(self);
+    for (self->i = 0; self->i < 5000; self->i++)
+        AGDF_YIELD(0);
+    AGDF_END(self);
+}
+
+static int zpass_body(agdf_task *t, agdf_io *io)
+{
+    z_t *self = (z_t *)(void *)t;
+    (void)io;
+    AGDF_BEGIN(self);
+    ADD(CNT[node_of(t)], 1);
+    AGDF_YIELD(0);
+    AGDF_END(self);
+}
+
+static void test_items_of_size_0(void **state)
+{
+    uint32_t i;
+    (void)state;
+    MT_NODE(0, "zsrc", zgen_body, z_t, 1, 1, 0, 1);
+    MT_NODE(1, "z1", zpass_body, z_t, 2, 16, 1, 2, 3);
+    MT_NODE(2, "z2", zpass_body, z_t, 1, 1, 0, MT_NONE);
+    MT_NODE(3, "z3", zpass_body, z_t, 1, 7, 2, MT_NONE);
+    for (i = 0; i < 4; i++)
+        ND[i].item_size = 0;
+    mt_graph(4, 4, 3);
+    assert_int_equal(agdf_start(&G, 0, NULL), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    mt_expect(1, 5000, 5000, 0, 0);
+    mt_expect(2, 5000, 5000, 0, 0);
+    mt_expect(3, 5000, 5000, 0, 0);
+    assert_true(CNT[1] == 5000 && CNT[2] == 5000 && CNT[3] == 5000);
+}
+
 /* ---------------------------------------------------------------- re-run, set-up */
 
 static void test_run_twice_and_setters(void **state)
@@ -595,6 +716,9 @@ int main(void)
         cmocka_unit_test(test_offload_on_threads),
         cmocka_unit_test(test_stop_abort_from_another_thread),
         cmocka_unit_test(test_stop_drain_from_another_thread),
+        cmocka_unit_test(test_logging_from_threads),
+        cmocka_unit_test(test_what_threads_refuse),
+        cmocka_unit_test(test_items_of_size_0),
         cmocka_unit_test(test_run_twice_and_setters),
         cmocka_unit_test(test_one_thread_of_several),
     };
