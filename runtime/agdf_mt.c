@@ -377,7 +377,7 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
 
     for (spin = 0; spin < AGDF_MT_SPIN && AGDF__LOAD(mt->nidle) + 1 < mt->nthreads; spin++) {
         part_rings(mt, p, 0);                   /* another thread works: wait a little */
-        if (g->nready || part_flags(mt, g))
+        if (g->nready > g->npoll || part_flags(mt, g))
             return 0;
         mt_pause();
     }
@@ -390,7 +390,7 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
     AGDF__STORE_SC(p->bell, arm);
     if (!part_flags(mt, g))
         part_rings(mt, p, 0);                   /* the last look, after arming */
-    if (part_flags(mt, g) || g->nready) {
+    if (part_flags(mt, g) || g->nready > g->npoll) {   /* polls: only work wakes them */
         b = XCHG(p->bell, (uint32_t)BELL_RUN);
         goto awake;
     }
@@ -882,6 +882,11 @@ static void finish_all(agdf_mt *mt, uint32_t n)
     agdf_ring *r;
     uint32_t t, i;
 
+    for (t = 0; t < n; t++) {
+        agdf_graph *pg = part_graph(mt, t);
+        if (pg->npoll && !pg->halted && !AGDF__LOAD(mt->halt))
+            agdf__await_deadlock(pg);   /* nothing is left that could satisfy them */
+    }
     for (t = 0; t < n; t++) {
         for (r = ring_at(mt, mt->mem.parts[t].out); r; r = ring_at(mt, r->p_next)) {
             if (r->p_balance)       /* in flight to a replica: dropped at the home */

@@ -656,6 +656,38 @@ static void test_items_of_size_0(void **state)
     assert_true(CNT[1] == 5000 && CNT[2] == 5000 && CNT[3] == 5000);
 }
 
+/* ---------------------------------------------------------------- AGDF_AWAIT */
+
+static int FLAG;
+
+static int waiter_body(agdf_task *t, agdf_io *io)
+{
+    pass_t *self = (pass_t *)(void *)t;
+    AGDF_BEGIN(self);
+    ADD(CNT[node_of(t)], 1);
+    AGDF_AWAIT(__atomic_load_n(&FLAG, __ATOMIC_RELAXED) == (int)IN(self));
+    AGDF_YIELD(IN(self));
+    AGDF_END(self);
+}
+
+/* A poll on thread 1 whose own items make it true goes on; one that nothing
+** can make true fails when the whole run is idle, with the await's error. */
+static void test_await_on_a_thread(void **state)
+{
+    uint32_t items = 3, never = 7;
+    (void)state;
+    MT_NODE(0, "src", gen_body, gen_t, 1, 4, 0, 1);
+    MT_NODE(1, "waiter", waiter_body, pass_t, 1, 4, 1, 2);
+    MT_NODE(2, "sink", sink_body, pass_t, 1, 4, 0, MT_NONE);
+    mt_graph(3, 4, 2);
+    FLAG = 0;
+    assert_int_equal(agdf_start(&G, 1, &never), 0);  /* first in its queue: waits forever */
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_ERRORS);
+    assert_non_null(strstr(LOG, "ERROR:agdf: waiter: AGDF_AWAIT can never be satisfied"));
+    mt_expect(1, items, 0, 1, items);                 /* its items: dropped, counted */
+}
+
 /* ---------------------------------------------------------------- re-run, set-up */
 
 static void test_run_twice_and_setters(void **state)
@@ -719,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_logging_from_threads),
         cmocka_unit_test(test_what_threads_refuse),
         cmocka_unit_test(test_items_of_size_0),
+        cmocka_unit_test(test_await_on_a_thread),
         cmocka_unit_test(test_run_twice_and_setters),
         cmocka_unit_test(test_one_thread_of_several),
     };
