@@ -632,12 +632,21 @@ int agdf_thread_of(const agdf_graph *g, uint32_t node, uint32_t task)
 /* ---------------------------------------------------------------- set-up */
 
 /* The set-up's tables in scratch (after place(), which is done with it):
-** each node's home thread, its first task's index among the graph's, its
-** index among the spread nodes, and a mark per node. */
+** each node's home thread, its first task's index among the graph's, and a
+** mark per node. */
 #define HOME(mt, i) ((mt)->mem.scratch[i])
 #define FIRST(mt, i) ((mt)->mem.scratch[(mt)->gdef->nnodes + (i)])
-#define SPREAD(mt, i) ((mt)->mem.scratch[2 * (mt)->gdef->nnodes + (i)])
-#define MARK(mt, i) ((mt)->mem.scratch[3 * (mt)->gdef->nnodes + (i)])
+#define MARK(mt, i) ((mt)->mem.scratch[2 * (mt)->gdef->nnodes + (i)])
+
+/* Node i's index among the spread nodes (their replica queues' order). */
+static uint32_t spread_index(const agdf_mt *mt, uint32_t i)
+{
+    uint32_t k, s = 0;
+
+    for (k = 0; k < i; k++)
+        s += mt->def->place[k].spread;
+    return s;
+}
 
 /* Node i's tasks on thread t: how many, the first one's index within the
 ** node (*first) and the rank of t among the threads hosting it (*rank, 0:
@@ -676,8 +685,8 @@ static void node_local(agdf_mt *mt, uint32_t t, uint32_t i, const agdf_node *src
         if (nd->item_size)
             m.queue = !rank ? (void *)src->buf
                             : (unsigned char *)mt->mem.base +
-                                  mt->mem.queue_off[SPREAD(mt, i) * (mt->def->threads_max - 1) +
-                                                    rank - 1];
+                                  mt->mem.queue_off[spread_index(mt, i) *
+                                                        (mt->def->threads_max - 1) + rank - 1];
     }
     agdf__node_init(pg, i, &m);
     if (nt && !rank) {
@@ -775,14 +784,27 @@ static void ring_init(agdf_mt *mt, uint32_t ri, uint32_t pt, uint32_t ct, uint32
     mt->mem.parts[ct].in = ri + 1;
 }
 
+/* The threads hosting node i (1 for a node that is not spread). */
+static uint32_t hosts(const agdf_mt *mt, uint32_t i, uint32_t n)
+{
+    uint32_t t, f, rank, k = 0;
+
+    for (t = 0; t < n; t++)
+        k += tasks_on(mt, i, t, &f, &rank) != 0;
+    return k;
+}
+
 /* For each thread and each node it feeds that has no tasks there, one ring
 ** to the node's home (the first edge's from this thread, in agdf.h's
 ** numbering: a spread producer's rank picks among its edge's rings) and its
-** shadow; then each spread node's balancing rings to its other threads. */
+** shadow.  A spread node's replica fed by producers on its own thread hands
+** a share back to the home through the (otherwise unused) ring of such an
+** edge, and the home a share to every replica through the balancing rings:
+** its work spreads wherever its producers are. */
 static void rings_init(agdf_mt *mt, uint32_t n)
 {
     const agdf_graph_def *def = mt->gdef;
-    uint32_t tmax = mt->def->threads_max, pt, i, k, ri, f, rank, rk, nranks;
+    uint32_t tmax = mt->def->threads_max, pt, i, k, ri, f, rank, rk;
 
     for (pt = 0; pt < n; pt++) {
         for (i = 0; i < def->nnodes; i++)
@@ -793,10 +815,15 @@ static void rings_init(agdf_mt *mt, uint32_t n)
             uint32_t here = tasks_on(mt, i, pt, &f, &rank);
             for (k = 0; k < nd->ndst; k++, ri += per) {
                 uint32_t d = nd->dst[k];
-                if (!here || MARK(mt, d) || tasks_on(mt, d, pt, &f, &rk))
+                if (!here || MARK(mt, d))
+                    continue;
+                if (!tasks_on(mt, d, pt, &f, &rk))
+                    ring_init(mt, ri + rank, pt, HOME(mt, d), d, 0);
+                else if (rk && d != i)          /* a replica fed here: its way back */
+                    ring_init(mt, ri + rank, pt, HOME(mt, d), d, hosts(mt, d, n));
+                else
                     continue;
                 MARK(mt, d) = 1;
-                ring_init(mt, ri + rank, pt, HOME(mt, d), d, 0);
             }
         }
     }
@@ -805,11 +832,9 @@ static void rings_init(agdf_mt *mt, uint32_t n)
     for (i = 0; i < def->nnodes; i++) {
         if (!mt->def->place[i].spread)
             continue;
-        for (pt = 0, nranks = 0; pt < n; pt++)
-            nranks += tasks_on(mt, i, pt, &f, &rank) != 0;
         for (pt = 0; pt < n; pt++) {
             if (tasks_on(mt, i, pt, &f, &rank) && rank)
-                ring_init(mt, ri + rank - 1, HOME(mt, i), pt, i, nranks);
+                ring_init(mt, ri + rank - 1, HOME(mt, i), pt, i, hosts(mt, i, n));
         }
         ri += tmax - 1;
     }
@@ -819,13 +844,11 @@ static void setup(agdf_mt *mt, uint32_t n)
 {
     agdf_graph *g = mt->g;
     const agdf_graph_def *def = mt->gdef;
-    uint32_t i, t, at = 0, ns = 0;
+    uint32_t i, t, at = 0;
 
     for (i = 0; i < def->nnodes; i++) {
         HOME(mt, i) = def->nodes[i].ntasks ? mt->mem.task_thread[at] : 0;
         FIRST(mt, i) = at;
-        SPREAD(mt, i) = ns;
-        ns += mt->def->place[i].spread;
         at += def->nodes[i].ntasks;
     }
     mt->nidle = mt->done = mt->halt = 0;

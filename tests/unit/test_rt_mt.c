@@ -200,13 +200,14 @@ static void test_fan_out(void **state)
 
 /* ---------------------------------------------------------------- spread nodes */
 
-/* src (0) -> work (spread over n threads, nt tasks) -> sink (1 % n): every
-** item once, whichever replica ran it. */
-static void spread_case(uint32_t n, uint32_t nt, uint32_t qs, uint32_t items)
+/* src (on src_thread) -> work (spread over n threads, nt tasks, home on
+** thread 0) -> sink (1 % n): every item once, whichever replica ran it, and
+** both thread 0 and another ran some. */
+static void spread_case(uint32_t n, uint32_t nt, uint32_t qs, uint32_t items, int src_thread)
 {
     uint32_t t, k, hosts = 0;
 
-    MT_NODE(0, "src", gen_body, gen_t, 1, qs, 0, 1);
+    MT_NODE(0, "src", gen_body, gen_t, 1, qs, src_thread, 1);
     MT_NODE(1, "work", pass_body, pass_t, nt, qs, -1, 2);
     MT_NODE(2, "sink", sink_body, pass_t, 1, qs, (int)(1 % n), MT_NONE);
     PL[1].spread = 1;
@@ -232,11 +233,14 @@ static void spread_case(uint32_t n, uint32_t nt, uint32_t qs, uint32_t items)
 static void test_spread_node(void **state)
 {
     (void)state;
-    spread_case(2, 2, 16, 20000);
-    spread_case(2, 4, 1, 3000);
-    spread_case(4, 4, 16, 20000);
-    spread_case(3, 4, 1024, 20000);
-    spread_case(4, 2, 16, 5000);
+    spread_case(2, 2, 16, 20000, 0);
+    spread_case(2, 4, 1, 3000, 0);
+    spread_case(4, 4, 16, 20000, 0);
+    spread_case(3, 4, 1024, 20000, 0);
+    spread_case(4, 2, 16, 5000, 0);
+    spread_case(2, 2, 16, 20000, 1);          /* the producer on a replica's thread */
+    spread_case(3, 3, 16, 20000, 2);
+    spread_case(4, 2, 16, 20000, 3);          /* ... on a thread without one */
 }
 
 /* ---------------------------------------------------------------- a cycle */
