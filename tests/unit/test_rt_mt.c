@@ -497,6 +497,51 @@ static void test_offload_on_threads(void **state)
     assert_true(SUM[3] == 4 * tri(items));
 }
 
+/* ---------------------------------------------------------------- fd waits */
+
+static int PIPE[2];
+
+/* Thread 0 writes one byte per item into a pipe; thread 1 waits for each. */
+static int writer_body(agdf_task *t, agdf_io *io)
+{
+    pass_t *self = (pass_t *)(void *)t;
+    AGDF_BEGIN(self);
+    ADD(CNT[node_of(t)], 1);
+    AGDF_SLEEP(1);
+    assert_int_equal(write(PIPE[1], "x", 1), 1);
+    AGDF_YIELD(IN(self));
+    AGDF_END(self);
+}
+
+static int reader_body(agdf_task *t, agdf_io *io)
+{
+    pass_t *self = (pass_t *)(void *)t;
+    char c;
+    AGDF_BEGIN(self);
+    AGDF_WAIT_READABLE(PIPE[0]);
+    assert_int_equal(read(PIPE[0], &c, 1), 1);
+    ADD(CNT[node_of(t)], 1);
+    ADD(SUM[node_of(t)], IN(self));
+    AGDF_END(self);
+}
+
+static void test_fd_wait_on_a_thread(void **state)
+{
+    uint32_t items = 20;
+    (void)state;
+    assert_int_equal(pipe(PIPE), 0);
+    MT_NODE(0, "src", gen_body, gen_t, 1, 4, 0, 1);
+    MT_NODE(1, "writer", writer_body, pass_t, 1, 4, 0, 2);
+    MT_NODE(2, "reader", reader_body, pass_t, 1, 64, 1, MT_NONE);
+    mt_graph(3, 4, 2);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    mt_expect(2, items, 0, 0, 0);
+    assert_true(CNT[2] == items && SUM[2] == tri(items));
+    close(PIPE[0]);
+    close(PIPE[1]);
+}
+
 /* ---------------------------------------------------------------- stops */
 
 static void *stopper(void *arg)
@@ -750,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_timers_on_several_threads),
         cmocka_unit_test(test_virtual_time_per_thread),
         cmocka_unit_test(test_offload_on_threads),
+        cmocka_unit_test(test_fd_wait_on_a_thread),
         cmocka_unit_test(test_stop_abort_from_another_thread),
         cmocka_unit_test(test_stop_drain_from_another_thread),
         cmocka_unit_test(test_logging_from_threads),
