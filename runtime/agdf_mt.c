@@ -38,9 +38,6 @@
 #include <sys/syscall.h>
 #endif
 
-/* TEMPORARY until runtime/agdf_place.c lands on main: agdf_place may be absent. */
-#pragma weak agdf_place
-
 typedef char agdf__mt_mutex_fits[sizeof(pthread_mutex_t) <= sizeof(agdf__mt_sys) ? 1 : -1];
 typedef char agdf__mt_thread_fits[sizeof(pthread_t) <= sizeof(agdf__mt_sys) ? 1 : -1];
 
@@ -542,7 +539,7 @@ static int place(agdf_mt *mt, uint32_t n)
         automatic |= pl[i].thread < 0 || pl[i].spread;
     }
     if (n > 1 && automatic) {
-        if (!agdf_place || agdf_place(def, pl, n, tt, mt->mem.scratch, &bad) < 0)
+        if (agdf_place(def, pl, n, tt, mt->mem.scratch, &bad) < 0)
             return -1;
     } else {
         for (i = 0; i < def->nnodes; i++) {

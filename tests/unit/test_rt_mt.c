@@ -3,11 +3,12 @@
 ** and 4 threads at queue_size 1, 16 and 1024, fan-in from several threads into
 ** one node and fan-out to several, a cycle across threads, halts (the dropped
 ** items counted exactly), raises and max_exceptions, timers and virtual time
-** on several threads, an offload, stops from another thread, a graph run twice.
-** Every case checks the exact statistics of every node and the sum of the
-** items every node saw (conservation on each edge: what a producer yielded is
-** what its consumers took, once).  Nodes are written the way agdfc writes
-** them, placed explicitly (the automatic placement has tests of its own).
+** on several threads, an offload, an fd wait, stops from another thread, spread
+** nodes, logging, AGDF_AWAIT, items of size 0, what threads refuse, a graph run
+** twice.  Every case checks the exact statistics of every node and the sum of
+** the items every node saw (conservation on each edge: what a producer yielded
+** is what its consumers took, once).  Nodes are written the way agdfc writes
+** them, placed explicitly but for the spread nodes (agdf_place places them).
 */
 #include <errno.h>
 #include <pthread.h>
@@ -71,23 +72,6 @@ static int sink_body(agdf_task *t, agdf_io *io)
     AGDF_END(self);
 }
 
-/* TEMPORARY until runtime/agdf_place.c lands: explicit placements only. */
-int agdf_place(const agdf_graph_def *def, const agdf_node_place *place, uint32_t nthreads,
-               uint32_t *task_thread, uint32_t *scratch, uint32_t *bad)
-{
-    uint32_t i, k, at = 0;
-    (void)scratch;
-    for (i = 0; i < def->nnodes; i++) {
-        uint32_t t = place[i].thread < 0 ? i % nthreads : (uint32_t)place[i].thread;
-        if (t >= nthreads) {
-            *bad = i;
-            return -1;
-        }
-        for (k = 0; k < def->nodes[i].ntasks; k++)     /* spread: round robin */
-            task_thread[at++] = place[i].spread ? k % nthreads : t;
-    }
-    return 0;
-}
 
 static uint64_t tri(uint64_t n)
 {

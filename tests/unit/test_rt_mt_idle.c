@@ -43,23 +43,6 @@ static int start_body(agdf_task *t, agdf_io *io)
     AGDF_END(self);
 }
 
-/* TEMPORARY until runtime/agdf_place.c lands: explicit placements only. */
-int agdf_place(const agdf_graph_def *def, const agdf_node_place *place, uint32_t nthreads,
-               uint32_t *task_thread, uint32_t *scratch, uint32_t *bad)
-{
-    uint32_t i, k, at = 0;
-    (void)scratch;
-    (void)nthreads;
-    for (i = 0; i < def->nnodes; i++) {
-        if (place[i].thread < 0) {
-            *bad = i;
-            return -1;
-        }
-        for (k = 0; k < def->nodes[i].ntasks; k++)
-            task_thread[at++] = (uint32_t)place[i].thread;
-    }
-    return 0;
-}
 
 static int64_t cpu_us(void)
 {
