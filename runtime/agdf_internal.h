@@ -3,8 +3,8 @@
 ** the task wait states, the ready queue, the graph clock and the hooks between
 ** the scheduler core (agdf.c), the error and logging code (agdf_log.c, the only
 ** part that formats log text), the tracer (agdf_trace.c, which writes the trace
-** file) and the offload pool (agdf_offload.c, the only part that uses threads).
-** Not installed.
+** file), the offload pool (agdf_offload.c) and the threaded run (agdf_mt.c),
+** the only parts that start threads.  Not installed.
 */
 #ifndef AGDF_INTERNAL_H
 #define AGDF_INTERNAL_H
