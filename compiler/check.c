@@ -24,6 +24,11 @@
 ** 32-bit words and a 44-byte message. */
 #define CHECK_TASK_MIN_BYTES  40LL
 #define CHECK_ERROR_MIN_BYTES 60LL
+/* ... and of the records each extra thread has per node (threads > 1): a
+** struct agdf_node (14 pointers, 16 32-bit words, 4 64-bit counters) and an
+** agdf_node_def (12 pointers or 32-bit words). */
+#define CHECK_NODE_MIN_BYTES    100LL
+#define CHECK_NODEDEF_MIN_BYTES 48LL
 #define CHECK_OFFLOAD_THREADS_MAX AGDF_OFFLOAD_THREADS_MAX   /* the runtime's bound */
 #define QUEUE_WARN_BYTES (64LL * 1024 * 1024)
 #define QUEUE_WARN_ITEMS 10000000LL
@@ -563,7 +568,8 @@ static void check_edges(Checker *c) {
 ** bound like check_node_storage's: a ring of the destination's queue_size
 ** items per edge and producer thread (T for a spread source), a replica
 ** queue and a balancing ring per extra thread of a spread node, and each
-** extra thread's timer and fd slots (a pointer and 8 bytes per task).
+** extra thread's timer and fd slots (a pointer and 8 bytes per task) and node
+** records and node table.
 ** Reported once, at the threads attribute, when it takes the graph over. */
 static void check_threads_storage(Checker *c) {
     Graph *g = c->g;
@@ -578,13 +584,14 @@ static void check_threads_storage(Checker *c) {
         }
         if (n->spread) bytes += 2 * (t - 1) * n->queue_size * check_min_size(n);
     }
-    bytes += (t - 1) * (c->ntasks + 1) * 12;
+    bytes += (t - 1) * (c->ntasks + 1) * 12
+             + (t - 1) * GRAPH_NNODES(g) * (CHECK_NODE_MIN_BYTES + CHECK_NODEDEF_MIN_BYTES);
     if (c->min_bytes + bytes <= AGDFC_GRAPH_BYTES) return;
     c->over_limit = true;
     diag_error(c->dc, g->threads_attr->vpos, "with threads = %lld the graph's static storage "
                "is at least %lld MiB (of which %lld MiB for the threads: the rings of the "
-               "edges, the spread nodes' replica queues and each thread's timer and fd "
-               "slots), over the limit of %lld MiB (docs/language.md, \"Limits\")",
+               "edges, the spread nodes' replica queues and each thread's node records, "
+               "timer and fd slots), over the limit of %lld MiB (docs/language.md, \"Limits\")",
                (long long)t, check_mib(c->min_bytes + bytes), check_mib(bytes),
                check_mib(AGDFC_GRAPH_BYTES));
 }
