@@ -988,9 +988,20 @@ static void emit_c_main(CWriter *w, const Graph *g, const ItemTable *it) {
         "    if (interval > 0 || filtered)\n"
         "        (void)agdf_set_data_flow_logging(&g->agdf, (uint32_t)(interval + 0.5),\n"
         "                                         filtered ? nodes : NULL, NULL);  /* checked */\n"
-        "    if (trace && agdf_trace_open(&g->agdf, trace) != 0) {\n"
-        "        fprintf(stderr, \"%s: cannot write --trace file %s: %s\\n\", argv[0], trace,\n"
-        "                strerror(errno));\n"
+        "    if (trace && agdf_trace_open(&g->agdf, trace) != 0) {\n");
+    if (g->threads > 1)     /* agdf_trace_open refuses a graph set to several threads */
+        cw_puts(w,
+            "        if (errno == ENOTSUP)\n"
+            "            fprintf(stderr, \"%s: --trace traces a run on one thread: add --threads=1\\n\",\n"
+            "                    argv[0]);\n"
+            "        else\n"
+            "            fprintf(stderr, \"%s: cannot write --trace file %s: %s\\n\", argv[0], trace,\n"
+            "                    strerror(errno));\n");
+    else
+        cw_puts(w,
+            "        fprintf(stderr, \"%s: cannot write --trace file %s: %s\\n\", argv[0], trace,\n"
+            "                strerror(errno));\n");
+    cw_puts(w,
         "        return 2;\n"
         "    }\n");
     cw_puts(w,
