@@ -266,6 +266,9 @@ typedef struct Node {
     bool is_start;           /* started by default or by a start statement */
     bool reachable;          /* can run, given the start nodes */
     bool input;              /* [input = true]: fed by the host (G_push_NODE) */
+    int64_t thread;          /* [thread = K]: explicit thread; -1: automatic */
+    int64_t weight;          /* [weight = W]: relative cost of an item; default 1 */
+    bool spread;             /* [spread = true]: tasks split over the threads */
 } Node;
 
 /* One `A -> B` step of a chain; a chain of n names gives n-1 edges. */
@@ -306,6 +309,8 @@ typedef struct Graph {
     bool halt_on_exception;  /* filled by check.c; default false */
     int64_t max_exceptions;  /* filled by check.c; default 1000 */
     int64_t offload_threads; /* filled by check.c; default: tasks that may offload */
+    int64_t threads;         /* filled by check.c; default 1 (docs/language.md §3) */
+    const Attr *threads_attr;/* the `threads` attribute as written, or NULL */
     Vec verbatims;           /* of Verbatim, in source order */
     const char *usage;       /* text of the %usage{ %} block, or NULL */
     SrcPos usage_pos;        /* of its first byte */
@@ -367,5 +372,18 @@ void emit_mermaid(const Graph *g, FILE *out);
 void emit_json(const Graph *g, const Source *src, FILE *out);
 void emit_c(const Graph *g, const EmitOpts *o, FILE *out);
 void emit_h(const Graph *g, const EmitOpts *o, FILE *out);
+
+/* emit_mt.c: the parts of NAME.h and NAME.c for worker threads (graph
+** attribute threads > 1; docs/language.md §3), each written to out as plain
+** text without user C text (emit_c.c counts its lines).  in_item[i] is the
+** item struct number of node i's input (NAME__itemN), -1 when it has none. */
+typedef enum EmitMtPart {
+    EMIT_MT_STRUCT,          /* the graph struct's agdf_threads member */
+    EMIT_MT_TABLES,          /* place table, ring and replica offsets, agdf_mt_def */
+    EMIT_MT_INIT,            /* NAME_init's agdf_mt_init call */
+    EMIT_MT_MAIN,            /* --main: the functions behind --threads and --placement */
+    EMIT_MT_MEMORY           /* --main: --memory's lines on the threads' storage */
+} EmitMtPart;
+void emit_mt(const Graph *g, const int *in_item, EmitMtPart part, FILE *out);
 
 #endif /* AGDFC_H */

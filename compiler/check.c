@@ -24,6 +24,11 @@
 ** 32-bit words and a 44-byte message. */
 #define CHECK_TASK_MIN_BYTES  40LL
 #define CHECK_ERROR_MIN_BYTES 60LL
+/* ... and of the records each extra thread has per node (threads > 1): a
+** struct agdf_node (14 pointers, 16 32-bit words, 4 64-bit counters) and an
+** agdf_node_def (12 pointers or 32-bit words). */
+#define CHECK_NODE_MIN_BYTES    100LL
+#define CHECK_NODEDEF_MIN_BYTES 48LL
 #define CHECK_OFFLOAD_THREADS_MAX AGDF_OFFLOAD_THREADS_MAX   /* the runtime's bound */
 #define QUEUE_WARN_BYTES (64LL * 1024 * 1024)
 #define QUEUE_WARN_ITEMS 10000000LL
@@ -41,6 +46,7 @@ typedef struct Checker {
     int64_t ntasks;          /* tasks of the nodes checked so far */
     int64_t min_bytes;       /* lower bound of their static storage */
     bool over_limit;         /* a graph-wide limit was reported (once) */
+    bool threads_bad;        /* the graph's threads attribute was refused */
 } Checker;
 
 /* ---------------------------------------------------------------- names */
@@ -68,11 +74,13 @@ static void check_graph_name(Checker *c) {
 
 /* The back end names everything of node N in graph G "G_N..." or "G__N...":
 ** the function G_N, G_N_task, G_N_OUT, G_start_N, G_NODE_N, G__N_body, and
-** graph-wide G_init, G_run, G_step, G_graph, G_NNODES, G_NTASKS.  A node
+** graph-wide G_init, G_run, G_step, G_graph, G_NNODES, G_NTASKS, G_THREADS,
+** G_OFFLOAD_THREADS.  A node
 ** name must not make one of those spell another. */
 static const char *check_generated_clash(Checker *c, const char *n) {
     static const char *const api[] = { "init", "run", "step", "graph", "NNODES", "NTASKS",
-                                       "room", "close_inputs", "set_room_hook", "stop" };
+                                       "THREADS", "OFFLOAD_THREADS", "room", "close_inputs",
+                                       "set_room_hook", "stop" };
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
         if (strcmp(n, api[i]) == 0) return api[i];
     static const char *const pre[] = { "start_", "NODE_", "push_", "close_", "post_" };
@@ -142,12 +150,20 @@ static const AttrSpec node_attrs[] = {
     { "queue_size", ATTR_INT, 1, AGDFC_QUEUE_MAX, NULL },
     { "halt_on_exception", ATTR_BOOL, 0, 1, NULL },
     { "input", ATTR_BOOL, 0, 1, NULL },
+    { "thread", ATTR_INT, 0, AGDF_THREADS_MAX - 1,
+      " (threads are numbered from 0 to the graph's threads - 1, and a graph has at most "
+      "64; see docs/language.md, \"Limits\")" },
+    { "weight", ATTR_INT, 1, AGDF_WEIGHT_MAX,
+      " (a weight is a relative cost; see docs/language.md, \"Limits\")" },
+    { "spread", ATTR_BOOL, 0, 1, NULL },
 };
 static const AttrSpec graph_attrs[] = {
     { "halt_on_exception", ATTR_BOOL, 0, 1, NULL },
     { "max_exceptions", ATTR_INT, 1, AGDFC_EXCEPTIONS_MAX, NULL },
     { "offload_threads", ATTR_INT, 0, CHECK_OFFLOAD_THREADS_MAX,
       " (the most threads an offload pool may have; see docs/language.md, \"Limits\")" },
+    { "threads", ATTR_INT, 1, AGDF_THREADS_MAX,
+      " (the most worker threads of one graph; see docs/language.md, \"Limits\")" },
 };
 
 static const char *check_attr_value_text(const Attr *a) {
@@ -201,12 +217,15 @@ static void check_attrs(Checker *c, const Attr *attrs, int nattrs, const AttrSpe
 
 static void check_graph_attrs(Checker *c) {
     Graph *g = c->g;
-    int64_t vals[3] = { 0, 1000, -1 };
-    const Attr *given[3] = { NULL, NULL, NULL };
-    check_attrs(c, g->attrs, g->nattrs, graph_attrs, 3, "graph", vals, given);
+    int64_t vals[4] = { 0, 1000, -1, 1 };
+    const Attr *given[4] = { NULL, NULL, NULL, NULL };
+    check_attrs(c, g->attrs, g->nattrs, graph_attrs, 4, "graph", vals, given);
     g->halt_on_exception = vals[0] != 0;
     g->max_exceptions = vals[1];
     g->offload_threads = given[2] ? vals[2] : -1;
+    g->threads = vals[3];
+    g->threads_attr = given[3];
+    c->threads_bad = given[3] && (given[3]->kind != ATTR_INT || given[3]->ival != vals[3]);
 }
 
 /* A node may offload when its body names AGDF_OFFLOAD, when a %{ %} block
@@ -325,15 +344,77 @@ static void check_node_storage(Checker *c, const Node *n, const Attr *qattr,
     }
 }
 
+/* "threads = 2, set at line 1" or "threads = 1, the default (no threads
+** attribute)": which threads value applies to a node's placement, and where
+** it comes from. */
+static const char *check_threads_text(Checker *c) {
+    const Attr *t = c->g->threads_attr;
+    if (!t)
+        return "threads = 1, the default (no threads attribute)";
+    return arena_printf(c->a, "threads = %lld, set at line %u", (long long)c->g->threads,
+                        (unsigned)t->pos.line);
+}
+
+/* The note under a placement error that shows where threads was set. */
+static void check_threads_note(Checker *c) {
+    if (c->g->threads_attr)
+        diag_note(c->dc, c->g->threads_attr->pos, "the graph's threads attribute");
+}
+
+/* The attributes of issue 13's placement (docs/language.md §5): thread below
+** the graph's threads, spread only with several tasks and no thread; and what
+** this version cannot run on several threads: inputs and on_close blocks. */
+static void check_node_place(Checker *c, Node *n, const Attr *tattr, const Attr *sattr,
+                             const Attr *mattr) {
+    Graph *g = c->g;
+    if (tattr && n->thread >= g->threads && !c->threads_bad) {
+        diag_error(c->dc, tattr->vpos, "node '%s' is placed on thread %lld, but the graph "
+                   "has %s: its threads are numbered 0 to %lld%s", n->name,
+                   (long long)n->thread, check_threads_text(c), (long long)g->threads - 1,
+                   g->threads_attr ? "" : "; give the graph statement the attribute "
+                   "threads = N to use N threads");
+        check_threads_note(c);
+    }
+    if (sattr && n->spread && n->max_tasks == 1
+        && (!mattr || (mattr->kind == ATTR_INT && mattr->ival == 1)))
+        diag_error(c->dc, sattr->vpos, "node '%s' has spread = true but max_tasks = 1%s: "
+                   "spread splits a node's tasks over the threads, so it needs max_tasks = 2 "
+                   "or more", n->name, mattr ? "" : " (the default)");
+    if (sattr && n->spread && tattr && n->thread >= 0) {
+        diag_error(c->dc, sattr->vpos, "node '%s' has both spread = true and thread = %lld: "
+                   "a spread node's tasks run on several threads, a placed node on one; "
+                   "give one of the two", n->name, (long long)n->thread);
+        diag_note(c->dc, tattr->pos, "thread given here");
+    }
+    if (g->threads <= 1)
+        return;
+    if (n->input) {
+        diag_error(c->dc, n->pos, "input node '%s' is not supported on several threads "
+                   "(the graph has %s): run the graph on one thread, or feed it from a "
+                   "node instead", n->name, check_threads_text(c));
+        check_threads_note(c);
+    }
+    if (n->on_close) {
+        diag_error(c->dc, n->pos, "node '%s' has an on_close block, which is not supported "
+                   "on several threads (the graph has %s): run the graph on one thread",
+                   n->name, check_threads_text(c));
+        check_threads_note(c);
+    }
+}
+
 static void check_node_attrs(Checker *c, Node *n) {
-    int64_t vals[4] = { 1, 10000, -1, 0 };
-    const Attr *given[4] = { NULL, NULL, NULL, NULL };
+    int64_t vals[7] = { 1, 10000, -1, 0, -1, 1, 0 };
+    const Attr *given[7] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
     const char *what = arena_printf(c->a, "node '%s'", n->name);
-    check_attrs(c, n->attrs, n->nattrs, node_attrs, 4, what, vals, given);
+    check_attrs(c, n->attrs, n->nattrs, node_attrs, 7, what, vals, given);
     n->max_tasks = vals[0];
     n->queue_size = vals[1];
     n->halt_on_exception = given[2] && vals[2] >= 0 ? (int)vals[2] : -1;
     n->input = vals[3] != 0;
+    n->thread = vals[4];
+    n->weight = vals[5];
+    n->spread = vals[6] != 0;
+    check_node_place(c, n, given[4], given[6], given[0]);
     if (n->input && strcmp(n->name, "inputs") == 0)
         diag_error(c->dc, n->pos, "input node 'inputs' collides with a generated name: "
                    "'%s_close_inputs' closes every input", c->g->name);
@@ -481,6 +562,38 @@ static void check_edges(Checker *c) {
         }
     }
     c->succ_base = start;
+}
+
+/* The storage threads = T > 1 adds (docs/language.md, "Limits"), as a lower
+** bound like check_node_storage's: a ring of the destination's queue_size
+** items per edge and producer thread (T for a spread source), a replica
+** queue and a balancing ring per extra thread of a spread node, and each
+** extra thread's timer and fd slots (a pointer and 8 bytes per task) and node
+** records and node table.
+** Reported once, at the threads attribute, when it takes the graph over. */
+static void check_threads_storage(Checker *c) {
+    Graph *g = c->g;
+    int64_t t = g->threads, bytes = 0;
+    if (t <= 1 || c->over_limit) return;
+    for (int u = 0; u < GRAPH_NNODES(g) && bytes <= AGDFC_GRAPH_BYTES; u++) {
+        const Node *n = GRAPH_NODE(g, u);
+        int64_t producers = n->spread ? t : 1;
+        for (int k = 0; k < n->nsucc; k++) {
+            const Node *d = GRAPH_NODE(g, n->succ[k]);
+            bytes += producers * d->queue_size * check_min_size(d);
+        }
+        if (n->spread) bytes += 2 * (t - 1) * n->queue_size * check_min_size(n);
+    }
+    bytes += (t - 1) * (c->ntasks + 1) * 12
+             + (t - 1) * GRAPH_NNODES(g) * (CHECK_NODE_MIN_BYTES + CHECK_NODEDEF_MIN_BYTES);
+    if (c->min_bytes + bytes <= AGDFC_GRAPH_BYTES) return;
+    c->over_limit = true;
+    diag_error(c->dc, g->threads_attr->vpos, "with threads = %lld the graph's static storage "
+               "is at least %lld MiB (of which %lld MiB for the threads: the rings of the "
+               "edges, the spread nodes' replica queues and each thread's node records, "
+               "timer and fd slots), over the limit of %lld MiB (docs/language.md, \"Limits\")",
+               (long long)t, check_mib(c->min_bytes + bytes), check_mib(bytes),
+               check_mib(AGDFC_GRAPH_BYTES));
 }
 
 /* ---------------------------------------------------------------- cycles */
@@ -690,6 +803,7 @@ bool check_graph(Graph *g, DiagCtx *dc, Arena *a) {
     if (parsed_ok) {
         check_not_empty(&c);
         check_edges(&c);
+        check_threads_storage(&c);
         check_cycles(&c);
         if (g->starts.len > 0) check_start_items(&c);
         else check_default_starts(&c);

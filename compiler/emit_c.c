@@ -174,6 +174,21 @@ static void cw_user_text(CWriter *w, const char *text, SrcPos pos) {
     cw_line_back(w);
 }
 
+/* A part of emit_mt.c's (worker threads), written through a memory stream so
+** that its lines are counted like the rest. */
+static void cw_mt(CWriter *w, const Graph *g, const int *in_item, EmitMtPart part) {
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    if (!f)
+        util_oom();
+    emit_mt(g, in_item, part, f);
+    if (fclose(f) != 0)
+        util_oom();
+    cw_puts(w, s);
+    free(s);
+}
+
 /* ---------------------------------------------------------------- items */
 
 /* Item structs: one per distinct type list, numbered in order of first use
@@ -335,7 +350,9 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
             cw_puts(w, "            char inbox;\n");
         cw_printf(w, "        } %s;\n", nd->name);
     }
-    cw_puts(w, "    } n;                                      /* per node storage */\n};\n\n");
+    cw_puts(w, "    } n;                                      /* per node storage */\n");
+    cw_mt(w, g, it->in_item, EMIT_MT_STRUCT);
+    cw_puts(w, "};\n\n");
     /* agdfc cannot know the size of C types, the C compiler can: an array of
     ** negative size (C99 has no _Static_assert) whose name says what failed. */
     cw_printf(w, "/* The graph's static storage must stay within AGDF_GRAPH_MAX_BYTES (see\n"
@@ -513,6 +530,8 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out) {
         cw_printf(&w, "    %s_NODE_%s = %d,\n", G, GRAPH_NODE(g, i)->name, i);
     cw_printf(&w, "    %s_NNODES = %d,\n", G, GRAPH_NNODES(g));
     cw_printf(&w, "    %s_NTASKS = %lld,\n", G, (long long)emit_total_tasks(g));
+    cw_printf(&w, "    %s_THREADS = %lld, /* most worker threads (graph attribute threads) */\n", G,
+              (long long)g->threads);
     cw_printf(&w, "    %s_OFFLOAD_THREADS = %lld /* most offloaded calls running at once */\n};\n\n",
               G, (long long)g->offload_threads);
     emit_h_items(&w, g, &it);
@@ -694,6 +713,7 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {
                  ".nnodes = %s_NNODES, .nodes = %s__nodes,\n"
                  "    .halt_on_exception = %d, .max_exceptions = %lld\n};\n\n",
               G, G, G, G, g->halt_on_exception ? 1 : 0, (long long)g->max_exceptions);
+    cw_mt(w, g, it->in_item, EMIT_MT_TABLES);
 }
 
 /* NAME_init: the storage of every node as a constant table of offsets into the
@@ -728,6 +748,7 @@ static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it) {
         if (nd->on_close)
             cw_printf(w, "    agdf_on_close(&g->agdf, %s_NODE_%s);\n", G, nd->name);
     }
+    cw_mt(w, g, it->in_item, EMIT_MT_INIT);
     cw_puts(w, "}\n\n");
 }
 
@@ -772,9 +793,10 @@ static void emit_c_api(CWriter *w, const Graph *g) {
 /* --memory of the generated main: the graph's static size (sizeof the graph
 ** struct), then its parts; a node's queue and tasks come from its agdf_node_def
 ** (sizeof the item times queue_size, sizeof the task struct times max_tasks). */
-static void emit_c_main_memory(CWriter *w, const Graph *g) {
+static void emit_c_main_memory(CWriter *w, const Graph *g, const ItemTable *it) {
     const char *G = g->name;
     const char *errs = g->max_exceptions > 0 ? "sizeof agdf_main_graph.agdf_errors" : "0";
+    const char *thr = g->threads > 1 ? " - sizeof agdf_main_graph.agdf_threads" : "";
     cw_puts(w, "static void agdf_main_memory(void)\n{\n");
     cw_printf(w, "    const agdf_graph_def *d = &%s__def;\n", G);
     cw_puts(w, "    unsigned long q, t, nodes = 0;\n    uint32_t i;\n");
@@ -783,8 +805,9 @@ static void emit_c_main_memory(CWriter *w, const Graph *g) {
                "                                 + d->nodes[i].ntasks * d->nodes[i].task_size);\n");
     cw_printf(w, "    printf(\"graph %s: %%lu bytes static\\n\", (unsigned long)sizeof(%s));\n", G, G);
     cw_printf(w, "    printf(\"  runtime: %%lu bytes (scheduler, %%lu nodes, timer and fd slots of %%lu tasks, padding)\\n\",\n"
-                 "           (unsigned long)(sizeof(%s) - sizeof agdf_main_graph.n - %s),\n"
-                 "           (unsigned long)d->nnodes, (unsigned long)%s_NTASKS);\n", G, errs, G);
+                 "           (unsigned long)(sizeof(%s) - sizeof agdf_main_graph.n - %s%s),\n"
+                 "           (unsigned long)d->nnodes, (unsigned long)%s_NTASKS);\n", G, errs, thr,
+              G);
     cw_printf(w, "    printf(\"  errors: %%lu bytes (%%lu records of %%lu, shared by the nodes)\\n\",\n"
                  "           (unsigned long)%s, (unsigned long)d->max_exceptions,\n"
                  "           (unsigned long)sizeof(agdf_error));\n", errs);
@@ -794,7 +817,9 @@ static void emit_c_main_memory(CWriter *w, const Graph *g) {
                "        q = (unsigned long)(d->nodes[i].queue_size * d->nodes[i].item_size);\n"
                "        t = (unsigned long)(d->nodes[i].ntasks * d->nodes[i].task_size);\n"
                "        printf(\"  node %s: %lu bytes (queue %lu, tasks %lu)\\n\", d->nodes[i].name,\n"
-               "               q + t, q, t);\n    }\n}\n\n");
+               "               q + t, q, t);\n    }\n");
+    cw_mt(w, g, it->in_item, EMIT_MT_MEMORY);
+    cw_puts(w, "}\n\n");
 }
 
 /* The --main program's SIGINT/SIGTERM handler: the first drains the run, a
@@ -810,7 +835,7 @@ static void emit_c_main_signal(CWriter *w) {
 }
 
 /* main() for --main: flags, run, report; exit codes documented in --help. */
-static void emit_c_main(CWriter *w, const Graph *g) {
+static void emit_c_main(CWriter *w, const Graph *g, const ItemTable *it) {
     const char *G = g->name;
     cw_printf(w, "static %s agdf_main_graph;\n\n", G);
     cw_puts(w,
@@ -844,6 +869,16 @@ static void emit_c_main(CWriter *w, const Graph *g) {
     cw_printf(w,
         "        \"  --offload-threads=N   at most N offloaded calls at once (0 to %lld, the\\n\"\n"
         "        \"                        default)\\n\"\n", (long long)g->offload_threads);
+    if (g->threads > 1)
+        cw_printf(w,
+            "        \"  --threads=N           run on N worker threads (1 to %lld, the default)\\n\"\n",
+            (long long)g->threads);
+    else
+        cw_puts(w,
+            "        \"  --threads=N           worker threads: 1 (the graph attribute threads\\n\"\n"
+            "        \"                        allows more)\\n\"\n");
+    cw_puts(w,
+        "        \"  --placement           print the thread of each node for this run and exit\\n\"\n");
     cw_puts(w,
         "        \"  --help                this text\\n\\n\"\n"
         "        \"Other arguments (unknown options too), and all after --, go to the\\n\"\n"
@@ -875,16 +910,18 @@ static void emit_c_main(CWriter *w, const Graph *g) {
         "    }\n"
         "    names[n] = NULL;\n"
         "    return 0;\n}\n\n");
-    emit_c_main_memory(w, g);
+    emit_c_main_memory(w, g, it);
+    cw_mt(w, g, it->in_item, EMIT_MT_MAIN);
     cw_printf(w, "int main(int argc, char **argv)\n{\n    %s *g = &agdf_main_graph;\n", G);
     cw_printf(w, "    const unsigned long threads_max = %s_OFFLOAD_THREADS;\n", G);
+    cw_printf(w, "    const long threads_limit = %s_THREADS;\n", G);
     cw_printf(w, "    static const char *nodes[%s_NNODES + 1];\n", G);
     cw_puts(w,
         "    int stats = 0, virt = 0, filtered = 0, i, nargs = 1, rest = 0;\n"
         "    double interval = 0;\n"
         "    const char *trace = NULL;\n"
-        "    unsigned long threads = 0;\n"
-        "    int set_threads = 0;\n"
+        "    unsigned long threads = 0, nthreads = 0;\n"
+        "    int set_threads = 0, placement = 0;\n"
         "    agdf_status st;\n");
     cw_printf(w, "    %s_init(g);\n", G);
     cw_puts(w,
@@ -918,6 +955,15 @@ static void emit_c_main(CWriter *w, const Graph *g) {
         "                return 2;\n"
         "            }\n"
         "            set_threads = 1;\n"
+        "        } else if (strncmp(a, \"--threads=\", 10) == 0) {\n"
+        "            nthreads = strtoul(a + 10, &end, 10);\n"
+        "            if (a[10] < '0' || a[10] > '9' || *end || nthreads < 1 ||\n"
+        "                nthreads > (unsigned long)threads_limit) {\n"
+        "                agdf_main_bad_threads(argv[0], a + 10);\n"
+        "                return 2;\n"
+        "            }\n"
+        "        } else if (strcmp(a, \"--placement\") == 0) {\n"
+        "            placement = 1;\n"
         "        } else if (strncmp(a, \"--log-nodes=\", 12) == 0) {\n"
         "            filtered = 1;\n");
     cw_printf(w, "            if (agdf_main_nodes(argv[i] + 12, nodes, %s_NNODES) != 0)\n"
@@ -928,21 +974,34 @@ static void emit_c_main(CWriter *w, const Graph *g) {
         "        } else if (strcmp(a, \"--help\") == 0 || strcmp(a, \"-h\") == 0) {\n"
         "            agdf_main_usage(stdout, argv[0]);\n            return 0;\n"
         "        } else if (strcmp(a, \"--log-interval\") == 0 || strcmp(a, \"--log-nodes\") == 0 ||\n"
-        "                   strcmp(a, \"--trace\") == 0) {\n"
+        "                   strcmp(a, \"--trace\") == 0 || strcmp(a, \"--threads\") == 0) {\n"
         "            fprintf(stderr, \"%s: %s needs a value: %s=...\\n\", argv[0], a, a);\n"
         "            return 2;\n"
         "        } else {\n"
         "            argv[nargs++] = argv[i];   /* an option of the graph's */\n"
         "        }\n    }\n"
+        "    if (agdf_main_threads(g, argv[0], nthreads) != 0)\n        return 2;\n"
+        "    if (placement) {\n        agdf_main_placement(g);\n        return 0;\n    }\n"
         "    if (virt)\n        agdf_set_virtual_time(&g->agdf, 1);\n"
         "    if (set_threads)\n"
         "        (void)agdf_set_offload_threads(&g->agdf, (uint32_t)threads);  /* in range */\n"
         "    if (interval > 0 || filtered)\n"
         "        (void)agdf_set_data_flow_logging(&g->agdf, (uint32_t)(interval + 0.5),\n"
         "                                         filtered ? nodes : NULL, NULL);  /* checked */\n"
-        "    if (trace && agdf_trace_open(&g->agdf, trace) != 0) {\n"
-        "        fprintf(stderr, \"%s: cannot write --trace file %s: %s\\n\", argv[0], trace,\n"
-        "                strerror(errno));\n"
+        "    if (trace && agdf_trace_open(&g->agdf, trace) != 0) {\n");
+    if (g->threads > 1)     /* agdf_trace_open refuses a graph set to several threads */
+        cw_puts(w,
+            "        if (errno == ENOTSUP)\n"
+            "            fprintf(stderr, \"%s: --trace traces a run on one thread: add --threads=1\\n\",\n"
+            "                    argv[0]);\n"
+            "        else\n"
+            "            fprintf(stderr, \"%s: cannot write --trace file %s: %s\\n\", argv[0], trace,\n"
+            "                    strerror(errno));\n");
+    else
+        cw_puts(w,
+            "        fprintf(stderr, \"%s: cannot write --trace file %s: %s\\n\", argv[0], trace,\n"
+            "                strerror(errno));\n");
+    cw_puts(w,
         "        return 2;\n"
         "    }\n");
     cw_puts(w,
@@ -1021,7 +1080,7 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out) {
     emit_c_starts(&w, g);
     emit_c_api(&w, g);
     if (o->with_main)
-        emit_c_main(&w, g);
+        emit_c_main(&w, g, &it);
     emit_items_free(&it);
     free(cname);
 }

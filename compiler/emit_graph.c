@@ -97,6 +97,11 @@ static void emit_json_node(FILE *out, const Graph *g, const Node *n) {
     bool halt = emit_node_halts(g, n);
     fprintf(out, "     \"max_tasks\": %lld, \"queue_size\": %lld, \"halt_on_exception\": %s,\n",
             (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false");
+    fputs("     \"thread\": ", out);
+    if (n->thread >= 0) fprintf(out, "%lld", (long long)n->thread);
+    else fputs("null", out);
+    fprintf(out, ", \"weight\": %lld, \"spread\": %s,\n", (long long)n->weight,
+            n->spread ? "true" : "false");
     fputs("     \"attrs_set\": [", out);
     for (int i = 0; i < n->nattrs; i++) {
         if (i) fputs(", ", out);
@@ -176,8 +181,9 @@ void emit_json(const Graph *g, const Source *src, FILE *out) {
     emit_json_str(out, g->name);
     fprintf(out, ", \"declared\": %s", g->declared ? "true" : "false");
     if (g->declared) { fputs(", ", out); emit_json_pos(out, "", g->pos); }
-    fprintf(out, ", \"halt_on_exception\": %s, \"max_exceptions\": %lld},\n",
-            g->halt_on_exception ? "true" : "false", (long long)g->max_exceptions);
+    fprintf(out, ", \"halt_on_exception\": %s, \"max_exceptions\": %lld, \"threads\": %lld},\n",
+            g->halt_on_exception ? "true" : "false", (long long)g->max_exceptions,
+            (long long)g->threads);
     fputs("  \"verbatims\": [", out);
     for (size_t i = 0; i < g->verbatims.len; i++) {
         const Verbatim *v = &VEC_AT(g->verbatims, Verbatim, i);
@@ -207,7 +213,20 @@ void emit_json(const Graph *g, const Source *src, FILE *out) {
 /* Both pictures show on each node its max_tasks, queue_size and effective
 ** halt_on_exception (a halting node is also drawn in red), the start nodes
 ** in bold, and on each edge the type of the items it carries: the source's
-** output types, "(int, double)" for a tuple, "()" for an empty item. */
+** output types, "(int, double)" for a tuple, "()" for an empty item.  The
+** placement attributes a node sets (thread, weight other than 1, spread)
+** make one more line, and a graph with threads > 1 says so in its title, so
+** a graph that uses none of them is drawn as before. */
+
+/* The placement line of a node, after sep ("\\n" or "<br/>"), or nothing. */
+static void emit_place_line(FILE *out, const Node *n, const char *sep) {
+    if (n->thread < 0 && n->weight == 1 && !n->spread) return;
+    fputs(sep, out);
+    const char *space = "";
+    if (n->thread >= 0) { fprintf(out, "thread=%lld", (long long)n->thread); space = " "; }
+    if (n->weight != 1) { fprintf(out, "%sweight=%lld", space, (long long)n->weight); space = " "; }
+    if (n->spread) fprintf(out, "%sspread", space);
+}
 
 /* Writes text through esc, which escapes what the picture's syntax needs. */
 typedef void (*EscFn)(FILE *out, const char *s);
@@ -238,6 +257,8 @@ void emit_dot(const Graph *g, FILE *out) {
     emit_dot_str_body(out, g->name);
     fputs("\" {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n"
           "    edge [fontname=\"monospace\", fontsize=10];\n", out);
+    if (g->threads > 1)
+        fprintf(out, "    label=\"threads=%lld\";\n    labelloc=t;\n", (long long)g->threads);
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *n = GRAPH_NODE(g, i);
         bool halt = emit_node_halts(g, n);
@@ -245,9 +266,10 @@ void emit_dot(const Graph *g, FILE *out) {
         emit_dot_str_body(out, n->name);
         fputs("\" [label=\"", out);
         emit_dot_str_body(out, n->name);
-        fprintf(out, "\\nmax_tasks=%lld queue_size=%lld\\nhalt_on_exception=%s\"%s%s];\n",
-                (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false",
-                n->is_start ? ", style=bold" : "", halt ? ", color=red" : "");
+        fprintf(out, "\\nmax_tasks=%lld queue_size=%lld\\nhalt_on_exception=%s",
+                (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false");
+        emit_place_line(out, n, "\\n");
+        fprintf(out, "\"%s%s];\n", n->is_start ? ", style=bold" : "", halt ? ", color=red" : "");
     }
     for (size_t i = 0; i < g->edges.len; i++) {
         const Edge *e = GRAPH_EDGE(g, i);
@@ -285,6 +307,7 @@ static void emit_mermaid_str(FILE *out, const char *s) {
 
 /* Node ids get a prefix: Mermaid reserves some words ("end", "graph"). */
 void emit_mermaid(const Graph *g, FILE *out) {
+    if (g->threads > 1) fprintf(out, "---\ntitle: threads=%lld\n---\n", (long long)g->threads);
     fputs("flowchart LR\n", out);
     bool any_halt = false;
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
@@ -293,9 +316,10 @@ void emit_mermaid(const Graph *g, FILE *out) {
         any_halt |= halt;
         fprintf(out, "    n_%s[\"", n->name);
         emit_mermaid_str(out, n->name);
-        fprintf(out, "<br/>max_tasks=%lld queue_size=%lld<br/>halt_on_exception=%s\"]%s\n",
-                (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false",
-                halt ? ":::halt" : "");
+        fprintf(out, "<br/>max_tasks=%lld queue_size=%lld<br/>halt_on_exception=%s",
+                (long long)n->max_tasks, (long long)n->queue_size, halt ? "true" : "false");
+        emit_place_line(out, n, "<br/>");
+        fprintf(out, "\"]%s\n", halt ? ":::halt" : "");
     }
     for (size_t i = 0; i < g->edges.len; i++) {
         const Edge *e = GRAPH_EDGE(g, i);

@@ -32,6 +32,7 @@ MODULES = {
     "compiler/util.c":       ("build/compiler/util.o", ["util_", "arena_", "vec_", "strmap_"]),
     "compiler/emit_c.c":     ("build/compiler/emit_c.o", ["emit_", "cw_"]),
     "compiler/emit_graph.c": ("build/compiler/emit_graph.o", ["emit_"]),
+    "compiler/emit_mt.c":    ("build/compiler/emit_mt.o", ["emit_"]),
     "compiler/main.c":       ("build/compiler/main.o", ["main_", "main"]),
 }
 
