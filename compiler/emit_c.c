@@ -592,36 +592,26 @@ static void emit_c_set(CWriter *w, const Node *nd) {
     cw_puts(w, ")\n");
 }
 
-/* The head of a body or on_close walk: the task, the body's copy of the
-** drain loop's agdf_io (agdf_w, at agdf_wp), and the output item type and
-** constructor its yields (AGDF__PUT_SET, AGDF__PUT) use. */
+/* The head of a body or on_close function, the node table's .body or
+** .on_close: the task, the body's copy of the drain loop's agdf_io (agdf_w,
+** AGDF__WINDOW in agdf.h: in registers, stored back at every return), and
+** the output item type and constructor its yields (AGDF__PUT_SET, AGDF__PUT)
+** use.  gdb's frame 0 in a body is NAME_body, frame 1 the drain loop. */
 static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
                            const char *what) {
     const char *G = g->name;
-    cw_printf(w, "static AGDF__WALK int %s__%s_%s(agdf_task *agdf_t, agdf_io *agdf_o, "
-                 "agdf_io *agdf_wp)\n{\n", G, nd->name, what);
+    cw_printf(w, "static int %s__%s_%s(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G, nd->name,
+              what);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
-    cw_puts(w, "    (void)agdf_o; (void)agdf_wp;\n#define agdf_w (*agdf_wp)\n");
+    cw_puts(w, "    AGDF__WINDOW(agdf_o);\n#define agdf_w AGDF__W\n");
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
     cw_item_type(w, g, it->out_item[nd->id]);
     emit_c_set(w, nd);
 }
 
-/* The end of a walk, and the function the node table names (NAME_store:
-** gdb's frame 0 in a body is still NAME, its frame 1 this): it runs the walk
-** on a copy of agdf_io and stores it back after whatever return ended it,
-** a `return 0;` hidden in a user's macro too, which a store in the returning
-** macros alone would miss (the drain loop would then run items again and
-** reuse filled slots).  The walk is inlined: the copy stays in registers. */
-static void emit_c_fn_tail(CWriter *w, const Graph *g, const Node *nd, const char *what) {
-    const char *G = g->name;
+static void emit_c_fn_tail(CWriter *w) {
     cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
-    cw_printf(w, "static int %s__%s_%s_store(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G,
-              nd->name, what);
-    cw_printf(w, "    agdf_io agdf_w = *agdf_o;\n"
-                 "    int agdf_r = %s__%s_%s(agdf_t, agdf_o, &agdf_w);\n"
-                 "    *agdf_o = agdf_w;\n    return agdf_r;\n}\n\n", G, nd->name, what);
 }
 
 /* The on_close block: a coroutine of its own on the task (resume point in
@@ -633,7 +623,7 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
     cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
     cw_user_text(w, nd->on_close, nd->on_close_pos);
     cw_puts(w, "    }\n    AGDF_END(self);\n");
-    emit_c_fn_tail(w, g, nd, "close");
+    emit_c_fn_tail(w);
 }
 
 /* The body as a function of (task, agdf_io), the node table's .body, which
@@ -671,7 +661,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     else
         cw_puts(w, "0");
     cw_puts(w, ", agdf_next);\n");
-    emit_c_fn_tail(w, g, nd, "body");
+    emit_c_fn_tail(w);
 }
 
 static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {
@@ -703,9 +693,9 @@ static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {
                   (long long)nd->queue_size, nd->halt_on_exception);
         if (nd->nsucc)
             cw_printf(w, ".dst = %s__dst_%s, .ndst = %d, ", G, nd->name, nd->nsucc);
-        cw_printf(w, ".body = %s__%s_body%s", G, nd->name, nd->body ? "_store" : "");
+        cw_printf(w, ".body = %s__%s_body", G, nd->name);
         if (nd->on_close)
-            cw_printf(w, ", .on_close = %s__%s_close_store", G, nd->name);
+            cw_printf(w, ", .on_close = %s__%s_close", G, nd->name);
         cw_puts(w, " },\n");
     }
     cw_puts(w, "};\n\n");
@@ -1061,15 +1051,12 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out) {
     ** AGDF__SET, which builds the item member by member in the slot. */
     cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT(agdf_w, agdf_o, item, AGDF__OUT_T)\n"
-                "#define AGDF_YIELD(...) AGDF__PUT_SET(agdf_w, agdf_o, AGDF__OUT_T, AGDF__SET(__VA_ARGS__))\n"
-                "#if defined(__GNUC__) || defined(__clang__)\n"
-                "#define AGDF__WALK __attribute__((always_inline)) inline\n"
-                "#else\n#define AGDF__WALK\n#endif\n\n");
+                "#define AGDF_YIELD(...) AGDF__PUT_SET(agdf_w, agdf_o, AGDF__OUT_T, AGDF__SET(__VA_ARGS__))\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, &it, GRAPH_NODE(g, i));
         emit_c_close(&w, g, &it, GRAPH_NODE(g, i));
     }
-    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n#undef AGDF__WALK\n"
+    cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n"
                 "#define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))\n");
     cw_puts(&w, "#if defined(__GNUC__) || defined(__clang__)\n"

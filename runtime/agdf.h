@@ -588,6 +588,31 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
+/* The body's copy of the drain loop's agdf_io, as agdfc's bodies declare it
+** (AGDF__WINDOW(io), then AGDF__W names the copy): the compiler keeps it in
+** registers while the body walks its window, and the cleanup stores it back
+** at every return, a `return 0;` hidden in a user's macro too, which a store
+** in the returning macros alone would miss (the drain loop would then run
+** items again and reuse filled slots).  One function per body: no wrapper
+** with the walk inlined into it, which cost gcc its early passes twice.  A
+** compiler without the cleanup attribute walks io itself. */
+typedef struct agdf__window {
+    agdf_io w;                   /* the copy the body walks */
+    agdf_io *io;                 /* where it goes back at the return */
+} agdf__window;
+#if defined(__GNUC__) || defined(__clang__)
+static __attribute__((always_inline)) inline void agdf__window_back(agdf__window *x)
+{
+    *x->io = x->w;
+}
+#define AGDF__WINDOW(io)                                        \
+    agdf__window agdf_x __attribute__((cleanup(agdf__window_back))) = { *(io), (io) }
+#define AGDF__W (agdf_x.w)
+#else
+#define AGDF__WINDOW(io) agdf_io *agdf_x = (io)
+#define AGDF__W (*agdf_x)
+#endif
+
 /* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
 ** of the drain loop's agdf_io *io (a local the compiler keeps in registers),
 ** T the node's output item type, set an expression that builds the item at
@@ -638,8 +663,7 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 /* The end of one item in agdfc's bodies: go on to the next item of the
 ** burst's window w, if any (SIZE: the input item's size, 0 for none),
 ** without returning to the drain loop; at the end of the window the
-** invocation is done (the function around the body's walk stores w back
-** after any return). */
+** invocation is done (AGDF__WINDOW's cleanup stores w back at any return). */
 #define AGDF__NEXT(w, SIZE, again)                              \
     do {                                                        \
         if ((w).nin) {                                          \

@@ -71,9 +71,9 @@ else
     fail breakpoint-on-agdf-line out
 fi
 
-# Frame 1 is the body's store-back (agdfc's NAME_body_store, which the body
-# is inlined into), frame 2 the runtime's one drain loop, which calls every body.
-if grep -q "^#1 .*branching__func2_body_store " out && grep -q "^#2 .* in agdf__drain " out; then
+# Frame 0 is the body, a function of its own (agdfc's NAME_body), frame 1
+# the runtime's one drain loop, which calls every body.
+if grep -q "^#0 .*branching__func2_body " out && grep -q "^#1 .* in agdf__drain " out; then
     echo "PASS gdb/body-called-by-drain-loop"
 else
     fail body-called-by-drain-loop out

@@ -63,9 +63,9 @@ check arity "$tmp/arity"
 if [ "$(uname -m)" = x86_64 ]; then
     : >"$tmp/copies"
     gcc -std=c99 -O2 -I"$root/runtime" -I"$tmp" -S -o "$tmp/items.s" "$tmp/items.c"
-    n=$(awk '/^yl__inplace_body_store:/,/\.size[ \t]+yl__inplace_body_store/' "$tmp/items.s" |
+    n=$(awk '/^yl__inplace_body:/,/\.size[ \t]+yl__inplace_body,/' "$tmp/items.s" |
         grep -cE 'rep movs|call[ \t]+_*mem(cpy|move)')
     [ "$n" -ge 1 ] && [ "$n" -le 2 ] ||
-        echo "yl__inplace_body_store has $n block copies, expected 1 or 2 (one per path)" >"$tmp/copies"
+        echo "yl__inplace_body has $n block copies, expected 1 or 2 (one per path)" >"$tmp/copies"
     check copies "$tmp/copies"
 fi
