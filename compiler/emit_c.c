@@ -604,7 +604,7 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
               what);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
-    cw_puts(w, "    AGDF__WINDOW(agdf_o);\n#define agdf_w AGDF__W\n");
+    cw_puts(w, "    AGDF__WINDOW(agdf_o);\n#define agdf_w AGDF__W\n    (void)agdf_w;\n");
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
     cw_item_type(w, g, it->out_item[nd->id]);
     emit_c_set(w, nd);

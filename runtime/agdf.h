@@ -595,12 +595,13 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 ** in the returning macros alone would miss (the drain loop would then run
 ** items again and reuse filled slots).  One function per body: no wrapper
 ** with the walk inlined into it, which cost gcc its early passes twice.  A
-** compiler without the cleanup attribute walks io itself. */
+** compiler without the cleanup attribute (or -DAGDF__NO_CLEANUP, which
+** tests/reliability uses) walks io itself. */
 typedef struct agdf__window {
     agdf_io w;                   /* the copy the body walks */
     agdf_io *io;                 /* where it goes back at the return */
 } agdf__window;
-#if defined(__GNUC__) || defined(__clang__)
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(AGDF__NO_CLEANUP)
 static __attribute__((always_inline)) inline void agdf__window_back(agdf__window *x)
 {
     *x->io = x->w;

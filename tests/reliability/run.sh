@@ -7,7 +7,8 @@
 # forever ended by a halt, SIGTERM ending a run whose only work is a sleep
 # forever, a second SIGTERM abandoning a call that never returns, a body
 # in a C file returning 1, a `return 0;` hidden in a macro in the middle of
-# a window (and of an on_close), and the program's numeric flags: values it cannot
+# a window (and of an on_close, also without the cleanup attribute that
+# stores the body's window copy back), and the program's numeric flags: values it cannot
 # honour exit 2 naming the value and the accepted range.  One "PASS name" /
 # "FAIL name" line per check, details indented.  About 10 s on 2 idle cores.
 set -u
@@ -125,6 +126,12 @@ fi
 if build macro_return; then
     run macro_return 10 --stats
     expect return-in-macro-ends-invocation 0 "items 21 sum 2999" "INFO:agdf: keep - in=30, out=21, err=0"
+fi
+# The same where the body walks agdf_io itself, as on a compiler without the
+# cleanup attribute that stores the window copy back (agdf.h, AGDF__WINDOW).
+if build macro_return -DAGDF__NO_CLEANUP; then
+    run macro_return 10 --stats
+    expect return-in-macro-without-cleanup 0 "items 21 sum 2999" "INFO:agdf: keep - in=30, out=21, err=0"
 fi
 
 if build bad_return tests/reliability/bad_return_impl.c; then
