@@ -598,17 +598,17 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 ** compiler without the cleanup attribute (or -DAGDF__NO_CLEANUP, which
 ** tests/reliability uses) walks io itself. */
 typedef struct agdf__window {
-    agdf_io w;                   /* the copy the body walks */
-    agdf_io *io;                 /* where it goes back at the return */
+    agdf_io agdf_copy;           /* the copy the body walks */
+    agdf_io *agdf_back;          /* where it goes back at the return */
 } agdf__window;
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(AGDF__NO_CLEANUP)
 static __attribute__((always_inline)) inline void agdf__window_back(agdf__window *x)
 {
-    *x->io = x->w;
+    *x->agdf_back = x->agdf_copy;
 }
 #define AGDF__WINDOW(io)                                        \
-    agdf__window agdf_x __attribute__((cleanup(agdf__window_back))) = { *(io), (io) }
-#define AGDF__W (agdf_x.w)
+    agdf__window agdf_x __attribute__((__cleanup__(agdf__window_back))) = { *(io), (io) }
+#define AGDF__W (agdf_x.agdf_copy)
 #else
 #define AGDF__WINDOW(io) agdf_io *agdf_x = (io)
 #define AGDF__W (*agdf_x)
