@@ -5,9 +5,12 @@
 # compiles with gcc and clang under -std=c99 -Wall -Wextra -Wpedantic -Werror,
 # its rings follow agdf.h's numbering, a graph with items of size 0 and
 # offloads compiles too; threads = 1 emits byte for byte what no attribute
-# emits; and the --main program of a one-thread graph takes --threads=1 and
-# --placement and refuses any other --threads with the reason.  Budget: 10 s
-# on 2 busy cores (about 3 s idle).  Uses bin/agdfc-san when it exists.
+# emits; the --main program of a one-thread graph takes --threads=1 and
+# --placement and refuses any other --threads with the reason; and the --main
+# program of threaded.agdf, linked with lib/libagdf.a, runs on 2 threads with
+# exact statistics, prints its placement and its threads' memory, and refuses
+# a --threads its placed nodes do not fit.  Budget: 10 s on 2 busy cores
+# (about 4 s idle).  Uses bin/agdfc-san when it exists.
 # One line per check: "PASS threads_emit/NAME" or "FAIL threads_emit/NAME".
 set -u
 cd "$(dirname "$0")/../.."
@@ -142,3 +145,58 @@ else
     echo "cannot link the --main program (make first)" >>"$tmp/p"
 fi
 check main-one-thread "$tmp/p"
+
+# The runtime's threads (runtime/agdf_mt.c): the --main program of
+# threaded.agdf runs on 2 threads with exact statistics, prints its placement
+# and its threads' memory (the parts adding up to the total), names the node a
+# too small --threads misses, and traces a run on one thread only.
+: >"$tmp/p"
+cp tests/emit/threaded.agdf "$tmp/threaded.agdf"
+(cd "$tmp" && "$agdfc" --main threaded.agdf -o threaded.c 2>&1 \
+    && sed 's/threads = 2/threads = 3/; s/\[thread = 1\]/[thread = 2]/' threaded.agdf >placed.agdf \
+    && "$agdfc" --main placed.agdf -o placed.c 2>&1 \
+    && sed 's/\[thread = [01]\]//' threaded.agdf >auto.agdf \
+    && "$agdfc" --main auto.agdf -o auto.c 2>&1) >>"$tmp/p" 2>&1
+for g in threaded placed auto; do
+    gcc $flags "$tmp/$g.c" lib/libagdf.a -lpthread -o "$tmp/$g" >>"$tmp/p" 2>&1 \
+        || echo "$g: cannot link" >>"$tmp/p"
+done
+if [ ! -s "$tmp/p" ]; then
+    "$tmp/threaded" --threads=2 --stats >"$tmp/out" 2>&1
+    rc=$?
+    for want in "gen - in=0, out=1000, err=0" "side - in=0, out=1, err=0" \
+                "work - in=1000, out=1000, err=0" "sink - in=1001, out=0, err=0"; do
+        grep -q "INFO:agdf: $want\$" "$tmp/out" || echo "--stats has no '$want'" >>"$tmp/p"
+    done
+    [ $rc -eq 0 ] || echo "--threads=2 --stats: status $rc" >>"$tmp/p"
+    "$tmp/threaded" --placement >"$tmp/out" 2>&1
+    grep -q '^gen: thread 0$' "$tmp/out" && grep -q '^sink: thread 1$' "$tmp/out" \
+        && grep -Eq '^work: threads 0-1 \(spread, tasks 0-1 on [01], tasks 2-3 on [01]\)$' "$tmp/out" \
+        || { echo "--placement:"; cat "$tmp/out"; } >>"$tmp/p"
+    "$tmp/auto" --threads=1 --placement >"$tmp/out" 2>&1
+    grep -q '^work: thread 0 (spread, tasks 0-3 on 0)$' "$tmp/out" && grep -q '^sink: thread 0$' "$tmp/out" \
+        || { echo "--threads=1 --placement:"; cat "$tmp/out"; } >>"$tmp/p"
+    "$tmp/threaded" --memory >"$tmp/out" 2>&1
+    grep -q '^  threads: [0-9]* bytes (storage for 2 threads)$' "$tmp/out" \
+        && grep -q '^    rings: [0-9]* bytes (5 rings of ' "$tmp/out" \
+        && grep -q '^    replica queues: 64 bytes' "$tmp/out" \
+        || { echo "--memory:"; cat "$tmp/out"; } >>"$tmp/p"
+    awk '/^graph /{t=$3} /^  runtime:/{s+=$2} /^  errors:/{s+=$2} /^  threads:/{s+=$2}
+         /^  nodes:/{gsub(/\(/, "", $4); s+=$4} END{exit !(t > 0 && s == t)}' "$tmp/out" \
+        || echo "--memory: the parts do not add up to the total" >>"$tmp/p"
+    "$tmp/auto" --trace="$tmp/t.json" >"$tmp/out" 2>&1
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "auto: --trace traces a run on one thread: add --threads=1" "$tmp/out" \
+        || echo "--trace on 2 threads: status $rc, $(head -1 "$tmp/out")" >>"$tmp/p"
+    "$tmp/auto" --threads=1 --trace="$tmp/t.json" >"$tmp/out" 2>&1
+    rc=$?
+    [ $rc -eq 0 ] && [ -s "$tmp/t.json" ] || echo "--threads=1 --trace: status $rc" >>"$tmp/p"
+    "$tmp/placed" --threads=2 >"$tmp/out" 2>&1
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "bad --threads: 2 (node sink is placed on thread 2, which needs at least 3 threads)" \
+        "$tmp/out" || echo "placed --threads=2: status $rc, $(head -1 "$tmp/out")" >>"$tmp/p"
+    "$tmp/placed" --threads=4 >"$tmp/out" 2>&1
+    [ $? -eq 2 ] && grep -q "bad --threads: 4 (expected an integer from 1 to 3)" "$tmp/out" \
+        || echo "placed --threads=4: $(head -1 "$tmp/out")" >>"$tmp/p"
+fi
+check main-threads-run "$tmp/p"
