@@ -218,7 +218,7 @@ int main(int argc, char **argv)
     uint64_t sum = 0, want = 0, v;
     double t0, t1, c0, n, cpu_total = -1;
     agdf_ring *sleeps = &ring;          /* whose sleep counts are printed */
-    int k;
+    int wk;                             /* par2's worker */
 
     if (!strcmp(m, "calibrate") && argc == 3) {
         uint64_t target = arg(argv[2]), k, x = 1;
@@ -274,16 +274,16 @@ int main(int argc, char **argv)
         want = sum;                     /* xthread.sh compares it with chain1's */
     } else if (!strcmp(m, "par2") && argc == 5) {
         uint64_t cap = arg(argv[2]);
-        for (k = 0; k < 2; k++) start_ring(&workers[k].ring, workers[k].slots, cap);
+        for (wk = 0; wk < 2; wk++) start_ring(&workers[wk].ring, workers[wk].slots, cap);
         batch = 64;
         work_w = arg(argv[3]);
         n_items = arg(argv[4]);
         t0 = now_ns();
         c0 = cpu_ns();
-        for (k = 0; k < 2; k++) pthread_create(&wth[k], NULL, par_worker, &workers[k]);
+        for (wk = 0; wk < 2; wk++) pthread_create(&wth[wk], NULL, par_worker, &workers[wk]);
         par_send();
         cpu_producer = cpu_ns() - c0;
-        for (k = 0; k < 2; k++) pthread_join(wth[k], NULL);
+        for (wk = 0; wk < 2; wk++) pthread_join(wth[wk], NULL);
         t1 = now_ns();
         sum = workers[0].sum + workers[1].sum;
         c0 = workers[0].cpu > workers[1].cpu ? workers[0].cpu : workers[1].cpu;
