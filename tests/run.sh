@@ -42,7 +42,7 @@ done
 jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-slow="random fuzz install lifecycle model docs tsan trace reliability examples conformance"
+slow="random threads fuzz install lifecycle model docs tsan trace reliability examples conformance"
 order=""
 for n in $slow; do
     [ -f "tests/$n/run.sh" ] && order="$order tests/$n/run.sh"
