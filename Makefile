@@ -10,7 +10,8 @@
 #   make trace-picture  re-render docs/tracing.png from a real trace (needs
 #                   rsvg-convert, Debian librsvg2-bin; not part of make test)
 #   make fuzz       a longer fuzzing campaign (FUZZ_SECONDS=300)
-#   make soak       many more random graphs (RANDOM_GRAPHS=3000)
+#   make soak       many more random graphs (RANDOM_GRAPHS=3000), then
+#                   larger threaded ones for SOAK_SECONDS=600 (make soak-threads)
 #   make install PREFIX=/usr/local [DESTDIR=/staging]   (and make uninstall)
 
 PREFIX  ?= /usr/local
@@ -167,7 +168,7 @@ FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g $(FUZZ_SAN) \
                 -fsanitize=fuzzer-no-link -Icompiler -I$(B) -I$(B)/grammar -Iruntime
 FUZZ_OBJ     := $(COMPILER_LIB_OBJ:$(B)/%=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 300
-.PHONY: fuzz soak
+.PHONY: fuzz soak soak-threads
 
 $(B)/fuzz/compiler/%.o: compiler/%.c | $(B)/grammar/parser.h
 	@mkdir -p $(dir $@)
@@ -189,6 +190,12 @@ fuzz: $(B)/fuzz/fuzz_agdfc
 
 soak: all
 	@RANDOM_GRAPHS=$${RANDOM_GRAPHS:-3000} bash tests/random/run.sh
+	@bash tests/threads/soak.sh
+
+# tests/threads/soak.sh: larger random threaded graphs, ASan and TSan, until
+# SOAK_SECONDS (600) have passed; stops at the first failure with its seed.
+soak-threads: all
+	@bash tests/threads/soak.sh
 
 # ---------------------------------------------------------------- install
 # make install [PREFIX=...] [DESTDIR=...] / make uninstall: scripts/install.sh

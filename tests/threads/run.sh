@@ -29,15 +29,19 @@
 #                   values refused with exit status 2 and a message
 # Every run is under `timeout`.  Budget: under 60 s on 2 idle cores, builds
 # included.  Environment: THREADS_SEEDS (seed list, default 1-16),
-# THREADS_TSAN_SEEDS (default 1-4), THREADS_JOBS (parallel builds, default:
-# the number of cores), THREADS_KEEP=DIR (keep the work directory there).
-# tests/threads/soak.sh runs more and larger graphs for a given time.
+# THREADS_TSAN_SEEDS (default 1-4), THREADS_BIG=1 (gen.py --big: larger
+# graphs on up to 8 threads), THREADS_RANDOM_ONLY=1 (only the random graphs),
+# THREADS_JOBS (parallel builds, default: the number of cores),
+# THREADS_KEEP=DIR (keep the work directory there).  tests/threads/soak.sh
+# runs this with larger graphs, in a loop, for a given time.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 cd "$ROOT"
 SEEDS=${THREADS_SEEDS:-$(seq 1 16)}
 TSAN_SEEDS=${THREADS_TSAN_SEEDS:-1 2 3 4}
+BIG=$([ "${THREADS_BIG:-0}" = 1 ] && echo --big)
+ONLY=${THREADS_RANDOM_ONLY:-0}
 JOBS=${THREADS_JOBS:-$(nproc 2>/dev/null || echo 2)}
 STRICT="-std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror"
 # -O1: the threads overlap as in a real build; the sanitizers keep their reports
@@ -102,14 +106,14 @@ BUILDS=$T/builds            # lines "VARIANT DIR NAME"
 for s in $SEEDS; do
     for v in a b; do
         mkdir -p "$T/s$s/$v"
-        python3 "$HERE/gen.py" $([ $v = a ] && echo --single) "$s" >"$T/s$s/$v/tg$s.agdf"
+        python3 "$HERE/gen.py" $BIG $([ $v = a ] && echo --single) "$s" >"$T/s$s/$v/tg$s.agdf"
         agdfc_in "$T/s$s/$v" "tg$s" && echo "asan $T/s$s/$v tg$s" >>"$BUILDS"
     done
-    python3 "$HERE/gen.py" --meta "$s" >"$T/s$s/meta"
+    python3 "$HERE/gen.py" $BIG --meta "$s" >"$T/s$s/meta"
     case " $(echo $TSAN_SEEDS) " in *" $s "*) echo "tsan $T/s$s/b tg$s" >>"$BUILDS" ;; esac
 done
 mkdir -p "$T/hand"
-for n in fanin_q1 halt timers idle; do
+[ "$ONLY" = 1 ] || for n in fanin_q1 halt timers idle; do
     cp "$HERE/$n.agdf" "$T/hand/"
     agdfc_in "$T/hand" "$n" || continue
     [ $n = idle ] || printf 'asan %s %s\ntsan %s %s\n' "$T/hand" $n "$T/hand" $n >>"$BUILDS"
@@ -155,7 +159,7 @@ same() {
 for s in $SEEDS; do
     d=$T/s$s
     read -r th mn mode virt calls <<<"$(sed 's/[a-z]*=//g' "$d/meta")"
-    name="random seed $s (threads = $th, $mode, $calls invocations)"
+    name="random seed $s${BIG:+ (big)} (threads = $th, $mode, $calls invocations)"
     built "$d/a" "tg$s" asan "$name" && built "$d/b" "tg$s" asan "$name" || continue
     args="--stats $([ "$virt" = 1 ] && echo --virtual-time)"
     ns="$th"
@@ -178,8 +182,8 @@ for s in $SEEDS; do
         [ -n "$m" ] && msg+="--threads=$n:"$'\n'"$m"$'\n'
     done
     if [ -n "$msg" ]; then
-        { echo "reproduce: python3 tests/threads/gen.py $s (--single: the reference);" \
-               "THREADS_SEEDS=$s THREADS_KEEP=/tmp/tg bash tests/threads/run.sh"
+        { echo "reproduce: python3 tests/threads/gen.py $BIG $s (--single: the reference);" \
+               "THREADS_SEEDS=$s THREADS_BIG=${THREADS_BIG:-0} THREADS_KEEP=/tmp/tg bash tests/threads/run.sh"
           printf '%s\n' "$msg"; } | fail "$name"
     else
         pass "$name, --threads=$(echo $ns | tr ' ' ,)"
@@ -197,23 +201,26 @@ hand() {
     if [ -n "$m" ]; then printf '%s\n' "$m" | fail "$n ($v${*:+ $*})"; else pass "$n ($v${*:+ $*})"; fi
 }
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
-hand fanin_q1 asan 0
-hand halt asan 3
-hand timers asan 0 --log-interval=0.002
-hand fanin_q1 tsan 0
-hand halt tsan 3
-hand timers tsan 0 --log-interval=0.002 --stats
-hand timers tsan 0 --virtual-time --stats
+if [ "$ONLY" != 1 ]; then
+    hand fanin_q1 asan 0
+    hand halt asan 3
+    hand timers asan 0 --log-interval=0.002
+    hand fanin_q1 tsan 0
+    hand halt tsan 3
+    hand timers tsan 0 --log-interval=0.002 --stats
+    hand timers tsan 0 --virtual-time --stats
+fi
 for s in $TSAN_SEEDS; do
     d=$T/s$s
     read -r th mn mode virt calls <<<"$(sed 's/[a-z]*=//g' "$d/meta")"
-    name="tsan random seed $s (threads = $th, $mode)"
+    name="tsan random seed $s${BIG:+ (big)} (threads = $th, $mode)"
     built "$d/b" "tg$s" tsan "$name" || continue
     run "$d/tsan" "$d/b/tg$s.tsan" --threads="$th" --stats $([ "$virt" = 1 ] && echo --virtual-time)
     m=$(problems "$d/tsan")
     if [ -n "$m" ]; then printf '%s\n' "$m" | fail "$name"; else pass "$name"; fi
 done
 unset TSAN_OPTIONS
+[ "$ONLY" = 1 ] && exit 0
 
 # ------------------------------------------------------------------ idle
 # Wall time at least the sleep, CPU time (the whole process) under 30 ms.
