@@ -31,7 +31,8 @@
 #   BENCH_CG_N [200000]  N1 for callgrind (N2 = N1 / 2); 0 disables callgrind
 #   BENCH_IDLE [10000]   idle nodes beside the chain
 #   BENCH_GO [auto]      0: skip the Go baseline
-#   BENCH_XTHREAD [1]    0: skip the cross-thread benchmarks (bench/xthread.sh)
+#   BENCH_XTHREAD [1]    0: skip the cross-thread benchmarks (bench/xthread.sh,
+#                        bench/threads.sh)
 #   BENCH_SWEEP [1]      0: skip the sweep cases (and the plots)
 #   BENCH_COMPILE [1]    0: skip the compile-side figures
 #   BENCH_BIG [100000]   nodes of the program agdfc is timed on
@@ -416,9 +417,13 @@ fi
 # bench/xthread.sh (issue 13): ring hop cost against a plain SPSC ring and Go
 # channels, and a 4-stage chain on 1 vs 2 threads.  Its own table is in
 # $OUT/log/xthread.txt and $OUT/xthread.tsv.  BENCH_XTHREAD=0 skips it.
+# Then bench/threads.sh: agdf programs on 1 and 2 threads against those
+# baselines, and this run's callgrind figures against bench/baseline's
+# (its table: $OUT/log/threads.txt, $OUT/threads.tsv).
 run_xthread() {
     [ "${BENCH_XTHREAD:-1}" = 1 ] && [ -f bench/xthread.sh ] || return 0
     companion xthread env XT_OUT="$OUT" XT_GO="$GO_OK" bash bench/xthread.sh
+    [ -f bench/threads.sh ] && companion threads env TH_OUT="$OUT" bash bench/threads.sh
 }
 if [ "$QUICK" != 1 ] && [ -z "$ONLY" ]; then run_xthread; fi
 
