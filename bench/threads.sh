@@ -29,7 +29,8 @@
 #
 # Environment: TH_N [200000] items per chain and parallel-node run;
 # TH_HOP_N [5000000] items per hop run; TH_RUNS [5]; TH_STAGE_NS [1000];
-# TH_BASELINE [bench/baseline/before-issue13.tsv]; XT_OUT / TH_OUT
+# TH_BASELINE [bench/baseline/after-issue12.tsv: main before issue 13 gives
+# the same instruction counts; empty: none]; XT_OUT / TH_OUT
 # [build/bench]; CC [cc].  Exit status 1 when a run fails or a sum is wrong.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ N=${TH_N:-200000}
 HN=${TH_HOP_N:-5000000}
 RUNS=${TH_RUNS:-5}
 STAGE_NS=${TH_STAGE_NS:-1000}
-BASE=${TH_BASELINE:-bench/baseline/before-issue13.tsv}
+BASE=${TH_BASELINE-bench/baseline/after-issue12.tsv}
 CC=${CC:-cc}
 mkdir -p "$OUT/src" "$OUT/obj" "$OUT/bin" "$OUT/log"
 RAW=$OUT/log/threads.raw

@@ -27,6 +27,9 @@
 #                   has nothing to do: under 30 ms of CPU (getrusage)
 #   flag ...        the generated main()'s --threads=N and --placement: bad
 #                   values refused with exit status 2 and a message
+#   bench/threads.sh  issue 13's benchmark programs, built and run on 1 and 2
+#                   threads with a few items (their sums checked), the chain
+#                   placed 2 + 2
 # Every run is under `timeout`.  Budget: under 60 s on 2 idle cores, builds
 # included.  Environment: THREADS_SEEDS (seed list, default 1-16),
 # THREADS_TSAN_SEEDS (default 1-4), THREADS_BIG=1 (gen.py --big: larger
@@ -269,3 +272,18 @@ flag "--placement --threads=2 on timers (spread relay)" "$T/hand/timers.plain" 0
 flag "--threads=2 refused by a graph compiled for 1 thread" "$T/s1/a/tg1.asan" 2 'thread' --threads=2
 flag "--threads=1 accepted by a graph compiled for 1 thread" "$T/s1/a/tg1.asan" \
     "$(cat "$T/s1/ref.rc" 2>/dev/null)" 'INFO:agdf: n0' --threads=1 --stats
+
+# ------------------------------------------------------------------ bench
+# bench/threads.sh in its smallest form (measures nothing): its programs
+# build against lib/libagdf.a, every run's sum is right on 1 and 2 threads,
+# and the 4-stage chain is placed 2 + 2 (src c1 c2 | c3 c4 sink).
+o=$T/bench.txt
+if TH_OUT=$T/bench TH_N=300 TH_HOP_N=3000 TH_RUNS=1 TH_BASELINE= bash bench/threads.sh >"$o" 2>&1; then
+    if grep -Eq '^chain4_2threads .* 0/0/0/1/1/1$' "$o"; then
+        pass "bench/threads.sh (smoke: 8 cases, chain placed 2 + 2)"
+    else
+        { echo "the chain is not placed 2 + 2:"; cat "$o"; } | fail "bench/threads.sh (smoke)"
+    fi
+else
+    fail "bench/threads.sh (smoke)" <"$o"
+fi
