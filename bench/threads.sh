@@ -10,8 +10,9 @@
 #   chain4   src -> 4 CPU-bound stages (each ~STAGE_NS of integer arithmetic,
 #            W rounds calibrated by bench/xthread.c) -> sink, queue_size 16:
 #            placed 2 + 2 (src c1 c2 | c3 c4 sink); ns per item (source item)
-#   par2     src -> one CPU-bound stage with max_tasks = 2, spread = true ->
-#            sink: its two tasks on two threads
+#   par2     src -> one CPU-bound node with max_tasks = 2, spread = true ->
+#            sink: its two tasks on two threads; its work per item is the
+#            chain's four stages (4 W rounds), as in bench/xthread.c's par
 #   hop_qQ   src -> sink, queue_size Q = 16 and 1024, one node per thread:
 #            ns per item on 2 threads (the cross-thread hop) and on 1
 # Ratios in the same run: 2 threads against 1 (the speed-up), and against
@@ -66,7 +67,7 @@ build() {   # NAME gen.sh-arguments...
         { cat "$OUT/log/$name.cc" >&2; return 1; }
 }
 build th_chain4 tchain 4 16 "$W"
-build th_par2 tpar 2 16 "$W"
+build th_par2 tpar 2 16 "$((4 * W))"
 build th_hop_q16 thop 16
 build th_hop_q1024 thop 1024
 
@@ -136,9 +137,9 @@ echo "  speed-up on 2 threads, wall: chain $sp_chain, parallel node $sp_par"
 echo "  CPU used on 2 threads / on 1: chain $(div "$(get chain4_2threads cpu_ns_per_item)" "$(get chain4_1thread cpu_ns_per_item)")," \
      "parallel node $(div "$(get par2_2threads cpu_ns_per_item)" "$(get par2_1thread cpu_ns_per_item)")"
 echo "  chain on 2 threads / pthreads chain over an agdf ring (xthread chain_2threads_q16): $(div "$(get chain4_2threads wall_ns_per_item)" "$(xt chain_2threads_q16 ns_per_item)")"
-echo "  chain on 2 threads / Go GOMAXPROCS=2 chain (xthread go_chain_q16): $(div "$(get chain4_2threads wall_ns_per_item)" "$(xt go_chain_q16 ns_per_item)")"
-echo "  parallel node / pthreads 2 workers (xthread par_2threads): $(div "$(get par2_2threads wall_ns_per_item)" "$(xt par_2threads ns_per_item)")"
-echo "  parallel node / Go GOMAXPROCS=2 2 workers (xthread go_par_q16): $(div "$(get par2_2threads wall_ns_per_item)" "$(xt go_par_q16 ns_per_item)")"
+echo "  chain on 2 threads / Go chain, GOMAXPROCS=2 (xthread go_chain_p2_q16): $(div "$(get chain4_2threads wall_ns_per_item)" "$(xt go_chain_p2_q16 ns_per_item)")"
+echo "  parallel node on 2 threads / pthreads, 2 workers (xthread par_2workers_q16): $(div "$(get par2_2threads wall_ns_per_item)" "$(xt par_2workers_q16 ns_per_item)")"
+echo "  parallel node on 2 threads / Go, 2 workers, GOMAXPROCS=2 (xthread go_par_p2_q16): $(div "$(get par2_2threads wall_ns_per_item)" "$(xt go_par_p2_q16 ns_per_item)")"
 for q in 16 1024; do
     echo "  hop, queue_size $q, 2 threads / 1 thread: $(div "$(get hop_q${q}_2threads wall_ns_per_item)" "$(get hop_q${q}_1thread wall_ns_per_item)")" \
          "/ pthreads SPSC (xthread plain_q$q): $(div "$(get hop_q${q}_2threads wall_ns_per_item)" "$(xt plain_q$q ns_per_item)")" \
