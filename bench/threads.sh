@@ -118,7 +118,7 @@ xt() {       # CASE METRIC: a figure of bench/xthread.sh's tsv, n/a when missing
         done
     done
 } >"$TSV"
-get() { awk -F'\t' -v c="$1" -v k="$2" '$1 == c && $2 == k { print $3; exit }' "$TSV"; }
+get() { awk -F'\t' -v c="$1" -v k="$2" '$1 == c && $2 == k { v = $3; exit } END { print (v == "" ? "n/a" : v) }' "$TSV"; }
 
 echo "agdf programs on threads (bench/threads.sh): medians of $RUNS runs, $N items per chain and"
 echo "parallel-node run, $HN per hop run; a stage is $W rounds (~$STAGE_NS ns of CPU)"
@@ -165,7 +165,7 @@ fi
 printf 'threads\tinstr_max_change\t%s\t%%\n' "$instr" >>"$TSV"
 
 target() {   # DESCRIPTION VALUE OP LIMIT
-    awk -v d="$1" -v v="$2" -v op="$3" -v l="$4" 'BEGIN {
+    awk -v d="$1" -v v="${2:-n/a}" -v op="$3" -v l="$4" 'BEGIN {
         s = (v == "" || v == "n/a") ? "not-measured" : ((op == "<=" ? v + 0 <= l + 0 : v + 0 >= l + 0) ? "met" : "MISSED")
         printf "  %-62s %8s %s %-5s %s\n", d, v, op, l, s }'
 }
