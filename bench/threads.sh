@@ -15,7 +15,9 @@
 #            chain's four stages (4 W rounds), as in bench/xthread.c's par
 #   hop_qQ   src -> sink, queue_size Q = 16 and 1024, one node per thread:
 #            ns per item on 2 threads (the cross-thread hop) and on 1
-# Ratios in the same run: 2 threads against 1 (the speed-up), and against
+# Ratios in the same run: 2 threads against 1 (the speed-up, from wall time
+# and from CPU time: the one thread's against half of the two threads', what
+# an idle 2-core machine could give), and against
 # bench/xthread.sh's figures in $OUT/xthread.tsv (the pthreads SPSC ring and
 # Go channels with GOMAXPROCS=2; n/a for a row it did not write).  Targets
 # (issue 13), met or MISSED: >= 1.8x for the chain and the parallel node,
@@ -132,8 +134,14 @@ done
 
 sp_chain=$(div "$(get chain4_1thread wall_ns_per_item)" "$(get chain4_2threads wall_ns_per_item)")
 sp_par=$(div "$(get par2_1thread wall_ns_per_item)" "$(get par2_2threads wall_ns_per_item)")
+# What an idle 2-core machine could give: the one thread's CPU time against
+# half the two threads' (both placements are balanced by construction): a
+# busy machine inflates wall times, CPU times much less.
+sp_chain_cpu=$(div "$(get chain4_1thread cpu_ns_per_item)" "$(div "$(get chain4_2threads cpu_ns_per_item)" 2)")
+sp_par_cpu=$(div "$(get par2_1thread cpu_ns_per_item)" "$(div "$(get par2_2threads cpu_ns_per_item)" 2)")
 echo "ratios (same run; x > 1: agdf takes longer):"
 echo "  speed-up on 2 threads, wall: chain $sp_chain, parallel node $sp_par"
+echo "  speed-up on 2 threads, CPU time (1 thread's / half of 2 threads'): chain $sp_chain_cpu, parallel node $sp_par_cpu"
 echo "  CPU used on 2 threads / on 1: chain $(div "$(get chain4_2threads cpu_ns_per_item)" "$(get chain4_1thread cpu_ns_per_item)")," \
      "parallel node $(div "$(get par2_2threads cpu_ns_per_item)" "$(get par2_1thread cpu_ns_per_item)")"
 echo "  chain on 2 threads / pthreads chain over an agdf ring (xthread chain_2threads_q16): $(div "$(get chain4_2threads wall_ns_per_item)" "$(xt chain_2threads_q16 ns_per_item)")"
@@ -146,6 +154,7 @@ for q in 16 1024; do
          "/ Go channel GOMAXPROCS=2 (xthread go_q$q): $(div "$(get hop_q${q}_2threads wall_ns_per_item)" "$(xt go_q$q ns_per_item)")"
 done
 printf 'threads\tspeedup_chain4\t%s\tx\nthreads\tspeedup_par2\t%s\tx\n' "$sp_chain" "$sp_par" >>"$TSV"
+printf 'threads\tspeedup_cpu_chain4\t%s\tx\nthreads\tspeedup_cpu_par2\t%s\tx\n' "$sp_chain_cpu" "$sp_par_cpu" >>"$TSV"
 
 # Single-threaded programs unchanged: this run's callgrind figures against
 # the baseline's, through bench/compare.sh (its Markdown kept in the log).
@@ -158,8 +167,8 @@ if [ -f "$OUT/results.tsv" ] && [ -f "$BASE" ] && grep -q "	instr	" "$OUT/result
             END { if (seen) printf "%.1f", m; else print "n/a" }' "$OUT/log/threads-compare.md")
         echo "single-threaded cases, instructions per item per edge against $BASE:"
         awk -F'|' '/^#### Per item per edge/ { on = 1; next } /^####/ { on = 0 }
-            on && $4 ~ /%/ { printf "  %-20s %s (%s)\n", $2, $3, $4 }' "$OUT/log/threads-compare.md" |
-            sed 's/  *)/)/; s/( */(/'
+            on && $4 ~ /%/ { gsub(/^ +| +$/, "", $2); gsub(/^ +| +$/, "", $3); gsub(/^ +| +$/, "", $4)
+                             printf "  %-20s %s (%s)\n", $2, $3, $4 }' "$OUT/log/threads-compare.md"
     fi
 fi
 printf 'threads\tinstr_max_change\t%s\t%%\n' "$instr" >>"$TSV"
@@ -171,7 +180,9 @@ target() {   # DESCRIPTION VALUE OP LIMIT
 }
 echo "targets (issue 13):"
 target "4-stage CPU-bound chain, speed-up on 2 threads (wall)" "$sp_chain" ">=" 1.8
+target "4-stage CPU-bound chain, speed-up on 2 threads (CPU time)" "$sp_chain_cpu" ">=" 1.8
 target "CPU-bound node, max_tasks = 2 spread, speed-up on 2 threads" "$sp_par" ">=" 1.8
+target "CPU-bound node, max_tasks = 2 spread, speed-up (CPU time)" "$sp_par_cpu" ">=" 1.8
 target "cross-thread hop, queue_size 16, ns per item (wall)" "$(get hop_q16_2threads wall_ns_per_item)" "<=" 15
 target "cross-thread hop, queue_size 1024, ns per item (wall)" "$(get hop_q1024_2threads wall_ns_per_item)" "<=" 15
 target "single-threaded instructions per item, largest change (%)" "$instr" "<=" 1
