@@ -9,7 +9,8 @@
 # round-robin; medians of wall and CPU time (the process's, every thread):
 #   chain4   src -> 4 CPU-bound stages (each ~STAGE_NS of integer arithmetic,
 #            W rounds calibrated by bench/xthread.c) -> sink, queue_size 16:
-#            placed 2 + 2 (src c1 c2 | c3 c4 sink); ns per item (source item)
+#            placed 2 + 2 (src c1 c2 | c3 c4 sink); ns per item (source item);
+#            chain4_q1024: the same with queue_size 1024
 #   par2     src -> one CPU-bound node with max_tasks = 2, spread = true ->
 #            sink: its two tasks on two threads; its work per item is the
 #            chain's four stages (4 W rounds), as in bench/xthread.c's par
@@ -69,6 +70,7 @@ build() {   # NAME gen.sh-arguments...
         { cat "$OUT/log/$name.cc" >&2; return 1; }
 }
 build th_chain4 tchain 4 16 "$W"
+build th_chain4_q1024 tchain 4 1024 "$W"
 build th_par2 tpar 2 16 "$((4 * W))"
 build th_hop_q16 thop 16
 build th_hop_q1024 thop 1024
@@ -77,7 +79,8 @@ build th_hop_q1024 thop 1024
 CASES=()
 for t in 1 2; do
     s=$([ $t = 1 ] && echo 1thread || echo 2threads)
-    CASES+=("chain4_$s|$OUT/bin/th_chain4 $N $t" "par2_$s|$OUT/bin/th_par2 $N $t"
+    CASES+=("chain4_$s|$OUT/bin/th_chain4 $N $t" "chain4_q1024_$s|$OUT/bin/th_chain4_q1024 $N $t"
+            "par2_$s|$OUT/bin/th_par2 $N $t"
             "hop_q16_$s|$OUT/bin/th_hop_q16 $HN $t" "hop_q1024_$s|$OUT/bin/th_hop_q1024 $HN $t")
 done
 field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p"; }
@@ -138,10 +141,13 @@ sp_par=$(div "$(get par2_1thread wall_ns_per_item)" "$(get par2_2threads wall_ns
 # half the two threads' (both placements are balanced by construction): a
 # busy machine inflates wall times, CPU times much less.
 sp_chain_cpu=$(div "$(get chain4_1thread cpu_ns_per_item)" "$(div "$(get chain4_2threads cpu_ns_per_item)" 2)")
+sp_chain1024=$(div "$(get chain4_q1024_1thread wall_ns_per_item)" "$(get chain4_q1024_2threads wall_ns_per_item)")
+sp_chain1024_cpu=$(div "$(get chain4_q1024_1thread cpu_ns_per_item)" "$(div "$(get chain4_q1024_2threads cpu_ns_per_item)" 2)")
 sp_par_cpu=$(div "$(get par2_1thread cpu_ns_per_item)" "$(div "$(get par2_2threads cpu_ns_per_item)" 2)")
 echo "ratios (same run; x > 1: agdf takes longer):"
 echo "  speed-up on 2 threads, wall: chain $sp_chain, parallel node $sp_par"
 echo "  speed-up on 2 threads, CPU time (1 thread's / half of 2 threads'): chain $sp_chain_cpu, parallel node $sp_par_cpu"
+echo "  chain at queue_size 1024, speed-up on 2 threads: wall $sp_chain1024, CPU time $sp_chain1024_cpu"
 echo "  CPU used on 2 threads / on 1: chain $(div "$(get chain4_2threads cpu_ns_per_item)" "$(get chain4_1thread cpu_ns_per_item)")," \
      "parallel node $(div "$(get par2_2threads cpu_ns_per_item)" "$(get par2_1thread cpu_ns_per_item)")"
 echo "  chain on 2 threads / pthreads chain over an agdf ring (xthread chain_2threads_q16): $(div "$(get chain4_2threads wall_ns_per_item)" "$(xt chain_2threads_q16 ns_per_item)")"
@@ -155,6 +161,7 @@ for q in 16 1024; do
 done
 printf 'threads\tspeedup_chain4\t%s\tx\nthreads\tspeedup_par2\t%s\tx\n' "$sp_chain" "$sp_par" >>"$TSV"
 printf 'threads\tspeedup_cpu_chain4\t%s\tx\nthreads\tspeedup_cpu_par2\t%s\tx\n' "$sp_chain_cpu" "$sp_par_cpu" >>"$TSV"
+printf 'threads\tspeedup_chain4_q1024\t%s\tx\nthreads\tspeedup_cpu_chain4_q1024\t%s\tx\n' "$sp_chain1024" "$sp_chain1024_cpu" >>"$TSV"
 
 # Single-threaded programs unchanged: this run's callgrind figures against
 # the baseline's, through bench/compare.sh (its Markdown kept in the log).
@@ -181,6 +188,8 @@ target() {   # DESCRIPTION VALUE OP LIMIT
 echo "targets (issue 13):"
 target "4-stage CPU-bound chain, speed-up on 2 threads (wall)" "$sp_chain" ">=" 1.8
 target "4-stage CPU-bound chain, speed-up on 2 threads (CPU time)" "$sp_chain_cpu" ">=" 1.8
+target "the same chain at queue_size 1024 (wall)" "$sp_chain1024" ">=" 1.8
+target "the same chain at queue_size 1024 (CPU time)" "$sp_chain1024_cpu" ">=" 1.8
 target "CPU-bound node, max_tasks = 2 spread, speed-up on 2 threads" "$sp_par" ">=" 1.8
 target "CPU-bound node, max_tasks = 2 spread, speed-up (CPU time)" "$sp_par_cpu" ">=" 1.8
 target "cross-thread hop, queue_size 16, ns per item (wall)" "$(get hop_q16_2threads wall_ns_per_item)" "<=" 15

@@ -280,7 +280,7 @@ flag "--threads=1 accepted by a graph compiled for 1 thread" "$T/s1/a/tg1.asan" 
 o=$T/bench.txt
 if TH_OUT=$T/bench TH_N=300 TH_HOP_N=3000 TH_RUNS=1 TH_BASELINE= bash bench/threads.sh >"$o" 2>&1; then
     if grep -Eq '^chain4_2threads .* 0/0/0/1/1/1$' "$o"; then
-        pass "bench/threads.sh (smoke: 8 cases, chain placed 2 + 2)"
+        pass "bench/threads.sh (smoke: 10 cases, chain placed 2 + 2)"
     else
         { echo "the chain is not placed 2 + 2:"; cat "$o"; } | fail "bench/threads.sh (smoke)"
     fi
