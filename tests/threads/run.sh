@@ -20,6 +20,8 @@
 #                   of 0 bytes: none lost, FIFO per producer (fanin_q1.agdf)
 #   halt            a halt on thread 1 while threads 0 and 2 run (halt.agdf)
 #   timers          timers, an offload and --log-interval reports on 3 threads
+#   stop            SIGTERM 0.5 s into an endless run on 3 threads: exit
+#                   status 4, in + start items == invocations + dropped
 #   tsan ...        ThreadSanitizer (clang -fsanitize=thread, halt_on_error=1):
 #                   the runtime and fanin-q1, halt, timers (real and virtual
 #                   time) and some random graphs, each with its exit status
@@ -117,7 +119,7 @@ for s in $SEEDS; do
     case " $(echo $TSAN_SEEDS) " in *" $s "*) echo "tsan $T/s$s/b tg$s" >>"$BUILDS" ;; esac
 done
 mkdir -p "$T/hand"
-[ "$ONLY" = 1 ] || for n in fanin_q1 halt timers idle; do
+[ "$ONLY" = 1 ] || for n in fanin_q1 halt timers stop idle; do
     cp "$HERE/$n.agdf" "$T/hand/"
     agdfc_in "$T/hand" "$n" || continue
     [ $n = idle ] || printf 'asan %s %s\ntsan %s %s\n' "$T/hand" $n "$T/hand" $n >>"$BUILDS"
@@ -196,12 +198,18 @@ for s in $SEEDS; do
     fi
 done
 
-# hand: NAME VARIANT STATUS ARGS...: one hand-written program, its check
+# hand: NAME VARIANT STATUS ARGS...: one hand-written program, its check;
+# stop.agdf gets a SIGTERM after 0.5 s (a SIGKILL 30 s later: status 137)
 hand() {
     local n=$1 v=$2 want=$3 o=$T/hand/$1.$2.run m
     shift 3
     built "$T/hand" "$n" "$v" "$n ($v)" || return 0
-    run "$o" "$T/hand/$n.$v" "$@"
+    if [ "$n" = stop ]; then
+        TG_REPORT=$o.rep timeout --preserve-status -k 30 0.5 "$T/hand/$n.$v" "$@" >"$o.out" 2>"$o.err"
+        echo $? >"$o.rc"
+    else
+        run "$o" "$T/hand/$n.$v" "$@"
+    fi
     m=$(problems "$o")
     [ -z "$m" ] && [ "$(cat "$o.rc")" != "$want" ] && m="exit status $(cat "$o.rc"), want $want: $(tail -n 5 "$o.err")"
     if [ -n "$m" ]; then printf '%s\n' "$m" | fail "$n ($v${*:+ $*})"; else pass "$n ($v${*:+ $*})"; fi
@@ -211,10 +219,12 @@ if [ "$ONLY" != 1 ]; then
     hand fanin_q1 asan 0
     hand halt asan 3
     hand timers asan 0 --log-interval=0.002
+    hand stop asan 4 --stats
     hand fanin_q1 tsan 0
     hand halt tsan 3
     hand timers tsan 0 --log-interval=0.002 --stats
     hand timers tsan 0 --virtual-time --stats
+    hand stop tsan 4 --stats
 fi
 for s in $TSAN_SEEDS; do
     d=$T/s$s
