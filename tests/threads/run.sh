@@ -37,7 +37,8 @@
 # THREADS_TSAN_SEEDS (default 1-4), THREADS_BIG=1 (gen.py --big: larger
 # graphs on up to 8 threads), THREADS_RANDOM_ONLY=1 (only the random graphs),
 # THREADS_JOBS (parallel builds, default: the number of cores),
-# THREADS_KEEP=DIR (keep the work directory there).  tests/threads/soak.sh
+# THREADS_KEEP=DIR (keep the work directory there), THREADS_TIMES=1 (the
+# time and CPU of each phase on stderr).  tests/threads/soak.sh
 # runs this with larger graphs, in a loop, for a given time.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -72,6 +73,7 @@ if [ "${1:-}" = --build ]; then
 fi
 
 pass() { echo "PASS threads/$1"; }
+phase() { [ -z "${THREADS_TIMES:-}" ] || echo "threads: $1 at $SECONDS s (CPU: $(times | tail -n 1))" >&2; }
 fail() { echo "FAIL threads/$1"; sed 's/^/    /' | head -n 30; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/agdf-threads.XXXXXX")
@@ -91,6 +93,7 @@ if ! command -v clang >/dev/null 2>&1 ||
 fi
 
 # ------------------------------------------------------------------ build
+phase "start"
 # The runtime twice (ASan/UBSan, TSan), then every program: agdfc first (one
 # per directory), then the C compilations, JOBS at a time.
 mkdir -p "$T/rt-asan" "$T/rt-tsan"
@@ -125,7 +128,9 @@ mkdir -p "$T/hand"
     [ $n = idle ] || printf 'asan %s %s\ntsan %s %s\n' "$T/hand" $n "$T/hand" $n >>"$BUILDS"
     echo "plain $T/hand $n" >>"$BUILDS"
 done
+phase "runtime built"
 xargs -P "$JOBS" -L 1 bash "$HERE/run.sh" --build <"$BUILDS"
+phase "programs built"
 
 # built DIR NAME VARIANT: the program exists, else a FAIL with why
 built() {
@@ -214,6 +219,7 @@ hand() {
     [ -z "$m" ] && [ "$(cat "$o.rc")" != "$want" ] && m="exit status $(cat "$o.rc"), want $want: $(tail -n 5 "$o.err")"
     if [ -n "$m" ]; then printf '%s\n' "$m" | fail "$n ($v${*:+ $*})"; else pass "$n ($v${*:+ $*})"; fi
 }
+phase "random graphs run"
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
 if [ "$ONLY" != 1 ]; then
     hand fanin_q1 asan 0
@@ -236,6 +242,7 @@ for s in $TSAN_SEEDS; do
     if [ -n "$m" ]; then printf '%s\n' "$m" | fail "$name"; else pass "$name"; fi
 done
 unset TSAN_OPTIONS
+phase "hand-written and TSan programs run"
 [ "$ONLY" = 1 ] && exit 0
 
 # ------------------------------------------------------------------ idle
@@ -283,6 +290,7 @@ flag "--threads=2 refused by a graph compiled for 1 thread" "$T/s1/a/tg1.asan" 2
 flag "--threads=1 accepted by a graph compiled for 1 thread" "$T/s1/a/tg1.asan" \
     "$(cat "$T/s1/ref.rc" 2>/dev/null)" 'INFO:agdf: n0' --threads=1 --stats
 
+phase "idle and flags"
 # ------------------------------------------------------------------ bench
 # bench/threads.sh in its smallest form (measures nothing): its programs
 # build against lib/libagdf.a, every run's sum is right on 1 and 2 threads,
@@ -297,3 +305,4 @@ if TH_OUT=$T/bench TH_N=300 TH_HOP_N=3000 TH_RUNS=1 TH_BASELINE= bash bench/thre
 else
     fail "bench/threads.sh (smoke)" <"$o"
 fi
+phase "bench smoke"
