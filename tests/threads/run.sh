@@ -73,7 +73,11 @@ if [ "${1:-}" = --build ]; then
 fi
 
 pass() { echo "PASS threads/$1"; }
-phase() { [ -z "${THREADS_TIMES:-}" ] || echo "threads: $1 at $SECONDS s (CPU: $(times | tail -n 1))" >&2; }
+phase() {                   # with THREADS_TIMES: wall and children's CPU so far
+    [ -z "${THREADS_TIMES:-}" ] && return
+    times >"$T/times"
+    echo "threads: $1 at $SECONDS s (CPU user, system: $(tail -n 1 "$T/times"))" >&2
+}
 fail() { echo "FAIL threads/$1"; sed 's/^/    /' | head -n 30; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/agdf-threads.XXXXXX")
