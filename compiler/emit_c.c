@@ -592,6 +592,13 @@ static void emit_c_set(CWriter *w, const Node *nd) {
     cw_puts(w, ")\n");
 }
 
+/* Whether nd's yields all go to one destination that holds one item: its
+** bodies then define AGDF__ONE 1, the put's first case (runtime/agdf.h). */
+static bool emit_c_put_one(const Graph *g, const ItemTable *it, const Node *nd) {
+    return nd->nsucc == 1 && it->in_item[nd->succ[0]] >= 0
+           && GRAPH_NODE(g, nd->succ[0])->queue_size == 1;
+}
+
 /* The head of a body or on_close walk: the task, the body's copy of the
 ** drain loop's agdf_io (agdf_w, at agdf_wp), and the output item type and
 ** constructor its yields (AGDF__PUT_SET, AGDF__PUT) use. */
@@ -606,6 +613,8 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
     cw_item_type(w, g, it->out_item[nd->id]);
     emit_c_set(w, nd);
+    if (emit_c_put_one(g, it, nd))
+        cw_puts(w, "#undef AGDF__ONE\n#define AGDF__ONE 1\n");
 }
 
 /* The end of a walk, and the function the node table names (NAME_store:
@@ -613,12 +622,24 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
 ** on a copy of agdf_io and stores it back after whatever return ended it,
 ** a `return 0;` hidden in a user's macro too, which a store in the returning
 ** macros alone would miss (the drain loop would then run items again and
-** reuse filled slots).  The walk is inlined: the copy stays in registers. */
-static void emit_c_fn_tail(CWriter *w, const Graph *g, const Node *nd, const char *what) {
+** reuse filled slots).  The walk is inlined: the copy stays in registers.
+** A node whose queue holds one item and whose puts go straight (AGDF__ONE,
+** or none) never has a window: its walk uses agdf_io itself, with no copy
+** to load, keep and store at every resumption. */
+static void emit_c_fn_tail(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
+                           const char *what) {
     const char *G = g->name;
-    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
+    bool one = emit_c_put_one(g, it, nd);
+    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n");
+    if (one)
+        cw_puts(w, "#undef AGDF__ONE\n#define AGDF__ONE 0\n");
+    cw_puts(w, "}\n\n");
     cw_printf(w, "static int %s__%s_%s_store(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G,
               nd->name, what);
+    if (nd->queue_size == 1 && (one || nd->nsucc == 0)) {
+        cw_printf(w, "    return %s__%s_%s(agdf_t, agdf_o, agdf_o);\n}\n\n", G, nd->name, what);
+        return;
+    }
     cw_printf(w, "    agdf_io agdf_w = *agdf_o;\n"
                  "    int agdf_r = %s__%s_%s(agdf_t, agdf_o, &agdf_w);\n"
                  "    *agdf_o = agdf_w;\n    return agdf_r;\n}\n\n", G, nd->name, what);
@@ -633,7 +654,7 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
     cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
     cw_user_text(w, nd->on_close, nd->on_close_pos);
     cw_puts(w, "    }\n    AGDF_END(self);\n");
-    emit_c_fn_tail(w, g, nd, "close");
+    emit_c_fn_tail(w, g, it, nd, "close");
 }
 
 /* The body as a function of (task, agdf_io), the node table's .body, which
@@ -671,7 +692,7 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     else
         cw_puts(w, "0");
     cw_puts(w, ", agdf_next);\n");
-    emit_c_fn_tail(w, g, nd, "body");
+    emit_c_fn_tail(w, g, it, nd, "body");
 }
 
 static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {

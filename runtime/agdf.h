@@ -588,6 +588,22 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
+/* Rule 5's put into d, empty (its ring restarts at slot 0), for
+** AGDF__PUT_SET: counted, its first waiting consumer woken (rule 4), and
+** the slot the item is built in returned.  Any queue size is right here;
+** agdfc asks for it only where d holds one item (AGDF__ONE). */
+static inline void *agdf__put_one(agdf_task *t, agdf_node *d)
+{
+    d->count = 1;
+    d->head = 0;
+    d->stats.in++;
+    t->node->stats.out++;
+    if (d->takers)
+        agdf__wake_taker(d);
+    return d->buf;
+}
+#define AGDF__ONE 0              /* agdfc: 1 in a body whose one destination holds one item */
+
 /* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
 ** of the drain loop's agdf_io *io (a local the compiler keeps in registers),
 ** T the node's output item type, set an expression that builds the item at
@@ -601,10 +617,19 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 ** agdf__yield reserves this put's slot and the free slots after it (waking a
 ** consumer first: rule 4), or puts item by item (no destination, one that
 ** keeps no items, several), or parks the task at a full queue: the scheduler
-** finishes the put before the body resumes. */
+** finishes the put before the body resumes.  A one-slot destination never
+** grants a window, so in a body whose one destination holds one item
+** (agdfc defines AGDF__ONE 1 there) the put into it when empty goes first
+** and straight, no window and no call (agdf__put_one): a chain of such
+** queues resumes every task per item (docs/performance.md). */
 #define AGDF__PUT_SET(w, io, T, set)                            \
     do {                                                        \
-        if ((w).nout) {                                         \
+        agdf_node *agdf_d;                                      \
+        if (AGDF__ONE && (agdf_d = self->agdf.node->dst1) != NULL \
+            && !agdf_d->count) {                                \
+            T *agdf_p = (T *)agdf__put_one(&self->agdf, agdf_d); \
+            set;                                                \
+        } else if ((w).nout) {                                  \
             T *agdf_p = (T *)(void *)(w).out;                   \
             set;                                                \
             (w).out += sizeof(T);                               \
