@@ -4,7 +4,7 @@
 # argument into its member of the destination's slot (AGDF__PUT_SET) instead
 # of copying a compound literal.  items.agdf yields 1 KiB items changed by an
 # in-place and by a copied parameter, and a tuple into a queue of one
-# (agdf_out, parks); the output, built with gcc and with clang under -Werror
+# (agdf_out, parks), straight into it when it is empty (AGDF__ONE); the output, built with gcc and with clang under -Werror
 # -Wpedantic, must match items.expected, whose last line counts the item
 # expressions' side effects (one per yield).  A yield with too few values
 # does not compile.  On x86-64, the in-place node's body must hold at most
@@ -28,6 +28,17 @@ fi
         "$tmp/items.c" || echo "AGDF_YIELD does not go through AGDF__PUT_SET"
     grep -q '^#define AGDF__SET(agdf_a0, agdf_a1) (agdf_p->v0 = (agdf_a0), agdf_p->v1 = (agdf_a1))$' \
         "$tmp/items.c" || echo "pair's AGDF__SET does not store member by member"
+    # A node whose one destination holds one item puts into it straight
+    # (AGDF__ONE 1 in its body only); one that also holds one item itself
+    # walks agdf_io with no window copy.
+    ones=$(awk '/^static AGDF__WALK int / { f = $4; sub(/\(.*/, "", f) } /^#define AGDF__ONE 1$/ { print f }' \
+        "$tmp/items.c" | tr '\n' ' ')
+    [ "$ones" = "yl__copied_body yl__pair_body " ] ||
+        echo "AGDF__ONE 1 in: '$ones', expected the bodies of copied and pair"
+    grep -q '^    return yl__pair_body(agdf_t, agdf_o, agdf_o);$' "$tmp/items.c" ||
+        echo "pair (a queue of one, into a queue of one) does not walk agdf_io itself"
+    grep -q '^    return yl__copied_body(agdf_t, agdf_o, agdf_o);$' "$tmp/items.c" &&
+        echo "copied (a queue of 16) walks agdf_io without its window copy"
 } >"$tmp/decl"
 check declarations "$tmp/decl"
 
