@@ -588,11 +588,12 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
-/* Rule 5's put into d, empty (its ring restarts at slot 0), for
-** AGDF__PUT_SET: counted, its first waiting consumer woken (rule 4), and
-** the slot the item is built in returned.  Any queue size is right here;
-** agdfc asks for it only where d holds one item (AGDF__ONE). */
-static inline void *agdf__put_one(agdf_task *t, agdf_node *d)
+/* Rule 5's put into d, empty, its item built at slot 0 already (the ring
+** restarts there): counted, and its first waiting consumer woken (rule 4),
+** for AGDF__PUT_SET.  Right at any queue size; agdfc asks for it only where
+** d holds one item (AGDF__ONE), never an input (no edge goes into one, so
+** nothing the item's expressions call can put into d meanwhile). */
+static inline void agdf__put_one(agdf_task *t, agdf_node *d)
 {
     d->count = 1;
     d->head = 0;
@@ -600,7 +601,6 @@ static inline void *agdf__put_one(agdf_task *t, agdf_node *d)
     t->node->stats.out++;
     if (d->takers)
         agdf__wake_taker(d);
-    return d->buf;
 }
 #define AGDF__ONE 0              /* agdfc: 1 in a body whose one destination holds one item */
 
@@ -627,8 +627,9 @@ static inline void *agdf__put_one(agdf_task *t, agdf_node *d)
         agdf_node *agdf_d;                                      \
         if (AGDF__ONE && (agdf_d = self->agdf.node->dst1) != NULL \
             && !agdf_d->count) {                                \
-            T *agdf_p = (T *)agdf__put_one(&self->agdf, agdf_d); \
+            T *agdf_p = (T *)(void *)agdf_d->buf;               \
             set;                                                \
+            agdf__put_one(&self->agdf, agdf_d);                 \
         } else if ((w).nout) {                                  \
             T *agdf_p = (T *)(void *)(w).out;                   \
             set;                                                \
