@@ -264,6 +264,9 @@ typedef union agdf__pool_mem {
 } agdf__pool_mem;
 
 struct agdf_graph {
+    agdf_io io;                  /* the running body's item and output window (first:
+                                    the drain loop reaches it and the graph with one
+                                    register) */
     const agdf_graph_def *def;   /* description */
     agdf_node *nodes;            /* nnodes runtime nodes */
     uint32_t nnodes;             /* nodes */
@@ -275,7 +278,6 @@ struct agdf_graph {
     int polled;                  /* every poll re-checked since another task ran */
     uint32_t batch;              /* resumptions left in the current batch */
     int stepping;                /* inside agdf_step: bodies may run (and hold windows) */
-    agdf_io io;                  /* the running body's item and output window */
     agdf_task **heap;            /* timer min-heap on (deadline, seq) */
     uint32_t nheap;              /* timers pending */
     uint32_t nfdwait;            /* tasks waiting on an fd */
