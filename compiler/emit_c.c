@@ -678,14 +678,23 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
         cw_puts(w, ");\n}\n\n");
         return;
     }
+    /* A queue of one item never grants a window (agdf_io's nin is 0): the
+    ** walk ends with its one item. */
+    bool walk = nd->queue_size > 1;
     emit_c_fn_head(w, g, it, nd, "body");
-    cw_puts(w, "    int agdf_lc = self->agdf.lc;\nagdf_next:;\n    {\n");
+    cw_puts(w, walk ? "    int agdf_lc = self->agdf.lc;\nagdf_next:;\n    {\n"
+                    : "    int agdf_lc = self->agdf.lc;\n    {\n");
     emit_c_params(w, g, it, nd);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
     cw_user_text(w, nd->body, nd->body_pos);
     cw_puts(w, "    }\n        break;\n    default:\n"
                 "        return AGDF__LOST;\n    }\n    }\n");
     emit_c_params_end(w, g, nd);
+    if (!walk) {
+        cw_puts(w, "    return AGDF_DONE;\n");
+        emit_c_fn_tail(w, g, it, nd, "body");
+        return;
+    }
     cw_puts(w, "    agdf_lc = 0;\n    AGDF__NEXT(agdf_w, ");
     if (it->in_item[nd->id] >= 0)
         cw_printf(w, "sizeof(%s__item%d)", G, it->in_item[nd->id]);

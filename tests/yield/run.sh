@@ -4,7 +4,8 @@
 # argument into its member of the destination's slot (AGDF__PUT_SET) instead
 # of copying a compound literal.  items.agdf yields 1 KiB items changed by an
 # in-place and by a copied parameter, and a tuple into a queue of one
-# (agdf_out, parks), straight into it when it is empty (AGDF__ONE); the output, built with gcc and with clang under -Werror
+# (agdf_out, parks), straight into it when it is empty (AGDF__ONE), by a body
+# that, holding one item itself, walks no window; the output, built with gcc and with clang under -Werror
 # -Wpedantic, must match items.expected, whose last line counts the item
 # expressions' side effects (one per yield).  A yield with too few values
 # does not compile.  On x86-64, the in-place node's body must hold at most
@@ -39,6 +40,11 @@ fi
         echo "pair (a queue of one, into a queue of one) does not walk agdf_io itself"
     grep -q '^    return yl__copied_body(agdf_t, agdf_o, agdf_o);$' "$tmp/items.c" &&
         echo "copied (a queue of 16) walks agdf_io without its window copy"
+    # A queue of one never grants a window: that body ends with its one item.
+    walks=$(awk '/^static AGDF__WALK int / { f = $4; sub(/\(.*/, "", f) } /^agdf_next:;$/ { print f }' \
+        "$tmp/items.c" | tr '\n' ' ')
+    [ "$walks" = "yl__src_body yl__inplace_body yl__copied_body " ] ||
+        echo "bodies that walk a window: '$walks', expected those of src, inplace and copied"
 } >"$tmp/decl"
 check declarations "$tmp/decl"
 
