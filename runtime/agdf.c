@@ -323,7 +323,7 @@ AGDF__HOT int take(agdf_task *t, agdf_io *io)
 /* The end of an invocation that did not finish: a suspension keeps the item
 ** (copied out of its queue slot before anything else can run); anything else
 ** is what body_failed handles. */
-static void burst_stop(agdf_task *t, agdf_io *io, int r)
+AGDF__APART void burst_stop(agdf_task *t, agdf_io *io, int r)
 {
     agdf_node *n = t->node;
 
