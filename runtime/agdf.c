@@ -68,16 +68,13 @@ int64_t agdf_now_ms(const agdf_graph *g)
 
 /* ---------------------------------------------------------------- lists */
 
+/* The ready queue's back and a line's first task: agdf.h's inline forms,
+** which the straight put of a body shares (one state for "ready"). */
+typedef char agdf__ready_is_ready[AGDF__READY == AGDF__W_READY ? 1 : -1];
+
 void agdf__ready_push(agdf_graph *g, agdf_task *t)
 {
-    t->next = NULL;
-    t->wait = AGDF__W_READY;
-    if (g->ready_tail)
-        g->ready_tail->next = t;
-    else
-        g->ready = t;
-    g->ready_tail = t;
-    g->nready++;
+    agdf__ready_back(g, t);
 }
 
 static agdf_task *ready_pop(agdf_graph *g)
@@ -107,11 +104,7 @@ static void line_push(agdf_task **head, agdf_task **tail, agdf_task *t)
 /* Rule 4: the first task of a line goes to the back of the ready queue. */
 static void line_wake(agdf_graph *g, agdf_task **head, agdf_task **tail)
 {
-    agdf_task *t = *head;
-    *head = t->next;
-    if (!*head)
-        *tail = NULL;
-    agdf__ready_push(g, t);
+    agdf__line_wake(g, head, tail);
 }
 
 /* Rule 3 for a yield: t waits in the line of d, its put owed from destination

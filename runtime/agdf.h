@@ -531,7 +531,6 @@ void agdf__drain(agdf_task *t);          /* the one drain loop (agdf.c), rule 2 
 int agdf__yield(agdf_task *t);           /* put agdf_out (rule 5), opening a window; 1: must suspend */
 int agdf__close_end(agdf_task *t);       /* a task's on_close invocation returned */
 int agdf__yield_slow(agdf_task *t);      /* count, then put agdf_out; 1: must suspend */
-void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
 void agdf__sleep(agdf_task *t, double ms);  /* any arithmetic ms: see agdf.c */
@@ -590,6 +589,32 @@ int agdf__lost(agdf_task *t, const char *file, int line);
 #define AGDF__PARK_AT(id)                                       \
     self->agdf.lc = (id); return AGDF_SUSPENDED; case (id):;
 
+/* Rule 4's wake-up, inline here for the straight put below and used by the
+** scheduler (agdf.c) for every other: the first task of a line goes to the
+** back of the ready queue (agdf__ready_back), in state AGDF__READY
+** (AGDF__W_READY of agdf_internal.h). */
+#define AGDF__READY 1
+static inline void agdf__ready_back(agdf_graph *g, agdf_task *t)
+{
+    t->next = NULL;
+    t->wait = AGDF__READY;
+    if (g->ready_tail)
+        g->ready_tail->next = t;
+    else
+        g->ready = t;
+    g->ready_tail = t;
+    g->nready++;
+}
+static inline void agdf__line_wake(agdf_graph *g, agdf_task **head, agdf_task **tail)
+{
+    agdf_task *t = *head;
+
+    *head = t->next;
+    if (!*head)
+        *tail = NULL;
+    agdf__ready_back(g, t);
+}
+
 /* Rule 5's put into d, empty, its item built at slot 0 already (the ring
 ** restarts there): counted, and its first waiting consumer woken (rule 4),
 ** for AGDF__PUT_SET.  Right at any queue size; agdfc asks for it only where
@@ -602,7 +627,7 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
     d->stats.in++;
     t->node->stats.out++;
     if (d->takers)
-        agdf__wake_taker(d);
+        agdf__line_wake(d->graph, &d->takers, &d->takers_tail);
 }
 #define AGDF__ONE 0              /* agdfc: 1 in a body whose one destination holds one item */
 
