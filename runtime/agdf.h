@@ -615,11 +615,24 @@ static inline void agdf__line_wake(agdf_graph *g, agdf_task **head, agdf_task **
     agdf__ready_back(g, t);
 }
 
-/* Rule 5's put into d, empty, its item built at slot 0 already (the ring
-** restarts there): counted, and its first waiting consumer woken (rule 4),
-** for AGDF__PUT_SET.  Right at any queue size; agdfc asks for it only where
-** d holds one item (AGDF__ONE), never an input (no edge goes into one, so
-** nothing the item's expressions call can put into d meanwhile). */
+/* The straight put of AGDF__PUT_SET (rule 5), as functions so that the
+** macro names no member a body's in-place parameter could rename: t's one
+** destination when it is empty, else NULL; its slot 0 (the ring restarts
+** there), where the item is built; then the put counted and the first
+** waiting consumer woken (rule 4).  Right at any queue size; agdfc asks for
+** it only where the destination holds one item (AGDF__ONE), never an input
+** (no edge goes into one, so nothing the item's expressions call can fill
+** the slot meanwhile). */
+static inline agdf_node *agdf__one_dst(agdf_task *t)
+{
+    agdf_node *d = t->node->dst1;
+
+    return d && !d->count ? d : NULL;
+}
+static inline void *agdf__slot0(agdf_node *d)
+{
+    return d->buf;
+}
 static inline void agdf__put_one(agdf_task *t, agdf_node *d)
 {
     d->count = 1;
@@ -652,9 +665,8 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
 #define AGDF__PUT_SET(w, io, T, set)                            \
     do {                                                        \
         agdf_node *agdf_d;                                      \
-        if (AGDF__ONE && (agdf_d = self->agdf.node->dst1) != NULL \
-            && !agdf_d->count) {                                \
-            T *agdf_p = (T *)(void *)agdf_d->buf;               \
+        if (AGDF__ONE && (agdf_d = agdf__one_dst(&self->agdf)) != 0) { \
+            T *agdf_p = (T *)agdf__slot0(agdf_d);               \
             set;                                                \
             agdf__put_one(&self->agdf, agdf_d);                 \
         } else if ((w).nout) {                                  \
