@@ -592,11 +592,27 @@ static void emit_c_set(CWriter *w, const Node *nd) {
     cw_puts(w, ")\n");
 }
 
+/* Whether nd's yields all go to one destination that holds one item: its
+** bodies then define AGDF__ONE 1, the put's first case (runtime/agdf.h). */
+static bool emit_c_put_one(const Graph *g, const ItemTable *it, const Node *nd) {
+    return nd->nsucc == 1 && it->in_item[nd->succ[0]] >= 0
+           && GRAPH_NODE(g, nd->succ[0])->queue_size == 1;
+}
+
+/* Whether nd's functions walk the drain loop's agdf_io itself instead of a
+** copy: a node whose queue holds one item and whose puts go straight
+** (AGDF__ONE, or none) never has a window, so there is no copy to load,
+** keep and store back at every resumption. */
+static bool emit_c_walks_io(const Graph *g, const ItemTable *it, const Node *nd) {
+    return nd->queue_size == 1 && (emit_c_put_one(g, it, nd) || nd->nsucc == 0);
+}
+
 /* The head of a body or on_close function, the node table's .body or
 ** .on_close: the task, the body's copy of the drain loop's agdf_io (agdf_w,
-** AGDF__WINDOW in agdf.h: in registers, stored back at every return), and
-** the output item type and constructor its yields (AGDF__PUT_SET, AGDF__PUT)
-** use.  gdb's frame 0 in a body is NAME_body, frame 1 the drain loop. */
+** AGDF__WINDOW in agdf.h: in registers, stored back at every return; or
+** agdf_io itself, emit_c_walks_io), and the output item type and
+** constructor its yields (AGDF__PUT_SET, AGDF__PUT) use.  gdb's frame 0 in
+** a body is NAME_body, frame 1 the drain loop. */
 static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
                            const char *what) {
     const char *G = g->name;
@@ -604,14 +620,24 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
               what);
     cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name, G,
               nd->name);
-    cw_puts(w, "    AGDF__WINDOW(agdf_o);\n#define agdf_w AGDF__W\n    (void)agdf_w;\n");
+    if (emit_c_walks_io(g, it, nd))
+        cw_puts(w, "#define agdf_w (*agdf_o)\n");
+    else
+        cw_puts(w, "    AGDF__WINDOW(agdf_o);\n#define agdf_w AGDF__W\n    (void)agdf_w;\n");
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
     cw_item_type(w, g, it->out_item[nd->id]);
     emit_c_set(w, nd);
+    if (emit_c_put_one(g, it, nd))
+        cw_puts(w, "#undef AGDF__ONE\n#define AGDF__ONE 1\n");
 }
 
-static void emit_c_fn_tail(CWriter *w) {
-    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
+/* The end of a body or on_close function: its macros undone (AGDF__ONE back
+** to 0 for the next node). */
+static void emit_c_fn_tail(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
+    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n");
+    if (emit_c_put_one(g, it, nd))
+        cw_puts(w, "#undef AGDF__ONE\n#define AGDF__ONE 0\n");
+    cw_puts(w, "}\n\n");
 }
 
 /* The on_close block: a coroutine of its own on the task (resume point in
@@ -623,7 +649,7 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
     cw_puts(w, "    AGDF_BEGIN(self);\n    {\n");
     cw_user_text(w, nd->on_close, nd->on_close_pos);
     cw_puts(w, "    }\n    AGDF_END(self);\n");
-    emit_c_fn_tail(w);
+    emit_c_fn_tail(w, g, it, nd);
 }
 
 /* The body as a function of (task, agdf_io), the node table's .body, which
@@ -647,21 +673,30 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
         cw_puts(w, ");\n}\n\n");
         return;
     }
+    /* A queue of one item never grants a window (agdf_io's nin is 0): the
+    ** walk ends with its one item. */
+    bool walk = nd->queue_size > 1;
     emit_c_fn_head(w, g, it, nd, "body");
-    cw_puts(w, "    int agdf_lc = self->agdf.lc;\nagdf_next:;\n    {\n");
+    cw_puts(w, walk ? "    int agdf_lc = self->agdf.lc;\nagdf_next:;\n    {\n"
+                    : "    int agdf_lc = self->agdf.lc;\n    {\n");
     emit_c_params(w, g, it, nd);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
     cw_user_text(w, nd->body, nd->body_pos);
     cw_puts(w, "    }\n        break;\n    default:\n"
                 "        return AGDF__LOST;\n    }\n    }\n");
     emit_c_params_end(w, g, nd);
+    if (!walk) {
+        cw_puts(w, "    return AGDF_DONE;\n");
+        emit_c_fn_tail(w, g, it, nd);
+        return;
+    }
     cw_puts(w, "    agdf_lc = 0;\n    AGDF__NEXT(agdf_w, ");
     if (it->in_item[nd->id] >= 0)
         cw_printf(w, "sizeof(%s__item%d)", G, it->in_item[nd->id]);
     else
         cw_puts(w, "0");
     cw_puts(w, ", agdf_next);\n");
-    emit_c_fn_tail(w);
+    emit_c_fn_tail(w, g, it, nd);
 }
 
 static void emit_c_tables(CWriter *w, const Graph *g, const ItemTable *it) {

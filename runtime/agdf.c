@@ -68,16 +68,13 @@ int64_t agdf_now_ms(const agdf_graph *g)
 
 /* ---------------------------------------------------------------- lists */
 
+/* The ready queue's back and a line's first task: agdf.h's inline forms,
+** which the straight put of a body shares (one state for "ready"). */
+typedef char agdf__ready_is_ready[AGDF__READY == AGDF__W_READY ? 1 : -1];
+
 void agdf__ready_push(agdf_graph *g, agdf_task *t)
 {
-    t->next = NULL;
-    t->wait = AGDF__W_READY;
-    if (g->ready_tail)
-        g->ready_tail->next = t;
-    else
-        g->ready = t;
-    g->ready_tail = t;
-    g->nready++;
+    agdf__ready_back(g, t);
 }
 
 static agdf_task *ready_pop(agdf_graph *g)
@@ -107,11 +104,7 @@ static void line_push(agdf_task **head, agdf_task **tail, agdf_task *t)
 /* Rule 4: the first task of a line goes to the back of the ready queue. */
 static void line_wake(agdf_graph *g, agdf_task **head, agdf_task **tail)
 {
-    agdf_task *t = *head;
-    *head = t->next;
-    if (!*head)
-        *tail = NULL;
-    agdf__ready_push(g, t);
+    agdf__line_wake(g, head, tail);
 }
 
 /* Rule 3 for a yield: t waits in the line of d, its put owed from destination
@@ -136,25 +129,6 @@ static void copy_item(void *dst, const void *src, size_t n)
     case 16: memcpy(dst, src, 16); break;
     default: memcpy(dst, src, n); break;
     }
-}
-
-/* Takes the oldest item into t's agdf_in; 0 (and t joins the line) if empty. */
-static int queue_take(agdf_node *n, agdf_task *t)
-{
-    if (n->count == 0) {
-        t->wait = AGDF__W_TAKE;
-        line_push(&n->takers, &n->takers_tail, t);
-        return 0;
-    }
-    copy_item((unsigned char *)t + n->def->in_offset, n->buf + (size_t)n->head * n->isz, n->isz);
-    if (++n->head == n->cap)
-        n->head = 0;
-    n->count--;
-    if (n->putters)
-        line_wake(n->graph, &n->putters, &n->putters_tail);
-    if (n->host_full == 1)
-        agdf__room_made(n);
-    return 1;
 }
 
 void agdf__wake_taker(agdf_node *n)
@@ -273,27 +247,21 @@ static int parked(const agdf_task *t)
            t->node->graph->ready_tail == t;
 }
 
-/* The next item (io->in) and after it every item queued before the ring
-** wraps when no producer is left to wake (io->nin of them); 0 when the queue
-** is empty, and t joins its line of consumers.  No halt test: after a halt no
-** task runs (the raising one stops at once). */
-AGDF__HOT int take_window(agdf_node *n, agdf_task *t, agdf_io *io)
+/* The next item of n's queue, not empty (io->in), and after it every item
+** queued before the ring wraps when no producer is left to wake (io->nin of
+** them; it is 0 here, as a take comes only once the window is used up).  No
+** halt test: after a halt no task runs (the raising one stops at once). */
+AGDF__HOT void take_window(agdf_node *n, agdf_io *io)
 {
     uint32_t head, count = n->count, left, k;
 
-    if (count == 0) {
-        t->wait = AGDF__W_TAKE;
-        line_push(&n->takers, &n->takers_tail, t);
-        return 0;
-    }
     if (n->cap == 1) {          /* queue_size 1: its one item, no window */
         io->in = n->buf;
         n->head = 0;
         n->count = 0;
-        io->nin = 0;
         if (n->putters)         /* rule 4 */
             line_wake(n->graph, &n->putters, &n->putters_tail);
-        return 1;
+        return;
     }
     head = n->head;
     left = n->cap - head;
@@ -307,27 +275,48 @@ AGDF__HOT int take_window(agdf_node *n, agdf_task *t, agdf_io *io)
     n->head = k == left ? 0 : head + k;
     n->count = count - k;
     io->nin = k - 1;
-    return 1;
 }
 
-/* An input node's take: one item, copied into the task's agdf_in (agdf_push
-** may put into its queue from any body, which neither a window nor a pointer
-** into the ring would survive), and the room hook's cue when the host found
-** the queue full.  1, or 0 when t waits. */
-static int take_one(agdf_task *t, agdf_io *io)
+/* An input node's take of its oldest item: copied into the task's agdf_in
+** (agdf_push may put into its queue from any body, which neither a window
+** nor a pointer into the ring would survive), and the room hook's cue when
+** the host found the queue full. */
+static void take_one(agdf_node *n, agdf_task *t, agdf_io *io)
+{
+    io->in = (unsigned char *)t + n->def->in_offset;
+    copy_item(io->in, n->buf + (size_t)n->head * n->isz, n->isz);
+    if (++n->head == n->cap)
+        n->head = 0;
+    n->count--;
+    if (n->putters)
+        line_wake(n->graph, &n->putters, &n->putters_tail);
+    if (n->host_full == 1)
+        agdf__room_made(n);
+}
+
+/* A take (rule 2), or rule 3 when t's queue is empty: t joins its line of
+** consumers (0), whatever the node; at queue_size 1 this is the test that
+** follows every item. */
+AGDF__HOT int take(agdf_task *t, agdf_io *io)
 {
     agdf_node *n = t->node;
 
-    if (!queue_take(n, t))
+    if (!n->count) {
+        t->wait = AGDF__W_TAKE;
+        line_push(&n->takers, &n->takers_tail, t);
         return 0;
-    io->in = (unsigned char *)t + n->def->in_offset;
+    }
+    if (n->input)
+        take_one(n, t, io);
+    else
+        take_window(n, io);
     return 1;
 }
 
 /* The end of an invocation that did not finish: a suspension keeps the item
 ** (copied out of its queue slot before anything else can run); anything else
 ** is what body_failed handles. */
-static void burst_stop(agdf_task *t, agdf_io *io, int r)
+AGDF__APART void burst_stop(agdf_task *t, agdf_io *io, int r)
 {
     agdf_node *n = t->node;
 
@@ -386,7 +375,7 @@ void agdf__drain(agdf_task *t)
     ** one leaves no input to hand back, only output slots.  After the body's
     ** call only t and io stay in registers (the node is read again through
     ** t): fewer registers saved per resumption. */
-    while (t->node->input ? take_one(t, io) : take_window(t->node, t, io)) {
+    while (take(t, io)) {
         for (;;) {
             t->lc = 0;
         resume:

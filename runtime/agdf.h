@@ -264,6 +264,9 @@ typedef union agdf__pool_mem {
 } agdf__pool_mem;
 
 struct agdf_graph {
+    agdf_io io;                  /* the running body's item and output window (first:
+                                    the drain loop reaches it and the graph with one
+                                    register) */
     const agdf_graph_def *def;   /* description */
     agdf_node *nodes;            /* nnodes runtime nodes */
     uint32_t nnodes;             /* nodes */
@@ -275,7 +278,6 @@ struct agdf_graph {
     int polled;                  /* every poll re-checked since another task ran */
     uint32_t batch;              /* resumptions left in the current batch */
     int stepping;                /* inside agdf_step: bodies may run (and hold windows) */
-    agdf_io io;                  /* the running body's item and output window */
     agdf_task **heap;            /* timer min-heap on (deadline, seq) */
     uint32_t nheap;              /* timers pending */
     uint32_t nfdwait;            /* tasks waiting on an fd */
@@ -529,7 +531,6 @@ void agdf__drain(agdf_task *t);          /* the one drain loop (agdf.c), rule 2 
 int agdf__yield(agdf_task *t);           /* put agdf_out (rule 5), opening a window; 1: must suspend */
 int agdf__close_end(agdf_task *t);       /* a task's on_close invocation returned */
 int agdf__yield_slow(agdf_task *t);      /* count, then put agdf_out; 1: must suspend */
-void agdf__wake_taker(agdf_node *n);     /* rule 4 for a put: first consumer to ready */
 void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
 void agdf__sleep(agdf_task *t, double ms);  /* any arithmetic ms: see agdf.c */
@@ -614,6 +615,61 @@ static __attribute__((always_inline)) inline void agdf__window_back(agdf__window
 #define AGDF__W (*agdf_x)
 #endif
 
+/* Rule 4's wake-up, inline here for the straight put below and used by the
+** scheduler (agdf.c) for every other: the first task of a line goes to the
+** back of the ready queue (agdf__ready_back), in state AGDF__READY
+** (AGDF__W_READY of agdf_internal.h). */
+#define AGDF__READY 1
+static inline void agdf__ready_back(agdf_graph *g, agdf_task *t)
+{
+    t->next = NULL;
+    t->wait = AGDF__READY;
+    if (g->ready_tail)
+        g->ready_tail->next = t;
+    else
+        g->ready = t;
+    g->ready_tail = t;
+    g->nready++;
+}
+static inline void agdf__line_wake(agdf_graph *g, agdf_task **head, agdf_task **tail)
+{
+    agdf_task *t = *head;
+
+    *head = t->next;
+    if (!*head)
+        *tail = NULL;
+    agdf__ready_back(g, t);
+}
+
+/* The straight put of AGDF__PUT_SET (rule 5), as functions so that the
+** macro names no member a body's in-place parameter could rename: t's one
+** destination when it is empty, else NULL; its slot 0 (the ring restarts
+** there), where the item is built; then the put counted and the first
+** waiting consumer woken (rule 4).  Right at any queue size; agdfc asks for
+** it only where the destination holds one item (AGDF__ONE), never an input
+** (no edge goes into one, so nothing the item's expressions call can fill
+** the slot meanwhile). */
+static inline agdf_node *agdf__one_dst(agdf_task *t)
+{
+    agdf_node *d = t->node->dst1;
+
+    return d && !d->count ? d : NULL;
+}
+static inline void *agdf__slot0(agdf_node *d)
+{
+    return d->buf;
+}
+static inline void agdf__put_one(agdf_task *t, agdf_node *d)
+{
+    d->count = 1;
+    d->head = 0;
+    d->stats.in++;
+    t->node->stats.out++;
+    if (d->takers)
+        agdf__line_wake(d->graph, &d->takers, &d->takers_tail);
+}
+#define AGDF__ONE 0              /* agdfc: 1 in a body whose one destination holds one item */
+
 /* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
 ** of the drain loop's agdf_io *io (a local the compiler keeps in registers),
 ** T the node's output item type, set an expression that builds the item at
@@ -627,10 +683,19 @@ static __attribute__((always_inline)) inline void agdf__window_back(agdf__window
 ** agdf__yield reserves this put's slot and the free slots after it (waking a
 ** consumer first: rule 4), or puts item by item (no destination, one that
 ** keeps no items, several), or parks the task at a full queue: the scheduler
-** finishes the put before the body resumes. */
+** finishes the put before the body resumes.  A one-slot destination never
+** grants a window, so in a body whose one destination holds one item
+** (agdfc defines AGDF__ONE 1 there) the put into it when empty goes first
+** and straight, no window and no call (agdf__put_one): a chain of such
+** queues resumes every task per item (docs/performance.md). */
 #define AGDF__PUT_SET(w, io, T, set)                            \
     do {                                                        \
-        if ((w).nout) {                                         \
+        agdf_node *agdf_d;                                      \
+        if (AGDF__ONE && (agdf_d = agdf__one_dst(&self->agdf)) != 0) { \
+            T *agdf_p = (T *)agdf__slot0(agdf_d);               \
+            set;                                                \
+            agdf__put_one(&self->agdf, agdf_d);                 \
+        } else if ((w).nout) {                                  \
             T *agdf_p = (T *)(void *)(w).out;                   \
             set;                                                \
             (w).out += sizeof(T);                               \

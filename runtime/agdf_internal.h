@@ -74,6 +74,7 @@ void agdf__fd_unlink(agdf_graph *g, agdf_task *t, agdf_task *prev);  /* t leaves
 void agdf__graph_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem);
 void agdf__node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m);
 void agdf__tasks_init(agdf_graph *g, agdf_node *n);   /* rule 1 for n's tasks */
+void agdf__wake_taker(agdf_node *n);           /* rule 4 for a put: first consumer to ready */
 void agdf__wake_putter(agdf_node *n);          /* rule 4 for a take: first producer to ready */
 void agdf__error_record(agdf_graph *g, agdf_task *t, const char *file, int line,
                         const char *msg);      /* into g's pool (t may be another graph's) */

@@ -3,10 +3,11 @@
 ** AGDF__PUT (queued items and free slots reserved, both handed back at the end
 ** of a burst) must not change anything observable.  One pipeline, src -> mid
 ** (several tasks) -> sink, whose bodies suspend in the middle of invocations,
-** yield twice and raise, runs three ways over a grid of queue sizes and task
+** yield twice and raise, runs four ways over a grid of queue sizes and task
 ** counts: item-by-item puts (agdf__yield_slow: no output window, the
 ** reference), AGDF__PUT_ANY (hand-written and C-file bodies) and AGDF__PUT as
-** agdfc emits it (the item built in the reserved slot).  Printed order, every
+** agdfc emits it (the item built in the reserved slot), also with the
+** straight put into an empty destination (AGDF__ONE).  Printed order, every
 ** statistic, the error count and the dropped items after a halt must be
 ** identical.  A body's agdf_start is refused in every mode.  A lost resume
 ** point is reported by the drain loop, and the task goes on.  Then the item
@@ -90,9 +91,17 @@ static int sink_##sfx(agdf_task *agdf_t, agdf_io *agdf_o)                      \
 BODIES(one, PUT_ONE)
 BODIES(any, AGDF__PUT_ANY)
 BODIES(gen, PUT_GEN)
+/* The same as agdfc emits it for a node whose one destination holds one
+** item (AGDF__ONE): the straight put into an empty destination, which is
+** right at any queue size, so the whole grid runs it. */
+#undef AGDF__ONE
+#define AGDF__ONE 1
+BODIES(gen1, PUT_GEN)
+#undef AGDF__ONE
+#define AGDF__ONE 0
 #undef AGDF_OUT_MAKE
 
-enum { MODE_ONE, MODE_ANY, MODE_GEN };
+enum { MODE_ONE, MODE_ANY, MODE_GEN, MODE_GEN1 };
 
 static const uint32_t d_mid[] = {1}, d_sink[] = {2};
 static agdf_node_def nodes[3];
@@ -121,8 +130,9 @@ static void expect_handed_back(void)
 /* Builds the pipeline for one mode and shape and runs it to the end. */
 static agdf_status run_mode(int mode, uint32_t q_mid, uint32_t q_sink, uint32_t tasks, int halt)
 {
-    static const agdf_body_fn bodies[3][3] = {
-        {src_one, mid_one, sink_one}, {src_any, mid_any, sink_any}, {src_gen, mid_gen, sink_gen}};
+    static const agdf_body_fn bodies[4][3] = {
+        {src_one, mid_one, sink_one}, {src_any, mid_any, sink_any}, {src_gen, mid_gen, sink_gen},
+        {src_gen1, mid_gen1, sink_gen1}};
     const agdf_node_def proto[3] = {
         NODE("src", NULL, srctask, 1, 1, 0, -1, d_mid),
         NODE("mid", NULL, itask, 1, 1, sizeof(int), -1, d_sink),
@@ -208,6 +218,10 @@ static void grid(int raise, int halt)
                 snprintf(what, sizeof what, "q_mid %u q_sink %u tasks %u AGDF__PUT",
                          qs[a], qs[b], ts[c]);
                 capture(&got, run_mode(MODE_GEN, qs[a], qs[b], ts[c], halt));
+                expect_same(&ref, &got, what);
+                snprintf(what, sizeof what, "q_mid %u q_sink %u tasks %u AGDF__PUT, AGDF__ONE",
+                         qs[a], qs[b], ts[c]);
+                capture(&got, run_mode(MODE_GEN1, qs[a], qs[b], ts[c], halt));
                 expect_same(&ref, &got, what);
             }
 }

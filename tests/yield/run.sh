@@ -4,7 +4,8 @@
 # argument into its member of the destination's slot (AGDF__PUT_SET) instead
 # of copying a compound literal.  items.agdf yields 1 KiB items changed by an
 # in-place and by a copied parameter, and a tuple into a queue of one
-# (agdf_out, parks); the output, built with gcc and with clang under -Werror
+# (agdf_out, parks), straight into it when it is empty (AGDF__ONE), by a body
+# that, holding one item itself, walks no window; the output, built with gcc and with clang under -Werror
 # -Wpedantic, must match items.expected, whose last line counts the item
 # expressions' side effects (one per yield).  A yield with too few values
 # does not compile.  On x86-64, the in-place node's body must hold at most
@@ -28,6 +29,22 @@ fi
         "$tmp/items.c" || echo "AGDF_YIELD does not go through AGDF__PUT_SET"
     grep -q '^#define AGDF__SET(agdf_a0, agdf_a1) (agdf_p->v0 = (agdf_a0), agdf_p->v1 = (agdf_a1))$' \
         "$tmp/items.c" || echo "pair's AGDF__SET does not store member by member"
+    # A node whose one destination holds one item puts into it straight
+    # (AGDF__ONE 1 in its body only); one that also holds one item itself
+    # walks agdf_io with no window copy.
+    ones=$(awk '/^static int / { f = $3; sub(/\(.*/, "", f) } /^#define AGDF__ONE 1$/ { print f }' \
+        "$tmp/items.c" | tr '\n' ' ')
+    [ "$ones" = "yl__copied_body yl__pair_body " ] ||
+        echo "AGDF__ONE 1 in: '$ones', expected the bodies of copied and pair"
+    direct=$(awk '/^static int / { f = $3; sub(/\(.*/, "", f) } /^#define agdf_w \(\*agdf_o\)$/ { print f }' \
+        "$tmp/items.c" | tr '\n' ' ')
+    [ "$direct" = "yl__pair_body yl__sink_body " ] ||
+        echo "bodies that walk agdf_io itself: '$direct', expected pair (a queue of one, into a queue of one) and sink (a queue of one, no yields)"
+    # A queue of one never grants a window: that body ends with its one item.
+    walks=$(awk '/^static int / { f = $3; sub(/\(.*/, "", f) } /^agdf_next:;$/ { print f }' \
+        "$tmp/items.c" | tr '\n' ' ')
+    [ "$walks" = "yl__src_body yl__inplace_body yl__copied_body " ] ||
+        echo "bodies that walk a window: '$walks', expected those of src, inplace and copied"
 } >"$tmp/decl"
 check declarations "$tmp/decl"
 
