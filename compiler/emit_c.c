@@ -592,6 +592,51 @@ static void emit_c_set(CWriter *w, const Node *nd) {
     cw_puts(w, ")\n");
 }
 
+/* Whether the runtime may give nd's yields a window shared by its
+** destinations (agdf.c's fan_ok: several, distinct, not nd, all keeping the
+** items): then AGDF__FAN has stores to write. */
+static bool emit_c_fans(const ItemTable *it, const Node *nd) {
+    if (nd->nsucc < 2)
+        return false;
+    for (int k = 0; k < nd->nsucc; k++)
+        if (nd->succ[k] == nd->id || it->in_item[nd->succ[k]] < 0)
+            return false;
+    return true;
+}
+
+/* The stores of AGDF__FAN from src: `*(T *)(slot of destination k) = src;`
+** for every destination after the first. */
+static void emit_c_fan_stores(CWriter *w, const Graph *g, const Node *nd, const char *src) {
+    for (int k = 1; k < nd->nsucc; k++)
+        cw_printf(w, "            *(AGDF__OUT_T *)(void *)(agdf_n[%s_NODE_%s].wout + agdf_f) = %s; \\\n",
+                  g->name, GRAPH_NODE(g, nd->succ[k])->name, src);
+}
+
+/* AGDF__FAN(w, p), the rest of a put into a shared fan-out window (see
+** AGDF__PUT_SET): the item, built at p in the first destination's window,
+** stored into each other destination's at the same offset, no call; nothing
+** for a node that never holds one.  A small item is read once into a local
+** (the stores could alias p: read from p, it would be loaded again before
+** each), a large one copied from p (no extra copy).  agdf_n is the graph's
+** node array, read once per walk. */
+static void emit_c_fan(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
+    cw_puts(w, "#undef AGDF__FAN\n");
+    if (!emit_c_fans(it, nd)) {
+        cw_puts(w, "#define AGDF__FAN(w, p) ((void)0)\n");
+        return;
+    }
+    cw_printf(w, "    agdf_node *agdf_n = agdf_t->node->graph->nodes;\n    (void)agdf_n;\n"
+                 "#define AGDF__FAN(w, p) do { \\\n"
+                 "        size_t agdf_f = (size_t)((w).out - agdf_n[%s_NODE_%s].wout); \\\n"
+                 "        if (sizeof *(p) <= 16) { \\\n"
+                 "            AGDF__OUT_T agdf_v = *(p); \\\n",
+              g->name, GRAPH_NODE(g, nd->succ[0])->name);
+    emit_c_fan_stores(w, g, nd, "agdf_v");
+    cw_puts(w, "        } else { \\\n");
+    emit_c_fan_stores(w, g, nd, "*(p)");
+    cw_puts(w, "        } \\\n    } while (0)\n");
+}
+
 /* The head of a body or on_close function, the node table's .body or
 ** .on_close: the task, the body's copy of the drain loop's agdf_io (agdf_w,
 ** AGDF__WINDOW in agdf.h: in registers, stored back at every return), and
@@ -608,10 +653,12 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
     cw_printf(w, "#define AGDF_OUT_MAKE %s_%s_OUT\n#define AGDF__OUT_T ", G, nd->name);
     cw_item_type(w, g, it->out_item[nd->id]);
     emit_c_set(w, nd);
+    emit_c_fan(w, g, it, nd);
 }
 
 static void emit_c_fn_tail(CWriter *w) {
-    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n}\n\n");
+    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n"
+               "#undef AGDF__FAN\n}\n\n");
 }
 
 /* The on_close block: a coroutine of its own on the task (resume point in
