@@ -262,6 +262,7 @@ AGDF__HOT void burst_end(agdf_node *n, agdf_io *io)
             unwind_out(n, io->nout);
         else
             unwind_shared(n, io->nout);
+        io->nout = 0;
     } else if (n->fan & AGDF__FAN_HELD) {
         unwind_fan(n);
     }
@@ -389,8 +390,8 @@ void agdf__drain(agdf_task *t)
     agdf_io *io = &n->graph->io;
     int r;
 
-    io->nin = 0;
-    io->nout = 0;
+    io->nin = 0;                /* io->nout: 0 since the last burst_end, or a
+                                   shared window the put just finished opened */
     if (t->busy) {
         if (t->busy == 2) {
             close_run(t, io);
@@ -564,6 +565,8 @@ AGDF__HOT unsigned char *fan_slot(agdf_graph *g, agdf_node *n, agdf_node *d, uin
     return slot;
 }
 
+static void fan_open(agdf_node *n, agdf_io *io, uint32_t m);
+
 /* Puts the pending item into the destinations from t->cursor on, in edge
 ** order, keeping windows as fan_put does (the body's burst that follows
 ** hands them back); parks t at the first full one (1).  The cursor lives in a local and
@@ -576,6 +579,7 @@ static int yield_more(agdf_task *t)
     agdf_node *nodes = g->nodes;
     const void *item = (unsigned char *)t + n->def->out_offset;
     uint32_t i, k = n->ndst;
+    uint32_t m = t->cursor ? 0 : UINT32_MAX;  /* the shortest window: none before cursor */
 
     for (i = t->cursor; i < k; i++) {
         agdf_node *d = &nodes[dst[i]];
@@ -588,9 +592,13 @@ static int yield_more(agdf_task *t)
         slot = fan_slot(g, n, d, UINT32_MAX);   /* several destinations: no dst1 */
         d->stats.in--;                        /* counted when the put parked */
         copy_item(slot, item, d->isz);
+        if (d->wn < m)
+            m = d->wn;
     }
     t->cursor = k;
     t->putting = 0;
+    if (m && (n->fan & AGDF__FAN_SHARE))
+        fan_open(n, &g->io, m);               /* the burst that follows starts in it */
     return 0;
 }
 
