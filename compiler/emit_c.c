@@ -549,29 +549,32 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out) {
 
 /* The parameters: agdf_i points at the input item (its queue slot while the
 ** burst lasts, the task's agdf_in after a suspension).  A parameter read in
-** place is a macro of the item's member, so it keeps what the body assigns
+** place is a macro of the item's member, or its uses are rewritten to it in
+** the body's text (body_rewrite_params), so it keeps what the body assigns
 ** across a suspension; any other is a local copied at every (re)entry. */
 static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     if (nd->nparams)
         cw_printf(w, "    %s__item%d *agdf_i = (%s__item%d *)agdf_w.in;\n", g->name,
                   it->in_item[nd->id], g->name, it->in_item[nd->id]);
     for (int k = 0; k < nd->nparams; k++) {
-        if (body_param_in_place(g, nd, k))
+        BodyParamMode m = body_param_mode(g, nd, k);
+        if (m == BODY_PARAM_ALIAS)
             cw_printf(w, "#define %s (agdf_i->v%d)\n", nd->params[k].name, k);
-        else
+        else if (m == BODY_PARAM_COPY)
             cw_printf(w, "    %s %s = agdf_i->v%d;\n", nd->params[k].type.text,
                       nd->params[k].name, k);
     }
     cw_puts(w, "   ");
     for (int k = 0; k < nd->nparams; k++)
-        cw_printf(w, " (void)%s;", nd->params[k].name);
+        if (body_param_mode(g, nd, k) != BODY_PARAM_REWRITE)
+            cw_printf(w, " (void)%s;", nd->params[k].name);
     cw_puts(w, nd->nparams ? " (void)agdf_i;" : "");
     cw_puts(w, " (void)self; (void)agdf_o; (void)agdf_w;\n");
 }
 
 static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd) {
     for (int k = 0; k < nd->nparams; k++)
-        if (body_param_in_place(g, nd, k))
+        if (body_param_mode(g, nd, k) == BODY_PARAM_ALIAS)
             cw_printf(w, "#undef %s\n", nd->params[k].name);
 }
 
@@ -698,7 +701,9 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     cw_puts(w, "    int agdf_lc = self->agdf.lc;\nagdf_next:;\n    {\n");
     emit_c_params(w, g, it, nd);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
-    cw_user_text(w, nd->body, nd->body_pos);
+    char *text = body_rewrite_params(g, nd);
+    cw_user_text(w, text ? text : nd->body, nd->body_pos);
+    free(text);
     cw_puts(w, "    }\n        break;\n    default:\n"
                 "        return AGDF__LOST;\n    }\n    }\n");
     emit_c_params_end(w, g, nd);

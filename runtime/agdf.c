@@ -650,16 +650,20 @@ static void fan_open(agdf_node *n, agdf_io *io, uint32_t m)
 
 /* The copies of a put into a shared fan-out window (fan_open), whose item is
 ** at slot, the first destination's: into every other destination at the
-** same offset of its window.  AGDF__FAN's default (bodies written by hand);
-** agdfc's bodies do it inline. */
+** same offset of its window (none: a put into the window of a node's one
+** destination).  AGDF__FAN's default (bodies written by hand); agdfc's
+** bodies do it inline. */
 void agdf__fan_copy(agdf_task *t, const unsigned char *slot)
 {
     agdf_node *n = t->node;
     const uint32_t *dst = n->def->dst;
     agdf_node *nodes = n->graph->nodes;
-    size_t off = (size_t)(slot - nodes[dst[0]].wout);
+    size_t off;
     uint32_t i;
 
+    if (n->ndst < 2)
+        return;
+    off = (size_t)(slot - nodes[dst[0]].wout);
     for (i = 1; i < n->ndst; i++) {
         agdf_node *d = &nodes[dst[i]];
         copy_item(d->wout + off, slot, d->isz);

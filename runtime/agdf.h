@@ -657,14 +657,10 @@ static __attribute__((always_inline)) inline void agdf__window_back(agdf__window
     } while (0)
 
 /* The copies of a put into a shared fan-out window, for a body written by
-** hand: the runtime's loop over the destinations (a node with one has no
-** shared window).  agdfc defines it per node: nothing, or a store per
+** hand: the runtime's loop over the destinations after the first (none for
+** a node with one).  agdfc defines it per node: nothing, or a store per
 ** destination at the offset of p in the first one's window, no call. */
-#define AGDF__FAN(w, p)                                         \
-    do {                                                        \
-        if (!self->agdf.node->dst1)                             \
-            agdf__fan_copy(&self->agdf, (w).out);               \
-    } while (0)
+#define AGDF__FAN(w, p) agdf__fan_copy(&self->agdf, (w).out)
 
 /* The same put of a whole item (AGDF_YIELD_ITEM in agdfc's bodies). */
 #define AGDF__PUT(w, io, item, T) AGDF__PUT_SET(w, io, T, *agdf_p = (item))
