@@ -1328,7 +1328,7 @@ void body_check(const Node *n, const BodyTypes *types, DiagCtx *dc) {
 ** there uses a name this list lacks. */
 static const char *const body_runtime_names[] = {
     "NULL", "always_inline", "busy", "events", "format", "in", "lc", "memcpy", "n", "nin",
-    "nout", "out", "p", "printf", "self", "size_t",
+    "nout", "out", "p", "printf", "self",
 };
 
 static bool body_tok_is(const BTok *t, const char *s, size_t len) {
