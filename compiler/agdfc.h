@@ -357,9 +357,10 @@ typedef enum BodyParamMode { BODY_PARAM_COPY, BODY_PARAM_ALIAS, BODY_PARAM_REWRI
 BodyParamMode body_param_mode(const Graph *g, const Node *nd, int k);
 /* Whether parameter k is read in place (ALIAS or REWRITE). */
 bool body_param_in_place(const Graph *g, const Node *nd, int k);
-/* nd's body text with the uses of its REWRITE parameters replaced by
-** `(agdf_i->vK)`, the rest byte for byte; NULL when it has none (free it). */
-char *body_rewrite_params(const Graph *g, const Node *nd);
+/* nd's body text with the uses of its REWRITE parameters (modes: each
+** parameter's body_param_mode) replaced by `(agdf_i->vK)`, the rest byte for
+** byte; NULL when it has none (free it). */
+char *body_rewrite_params(const Node *nd, const BodyParamMode *modes);
 
 /* Validates g and fills its derived fields.  Returns false on any error. */
 bool check_graph(Graph *g, DiagCtx *dc, Arena *a);

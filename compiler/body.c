@@ -1537,16 +1537,11 @@ bool body_param_in_place(const Graph *g, const Node *nd, int k) {
     return body_param_mode(g, nd, k) != BODY_PARAM_COPY;
 }
 
-char *body_rewrite_params(const Graph *g, const Node *nd) {
-    int *rw = calloc((size_t)nd->nparams + 1, sizeof *rw);
+char *body_rewrite_params(const Node *nd, const BodyParamMode *modes) {
     bool any = false;
-    if (!rw) util_oom();
     for (int k = 0; k < nd->nparams; k++)
-        any |= (rw[k] = body_param_mode(g, nd, k) == BODY_PARAM_REWRITE);
-    if (!any) {
-        free(rw);
-        return NULL;
-    }
+        any |= modes[k] == BODY_PARAM_REWRITE;
+    if (!any) return NULL;
     Vec toks = { 0 };
     body_tokenize(nd->body, nd->body_pos, &toks, true);
     const BTok *t = toks.data;
@@ -1556,7 +1551,8 @@ char *body_rewrite_params(const Graph *g, const Node *nd) {
     for (size_t i = 0; i < toks.len; i++) {
         if (t[i].kind != BT_IDENT || body_member(t, i)) continue;
         for (int k = 0; k < nd->nparams; k++) {
-            if (!rw[k] || !body_tok_is(&t[i], nd->params[k].name, strlen(nd->params[k].name)))
+            if (modes[k] != BODY_PARAM_REWRITE
+                || !body_tok_is(&t[i], nd->params[k].name, strlen(nd->params[k].name)))
                 continue;
             size_t s = (size_t)(t[i].s - nd->body);
             memcpy(out + o, nd->body + at, s - at);
@@ -1568,6 +1564,5 @@ char *body_rewrite_params(const Graph *g, const Node *nd) {
     }
     memcpy(out + o, nd->body + at, n - at + 1);
     vec_free(&toks);
-    free(rw);
     return out;
 }

@@ -552,12 +552,13 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out) {
 ** place is a macro of the item's member, or its uses are rewritten to it in
 ** the body's text (body_rewrite_params), so it keeps what the body assigns
 ** across a suspension; any other is a local copied at every (re)entry. */
-static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
+static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
+                          const BodyParamMode *modes) {
     if (nd->nparams)
         cw_printf(w, "    %s__item%d *agdf_i = (%s__item%d *)agdf_w.in;\n", g->name,
                   it->in_item[nd->id], g->name, it->in_item[nd->id]);
     for (int k = 0; k < nd->nparams; k++) {
-        BodyParamMode m = body_param_mode(g, nd, k);
+        BodyParamMode m = modes[k];
         if (m == BODY_PARAM_ALIAS)
             cw_printf(w, "#define %s (agdf_i->v%d)\n", nd->params[k].name, k);
         else if (m == BODY_PARAM_COPY)
@@ -566,15 +567,15 @@ static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const
     }
     cw_puts(w, "   ");
     for (int k = 0; k < nd->nparams; k++)
-        if (body_param_mode(g, nd, k) != BODY_PARAM_REWRITE)
+        if (modes[k] != BODY_PARAM_REWRITE)
             cw_printf(w, " (void)%s;", nd->params[k].name);
     cw_puts(w, nd->nparams ? " (void)agdf_i;" : "");
     cw_puts(w, " (void)self; (void)agdf_o; (void)agdf_w;\n");
 }
 
-static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd) {
+static void emit_c_params_end(CWriter *w, const Node *nd, const BodyParamMode *modes) {
     for (int k = 0; k < nd->nparams; k++)
-        if (body_param_mode(g, nd, k) == BODY_PARAM_ALIAS)
+        if (modes[k] == BODY_PARAM_ALIAS)
             cw_printf(w, "#undef %s\n", nd->params[k].name);
 }
 
@@ -684,29 +685,36 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
 ** its parameters as values, one item per call. */
 static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     const char *G = g->name;
+    BodyParamMode *modes = calloc((size_t)nd->nparams + 1, sizeof *modes);
+    if (!modes)
+        abort();
+    for (int k = 0; k < nd->nparams; k++)      /* once each: it reads the verbatim blocks */
+        modes[k] = body_param_mode(g, nd, k);
     if (!nd->body) {
         cw_printf(w, "static int %s__%s_body(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G,
                   nd->name);
         cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name,
                   G, nd->name);
         cw_puts(w, "    agdf_io agdf_w = *agdf_o;\n");
-        emit_c_params(w, g, it, nd);
+        emit_c_params(w, g, it, nd, modes);
         cw_printf(w, "    return %s_%s(self", G, nd->name);
         for (int k = 0; k < nd->nparams; k++)
             cw_printf(w, ", %s", nd->params[k].name);
         cw_puts(w, ");\n}\n\n");
+        free(modes);
         return;
     }
     emit_c_fn_head(w, g, it, nd, "body");
     cw_puts(w, "    int agdf_lc = self->agdf.lc;\nagdf_next:;\n    {\n");
-    emit_c_params(w, g, it, nd);
+    emit_c_params(w, g, it, nd, modes);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
-    char *text = body_rewrite_params(g, nd);
+    char *text = body_rewrite_params(nd, modes);
     cw_user_text(w, text ? text : nd->body, nd->body_pos);
     free(text);
     cw_puts(w, "    }\n        break;\n    default:\n"
                 "        return AGDF__LOST;\n    }\n    }\n");
-    emit_c_params_end(w, g, nd);
+    emit_c_params_end(w, nd, modes);
+    free(modes);
     cw_puts(w, "    agdf_lc = 0;\n    AGDF__NEXT(agdf_w, ");
     if (it->in_item[nd->id] >= 0)
         cw_printf(w, "sizeof(%s__item%d)", G, it->in_item[nd->id]);

@@ -54,7 +54,11 @@ static bool alias_full(const char *pre, const char *params, const char *attrs,
 static BodyParamMode mode_of(const char *pre, const char *body, int k, char **text) {
     Fx *f = fx_alias(pre, "long v, const char *s", "", body);
     BodyParamMode m = body_param_mode(f->g, fx_node_n(f), k);
-    if (text) *text = body_rewrite_params(f->g, fx_node_n(f));
+    if (text) {
+        BodyParamMode all[2] = { body_param_mode(f->g, fx_node_n(f), 0),
+                                 body_param_mode(f->g, fx_node_n(f), 1) };
+        *text = body_rewrite_params(fx_node_n(f), all);
+    }
     fx_free(f);
     return m;
 }
