@@ -25,7 +25,7 @@ fi
 # The macro of each body, from its #define to its `} while (0)` or one line.
 fan_of() {
     awk -v node="$1" '
-        $0 ~ "^static AGDF__WALK int fan__" node "_body\\(" { inbody = 1 }
+        $0 ~ "^static int fan__" node "_body\\(" { inbody = 1 }
         inbody && /^#define AGDF__FAN/ { on = 1 }
         on { print }
         on && (/while \(0\)$/ || !/\\$/) { exit }' "$tmp/fan.c"
