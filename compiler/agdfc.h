@@ -348,11 +348,19 @@ typedef struct BodyTypes {
 void body_types_init(BodyTypes *bt, const Graph *g, Arena *a);
 void body_types_free(BodyTypes *bt);
 void body_check(const Node *n, const BodyTypes *bt, DiagCtx *dc);
-/* Whether the generated body of nd may read parameter k in place in its
-** input item (a macro of the name) rather than copy it: only when every
-** occurrence of the name in the body is the parameter (docs/language.md,
-** section 8). */
+/* How the generated body of nd reads parameter k (docs/language.md,
+** section 8): copied into a local; in place in its input item through a
+** macro of the name (every occurrence of the name is the parameter); or in
+** place with each use rewritten in the body's text (the name is also a
+** member: `v.v`), see body_rewrite_params. */
+typedef enum BodyParamMode { BODY_PARAM_COPY, BODY_PARAM_ALIAS, BODY_PARAM_REWRITE } BodyParamMode;
+BodyParamMode body_param_mode(const Graph *g, const Node *nd, int k);
+/* Whether parameter k is read in place (ALIAS or REWRITE). */
 bool body_param_in_place(const Graph *g, const Node *nd, int k);
+/* nd's body text with the uses of its REWRITE parameters (modes: each
+** parameter's body_param_mode) replaced by `(agdf_i->vK)`, the rest byte for
+** byte; NULL when it has none (free it). */
+char *body_rewrite_params(const Node *nd, const BodyParamMode *modes);
 
 /* Validates g and fills its derived fields.  Returns false on any error. */
 bool check_graph(Graph *g, DiagCtx *dc, Arena *a);

@@ -1398,16 +1398,18 @@ static bool body_plain_use(const BTok *t, size_t nt, size_t i) {
     return t[j].kind == BT_PUNCT || (t[j].kind == BT_IDENT && body_before_operand(&t[j]));
 }
 
-/* Whether name (len bytes) is a token of text, directive lines and
-** skipped groups included; strstr first, as most texts lack it. */
-static bool body_text_has(const char *text, SrcPos pos, const char *name, size_t len) {
-    if (!strstr(text, name)) return false;
+/* Whether name (len bytes) is a token of text, skipped groups included: 0
+** no, 1 yes, 2 on a directive line (a macro could expand to it); strstr
+** first, as most texts lack it. */
+static int body_text_has(const char *text, SrcPos pos, const char *name, size_t len) {
+    if (!strstr(text, name)) return 0;
     Vec toks = { 0 };
     body_tokenize(text, pos, &toks, true);
     const BTok *t = toks.data;
-    bool found = false;
-    for (size_t i = 0; i < toks.len && !found; i++)
-        found = t[i].kind == BT_IDENT && body_tok_is(&t[i], name, len);
+    int found = 0;
+    for (size_t i = 0; i < toks.len && found < 2; i++)
+        if (t[i].kind == BT_IDENT && body_tok_is(&t[i], name, len))
+            found = t[i].pp ? 2 : 1;
     vec_free(&toks);
     return found;
 }
@@ -1425,11 +1427,12 @@ static bool body_name_generated(const Graph *g, const char *name, size_t len) {
     return false;
 }
 
-/* Whether the generated body of nd may read parameter k in place, through
-** `#define NAME (agdf_i->vK)` around the body text, instead of a copy.  The
-** macro is textual, so every occurrence of NAME in the body must mean the
-** parameter, and the slot agdf_i points at must stay the item's while the
-** body runs.  No, when:
+/* How the generated body of nd may read parameter k: in place through
+** `#define NAME (agdf_i->vK)` around the body text (ALIAS), in place with
+** each use of NAME in the text rewritten to `(agdf_i->vK)` (REWRITE), or a
+** copy.  The macro is textual, so every occurrence of NAME in the body must
+** mean the parameter, and the slot agdf_i points at must stay the item's
+** while the body runs.  A copy, when:
 **
 **   - nd has no body in the .agdf (a C-file node gets its arguments as
 **     values), or k is not a parameter of it;
@@ -1439,11 +1442,12 @@ static bool body_name_generated(const Graph *g, const char *name, size_t len) {
 **     all the same, as the cost is one loop);
 **   - the type is written with '[' or '(' (array, function pointer);
 **   - NAME is written by the generated code or the runtime's macros in a
-**     body (body_name_generated), or is a token of a verbatim block, whose
-**     macros could expand to a member or declaration of that name;
+**     body (body_name_generated), or is a token of a directive line of a
+**     verbatim block, whose macros could expand to a member, declaration or
+**     use of that name;
 **   - an occurrence of NAME in the body, read with directive lines and
 **     every #if branch, is not a plain operand (body_plain_use): on a
-**     directive line; after '.', '->', a literal, an identifier or keyword
+**     directive line; after a literal, an identifier or keyword
 **     (`goto v`, `struct v`, `T v`, `const long v`) other than return,
 **     sizeof, case, else, do, if, while, switch, for, _Alignof, AGDF_*;
 **     after '*'s and '('s that follow such a word (`T *v`, `T (*v)`; also
@@ -1452,6 +1456,16 @@ static bool body_name_generated(const Graph *g, const char *name, size_t len) {
 **     function-like macro), an identifier or literal, or ':' (a label, a
 **     bit-field) unless it ends the middle of a `? :`.
 **
+** An occurrence after '.' or '->' (not on a directive line) is a member,
+** which the macro would replace too, and so would it a token of a verbatim
+** block's text (`b.v` in a function there, whose text follows the body's
+** macro if it is inlined, `long v;` of a type): then REWRITE, if no use sits
+** inside the
+** parentheses of a call of anything but a C keyword or a suspending or
+** raising AGDF_ macro (body_rewrite_safe: a user's function-like macro could
+** stringify or paste its argument, `#x`, and see the rewritten text), else a
+** copy.
+**
 ** `v[i]` (a pointer parameter indexed), `&v`, `v++` and `v = v + 1` are
 ** uses: the slot belongs to the invocation.  A declaration these rules miss
 ** (`int a, v;`, `enum { v }`, `int (v);`) cannot change the meaning of the
@@ -1459,26 +1473,96 @@ static bool body_name_generated(const Graph *g, const char *name, size_t len) {
 ** declarator contains '->', so the C compiler stops there with an error at
 ** the body's line instead.  Every doubt answers false, which only costs
 ** the copy the generated code made before. */
-bool body_param_in_place(const Graph *g, const Node *nd, int k) {
-    if (!nd->body || nd->input || k < 0 || k >= nd->nparams) return false;
+/* Whether token i, a use of a parameter to be rewritten, sits in no call's
+** parentheses but those of a C keyword (`if (`, `sizeof (`) or of an AGDF_
+** macro that suspends or raises (none of which stringifies or pastes its
+** arguments): a user's function-like macro could turn the rewritten text
+** into a string or a pasted name.  `(*fp)(v)` is a call of an expression,
+** no macro.  Too far back to tell: no. */
+static bool body_rewrite_safe(const BTok *t, size_t i) {
+    int depth = 0;
+    for (size_t j = i, n = 0; j-- > 0; n++) {
+        if (n >= BODY_ALIAS_WALK) return false;
+        if (body_is(&t[j], ")")) depth++;
+        else if (body_is(&t[j], "(") && depth-- == 0) {
+            depth = 0;
+            const BTok *f = j > 0 ? &t[j - 1] : NULL;
+            if (f && f->kind == BT_IDENT && !(f->cls & (BK_C | BK_SUSP))
+                && !body_tok_is(f, "AGDF_RAISE", 10))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Whether token i is a member name: after '.' or '->', not on a directive
+** line. */
+static bool body_member(const BTok *t, size_t i) {
+    return i > 0 && !t[i].pp && (body_is(&t[i - 1], ".") || body_is(&t[i - 1], "->"));
+}
+
+BodyParamMode body_param_mode(const Graph *g, const Node *nd, int k) {
+    if (!nd->body || nd->input || k < 0 || k >= nd->nparams) return BODY_PARAM_COPY;
     for (int s = 0; s < nd->nsucc; s++)
-        if (nd->succ[s] == nd->id) return false;
+        if (nd->succ[s] == nd->id) return BODY_PARAM_COPY;
     const Param *pm = &nd->params[k];
     const char *name = pm->name;
     size_t len = strlen(name);
     if (len == 0 || strpbrk(pm->type.text, "[(") || body_name_generated(g, name, len))
-        return false;
+        return BODY_PARAM_COPY;
+    bool rewrite = false;                      /* the macro would reach further than the uses */
     for (size_t v = 0; v < g->verbatims.len; v++) {
         const Verbatim *vb = &VEC_AT(g->verbatims, Verbatim, v);
-        if (body_text_has(vb->text, vb->pos, name, len)) return false;
+        int has = body_text_has(vb->text, vb->pos, name, len);
+        if (has == 2) return BODY_PARAM_COPY;
+        rewrite |= has == 1;
     }
     Vec toks = { 0 };
     body_tokenize(nd->body, nd->body_pos, &toks, true);
     const BTok *t = toks.data;
     bool ok = true;
-    for (size_t i = 0; i < toks.len && ok; i++)
-        if (t[i].kind == BT_IDENT && body_tok_is(&t[i], name, len))
-            ok = body_plain_use(t, toks.len, i);
+    for (size_t i = 0; i < toks.len && ok; i++) {
+        if (t[i].kind != BT_IDENT || !body_tok_is(&t[i], name, len)) continue;
+        if (body_member(t, i)) rewrite = true;
+        else ok = body_plain_use(t, toks.len, i);
+    }
+    for (size_t i = 0; i < toks.len && ok && rewrite; i++)
+        if (t[i].kind == BT_IDENT && body_tok_is(&t[i], name, len) && !body_member(t, i))
+            ok = body_rewrite_safe(t, i);
     vec_free(&toks);
-    return ok;
+    return !ok ? BODY_PARAM_COPY : rewrite ? BODY_PARAM_REWRITE : BODY_PARAM_ALIAS;
+}
+
+bool body_param_in_place(const Graph *g, const Node *nd, int k) {
+    return body_param_mode(g, nd, k) != BODY_PARAM_COPY;
+}
+
+char *body_rewrite_params(const Node *nd, const BodyParamMode *modes) {
+    bool any = false;
+    for (int k = 0; k < nd->nparams; k++)
+        any |= modes[k] == BODY_PARAM_REWRITE;
+    if (!any) return NULL;
+    Vec toks = { 0 };
+    body_tokenize(nd->body, nd->body_pos, &toks, true);
+    const BTok *t = toks.data;
+    size_t n = strlen(nd->body), at = 0, o = 0;
+    char *out = malloc(n + toks.len * 24 + 1);  /* "(agdf_i->v" + an int + ")" per token at most */
+    if (!out) util_oom();
+    for (size_t i = 0; i < toks.len; i++) {
+        if (t[i].kind != BT_IDENT || body_member(t, i)) continue;
+        for (int k = 0; k < nd->nparams; k++) {
+            if (modes[k] != BODY_PARAM_REWRITE
+                || !body_tok_is(&t[i], nd->params[k].name, strlen(nd->params[k].name)))
+                continue;
+            size_t s = (size_t)(t[i].s - nd->body);
+            memcpy(out + o, nd->body + at, s - at);
+            o += s - at;
+            o += (size_t)sprintf(out + o, "(agdf_i->v%d)", k);
+            at = s + t[i].len;
+            break;
+        }
+    }
+    memcpy(out + o, nd->body + at, n - at + 1);
+    vec_free(&toks);
+    return out;
 }

@@ -549,29 +549,33 @@ void emit_h(const Graph *g, const EmitOpts *o, FILE *out) {
 
 /* The parameters: agdf_i points at the input item (its queue slot while the
 ** burst lasts, the task's agdf_in after a suspension).  A parameter read in
-** place is a macro of the item's member, so it keeps what the body assigns
+** place is a macro of the item's member, or its uses are rewritten to it in
+** the body's text (body_rewrite_params), so it keeps what the body assigns
 ** across a suspension; any other is a local copied at every (re)entry. */
-static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
+static void emit_c_params(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd,
+                          const BodyParamMode *modes) {
     if (nd->nparams)
         cw_printf(w, "    %s__item%d *agdf_i = (%s__item%d *)agdf_w.in;\n", g->name,
                   it->in_item[nd->id], g->name, it->in_item[nd->id]);
     for (int k = 0; k < nd->nparams; k++) {
-        if (body_param_in_place(g, nd, k))
+        BodyParamMode m = modes[k];
+        if (m == BODY_PARAM_ALIAS)
             cw_printf(w, "#define %s (agdf_i->v%d)\n", nd->params[k].name, k);
-        else
+        else if (m == BODY_PARAM_COPY)
             cw_printf(w, "    %s %s = agdf_i->v%d;\n", nd->params[k].type.text,
                       nd->params[k].name, k);
     }
     cw_puts(w, "   ");
     for (int k = 0; k < nd->nparams; k++)
-        cw_printf(w, " (void)%s;", nd->params[k].name);
+        if (modes[k] != BODY_PARAM_REWRITE)
+            cw_printf(w, " (void)%s;", nd->params[k].name);
     cw_puts(w, nd->nparams ? " (void)agdf_i;" : "");
     cw_puts(w, " (void)self; (void)agdf_o; (void)agdf_w;\n");
 }
 
-static void emit_c_params_end(CWriter *w, const Graph *g, const Node *nd) {
+static void emit_c_params_end(CWriter *w, const Node *nd, const BodyParamMode *modes) {
     for (int k = 0; k < nd->nparams; k++)
-        if (body_param_in_place(g, nd, k))
+        if (modes[k] == BODY_PARAM_ALIAS)
             cw_printf(w, "#undef %s\n", nd->params[k].name);
 }
 
@@ -607,6 +611,51 @@ static bool emit_c_walks_io(const Graph *g, const ItemTable *it, const Node *nd)
     return nd->queue_size == 1 && (emit_c_put_one(g, it, nd) || nd->nsucc == 0);
 }
 
+/* Whether the runtime may give nd's yields a window shared by its
+** destinations (agdf.c's fan_ok: several, distinct, not nd, all keeping the
+** items): then AGDF__FAN has stores to write. */
+static bool emit_c_fans(const ItemTable *it, const Node *nd) {
+    if (nd->nsucc < 2)
+        return false;
+    for (int k = 0; k < nd->nsucc; k++)
+        if (nd->succ[k] == nd->id || it->in_item[nd->succ[k]] < 0)
+            return false;
+    return true;
+}
+
+/* The stores of AGDF__FAN from src: `*(T *)(slot of destination k) = src;`
+** for every destination after the first. */
+static void emit_c_fan_stores(CWriter *w, const Graph *g, const Node *nd, const char *src) {
+    for (int k = 1; k < nd->nsucc; k++)
+        cw_printf(w, "            *(AGDF__OUT_T *)(void *)(agdf_n[%s_NODE_%s].wout + agdf_f) = %s; \\\n",
+                  g->name, GRAPH_NODE(g, nd->succ[k])->name, src);
+}
+
+/* AGDF__FAN(w, p), the rest of a put into a shared fan-out window (see
+** AGDF__PUT_SET): the item, built at p in the first destination's window,
+** stored into each other destination's at the same offset, no call; nothing
+** for a node that never holds one.  A small item is read once into a local
+** (the stores could alias p: read from p, it would be loaded again before
+** each), a large one copied from p (no extra copy).  agdf_n is the graph's
+** node array, read once per walk. */
+static void emit_c_fan(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
+    cw_puts(w, "#undef AGDF__FAN\n");
+    if (!emit_c_fans(it, nd)) {
+        cw_puts(w, "#define AGDF__FAN(w, p) ((void)0)\n");
+        return;
+    }
+    cw_printf(w, "    agdf_node *agdf_n = agdf_t->node->graph->nodes;\n    (void)agdf_n;\n"
+                 "#define AGDF__FAN(w, p) do { \\\n"
+                 "        size_t agdf_f = (size_t)((w).out - agdf_n[%s_NODE_%s].wout); \\\n"
+                 "        if (sizeof *(p) <= 16) { \\\n"
+                 "            AGDF__OUT_T agdf_v = *(p); \\\n",
+              g->name, GRAPH_NODE(g, nd->succ[0])->name);
+    emit_c_fan_stores(w, g, nd, "agdf_v");
+    cw_puts(w, "        } else { \\\n");
+    emit_c_fan_stores(w, g, nd, "*(p)");
+    cw_puts(w, "        } \\\n    } while (0)\n");
+}
+
 /* The head of a body or on_close function, the node table's .body or
 ** .on_close: the task, the body's copy of the drain loop's agdf_io (agdf_w,
 ** AGDF__WINDOW in agdf.h: in registers, stored back at every return; or
@@ -629,12 +678,14 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
     emit_c_set(w, nd);
     if (emit_c_put_one(g, it, nd))
         cw_puts(w, "#undef AGDF__ONE\n#define AGDF__ONE 1\n");
+    emit_c_fan(w, g, it, nd);
 }
 
 /* The end of a body or on_close function: its macros undone (AGDF__ONE back
 ** to 0 for the next node). */
 static void emit_c_fn_tail(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
-    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n");
+    cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n"
+               "#undef AGDF__FAN\n");
     if (emit_c_put_one(g, it, nd))
         cw_puts(w, "#undef AGDF__ONE\n#define AGDF__ONE 0\n");
     cw_puts(w, "}\n\n");
@@ -660,17 +711,23 @@ static void emit_c_close(CWriter *w, const Graph *g, const ItemTable *it, const 
 ** its parameters as values, one item per call. */
 static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     const char *G = g->name;
+    BodyParamMode *modes = calloc((size_t)nd->nparams + 1, sizeof *modes);
+    if (!modes)
+        abort();
+    for (int k = 0; k < nd->nparams; k++)      /* once each: it reads the verbatim blocks */
+        modes[k] = body_param_mode(g, nd, k);
     if (!nd->body) {
         cw_printf(w, "static int %s__%s_body(agdf_task *agdf_t, agdf_io *agdf_o)\n{\n", G,
                   nd->name);
         cw_printf(w, "    %s_%s_task *self = (%s_%s_task *)(void *)agdf_t;\n", G, nd->name,
                   G, nd->name);
         cw_puts(w, "    agdf_io agdf_w = *agdf_o;\n");
-        emit_c_params(w, g, it, nd);
+        emit_c_params(w, g, it, nd, modes);
         cw_printf(w, "    return %s_%s(self", G, nd->name);
         for (int k = 0; k < nd->nparams; k++)
             cw_printf(w, ", %s", nd->params[k].name);
         cw_puts(w, ");\n}\n\n");
+        free(modes);
         return;
     }
     /* A queue of one item never grants a window (agdf_io's nin is 0): the
@@ -679,12 +736,15 @@ static void emit_c_body(CWriter *w, const Graph *g, const ItemTable *it, const N
     emit_c_fn_head(w, g, it, nd, "body");
     cw_puts(w, walk ? "    int agdf_lc = self->agdf.lc;\nagdf_next:;\n    {\n"
                     : "    int agdf_lc = self->agdf.lc;\n    {\n");
-    emit_c_params(w, g, it, nd);
+    emit_c_params(w, g, it, nd, modes);
     cw_puts(w, "    AGDF__BEGIN_AT(agdf_lc);\n    {\n");
-    cw_user_text(w, nd->body, nd->body_pos);
+    char *text = body_rewrite_params(nd, modes);
+    cw_user_text(w, text ? text : nd->body, nd->body_pos);
+    free(text);
     cw_puts(w, "    }\n        break;\n    default:\n"
                 "        return AGDF__LOST;\n    }\n    }\n");
-    emit_c_params_end(w, g, nd);
+    emit_c_params_end(w, nd, modes);
+    free(modes);
     if (!walk) {
         cw_puts(w, "    return AGDF_DONE;\n");
         emit_c_fn_tail(w, g, it, nd);

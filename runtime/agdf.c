@@ -206,17 +206,40 @@ static void unwind_fan(agdf_node *n)
             d->wn = 0;
         }
     }
+    n->fan &= (uint8_t)~AGDF__FAN_HELD;
+}
+
+/* The same for what is left of a shared fan-out window (fan_open): `left`
+** slots at the end of every destination's ring, and as many yields. */
+static void unwind_shared(agdf_node *n, uint32_t left)
+{
+    const uint32_t *dst = n->def->dst;
+    agdf_node *nodes = n->graph->nodes;
+    uint32_t i;
+
+    for (i = 0; i < n->ndst; i++) {
+        agdf_node *d = &nodes[dst[i]];
+        d->count -= left;
+        d->stats.in -= left;
+    }
+    n->stats.out -= left;
 }
 
 /* The end of a burst: its unused reservations go back (see above).  Only a
 ** node whose puts go item by item (no single destination keeping items) can
-** hold fan-out windows. */
+** hold fan-out windows (AGDF__FAN_HELD), and io's window is then a shared
+** one. */
 AGDF__HOT void burst_end(agdf_node *n, agdf_io *io)
 {
-    if (io->nout)
-        unwind_out(n, io->nout);
-    else if (!n->dst1 && n->ndst)
+    if (io->nout) {
+        if (n->dst1)
+            unwind_out(n, io->nout);
+        else
+            unwind_shared(n, io->nout);
+        io->nout = 0;
+    } else if (n->fan & AGDF__FAN_HELD) {
         unwind_fan(n);
+    }
 }
 
 /* A body's return value other than AGDF_DONE and a real suspension: a halting
@@ -356,8 +379,8 @@ void agdf__drain(agdf_task *t)
     agdf_io *io = &n->graph->io;
     int r;
 
-    io->nin = 0;
-    io->nout = 0;
+    io->nin = 0;                /* io->nout: 0 since the last burst_end, or a
+                                   shared window the put just finished opened */
     if (t->busy) {
         if (t->busy == 2) {
             close_run(t, io);
@@ -396,6 +419,7 @@ out:
     burst_end(t->node, io);
     return;
 stopped:
+    burst_end(n, io);           /* the windows of a put finished just before */
     t->lc = 0;
     t->wait = AGDF__W_NONE;
 }
@@ -505,26 +529,65 @@ int agdf__yield(agdf_task *t)
 
 /* ---------------------------------------------------------------- yield */
 
+/* The slot of n's fan-out put into d, which has room: the next of the
+** window this burst keeps there, or a new one: reserve() grants this slot
+** and, when no consumer is left to wake, the free slots after it, all
+** counted in d, the rest kept as d's window (d->wout, d->wn).  A node's own
+** queue never gets one (its takes would see the reserved slots), nor the one
+** destination with items (its window is the body's, io): wmax is then 1. */
+AGDF__HOT unsigned char *fan_slot(agdf_graph *g, agdf_node *n, agdf_node *d, uint32_t wmax)
+{
+    unsigned char *slot;
+    uint32_t r;
+
+    if (d->wn) {                              /* this burst's window: counted */
+        slot = d->wout;
+        d->wout = slot + d->isz;
+        d->wn--;
+        return slot;
+    }
+    slot = reserve(g, d, d == n ? 1 : wmax, &r);
+    d->wout = slot + d->isz;
+    d->wn = r - 1;
+    if (r > 1)
+        n->fan |= AGDF__FAN_HELD;
+    return slot;
+}
+
+static void fan_open(agdf_node *n, agdf_io *io, uint32_t m);
+
 /* Puts the pending item into the destinations from t->cursor on, in edge
-** order; parks t at the first full one (1).  The cursor lives in a local and
+** order, keeping windows as fan_put does (the body's burst that follows
+** hands them back); parks t at the first full one (1).  The cursor lives in a local and
 ** is stored only when parking: this loop is the fan-out hot path. */
 static int yield_more(agdf_task *t)
 {
     agdf_node *n = t->node;
+    agdf_graph *g = n->graph;
     const uint32_t *dst = n->def->dst;
-    agdf_node *nodes = n->graph->nodes;
+    agdf_node *nodes = g->nodes;
     const void *item = (unsigned char *)t + n->def->out_offset;
     uint32_t i, k = n->ndst;
+    uint32_t m = t->cursor ? 0 : UINT32_MAX;  /* the shortest window: none before cursor */
 
     for (i = t->cursor; i < k; i++) {
         agdf_node *d = &nodes[dst[i]];
-        if (!queue_put(d, item)) {
+        unsigned char *slot;
+        if (!d->wn && d->count == d->cap) {
             park_putter(t, d, i);
+            unwind_fan(n);                    /* no burst follows to hand them back */
             return 1;
         }
+        slot = fan_slot(g, n, d, UINT32_MAX);   /* several destinations: no dst1 */
+        d->stats.in--;                        /* counted when the put parked */
+        copy_item(slot, item, d->isz);
+        if (d->wn < m)
+            m = d->wn;
     }
     t->cursor = k;
     t->putting = 0;
+    if (m && (n->fan & AGDF__FAN_SHARE))
+        fan_open(n, &g->io, m);               /* the burst that follows starts in it */
     return 0;
 }
 
@@ -545,6 +608,57 @@ AGDF__HOT int put_pending(agdf_task *t)
     return 0;
 }
 
+/* After a fan-out put that kept a window in every destination: the next
+** yields of the burst go into all of them at once, as io's window (shared:
+** io->out is the first destination's next slot, each other destination's is
+** at the same offset from its d->wout, io->nout the yields left), so a
+** generated body puts with a store per destination and no call (AGDF__FAN).
+** The windows are cut to the shortest, the rest handed back (nothing runs
+** between: no one sees it), and belong to io from now on (d->wn 0): the
+** burst's end hands back what io did not use (unwind_shared).  Only for a
+** node whose destinations are distinct, not itself and keep items of one
+** size (AGDF__FAN_SHARE, set by agdf__node_init): the same offset then fits them
+** all.  m is the shortest window, > 0 (the callers' loops saw them all). */
+static void fan_open(agdf_node *n, agdf_io *io, uint32_t m)
+{
+    const uint32_t *dst = n->def->dst;
+    agdf_node *nodes = n->graph->nodes;
+    uint32_t i;
+
+    for (i = 0; i < n->ndst; i++) {
+        agdf_node *d = &nodes[dst[i]];
+        d->count -= d->wn - m;
+        d->stats.in -= d->wn - m;
+        d->wn = 0;
+    }
+    n->fan &= (uint8_t)~AGDF__FAN_HELD;
+    io->out = nodes[dst[0]].wout;
+    io->nout = m;
+    n->stats.out += m;
+}
+
+/* The copies of a put into a shared fan-out window (fan_open), whose item is
+** at slot, the first destination's: into every other destination at the
+** same offset of its window (none: a put into the window of a node's one
+** destination).  AGDF__FAN's default (bodies written by hand); agdfc's
+** bodies do it inline. */
+void agdf__fan_copy(agdf_task *t, const unsigned char *slot)
+{
+    agdf_node *n = t->node;
+    const uint32_t *dst = n->def->dst;
+    agdf_node *nodes = n->graph->nodes;
+    size_t off;
+    uint32_t i;
+
+    if (n->ndst < 2)
+        return;
+    off = (size_t)(slot - nodes[dst[0]].wout);
+    for (i = 1; i < n->ndst; i++) {
+        agdf_node *d = &nodes[dst[i]];
+        copy_item(d->wout + off, slot, d->isz);
+    }
+}
+
 /* Rule 5 from destination i on (out counted already): count every
 ** destination's in, and put in edge order; a full queue parks t there, its
 ** later destinations counted already (the reference counts them all before
@@ -556,8 +670,9 @@ AGDF__HOT int put_pending(agdf_task *t)
 ** them back (unwind_fan).  A node's own queue never gets one (its takes would
 ** see the reserved slots), nor the one destination with items (its window is
 ** the body's, io: this is then a put into a full queue, or the item-by-item
-** reference of the tests). */
-AGDF__APART int fan_put(agdf_task *t, uint32_t i)
+** reference of the tests).  m: the shortest window of the destinations before
+** i; when every destination has one, the next yields share them (fan_open). */
+AGDF__APART int fan_put(agdf_task *t, uint32_t i, uint32_t m)
 {
     agdf_node *n = t->node;
     agdf_graph *g = n->graph;
@@ -568,25 +683,19 @@ AGDF__APART int fan_put(agdf_task *t, uint32_t i)
 
     for (; i < k; i++) {
         agdf_node *d = &nodes[dst[i]];
-        unsigned char *slot;
-        uint32_t r;
-        if (d->wn) {                          /* this burst's window: counted */
-            slot = d->wout;
-            d->wout = slot + d->isz;
-            d->wn--;
-        } else if (d->count == d->cap) {
+        if (!d->wn && d->count == d->cap) {
             d->stats.in++;
             park_putter(t, d, i);
             while (++i < k)
                 nodes[dst[i]].stats.in++;
             return 1;
-        } else {
-            slot = reserve(g, d, d == n ? 1 : wmax, &r);
-            d->wout = slot + d->isz;
-            d->wn = r - 1;
         }
-        copy_item(slot, item, d->isz);
+        copy_item(fan_slot(g, n, d, wmax), item, d->isz);
+        if (d->wn < m)
+            m = d->wn;
     }
+    if (m && (n->fan & AGDF__FAN_SHARE))
+        fan_open(n, &g->io, m);
     return 0;
 }
 
@@ -600,17 +709,26 @@ int agdf__yield_slow(agdf_task *t)
     const uint32_t *dst = n->def->dst;
     agdf_node *nodes = n->graph->nodes;
     const unsigned char *item = (unsigned char *)t + n->def->out_offset;
-    uint32_t i, k = n->ndst;
+    uint32_t i, k = n->ndst, m = UINT32_MAX;
 
+    if (n->graph->io.nout) {                  /* AGDF__PUT_ANY in a shared window: */
+        agdf_io *io = &n->graph->io;          /* counted by fan_open */
+        copy_item(io->out, item, nodes[dst[0]].isz);
+        agdf__fan_copy(t, io->out);
+        io->out += nodes[dst[0]].isz;
+        io->nout--;
+        return 0;
+    }
     n->stats.out++;
     for (i = 0; i < k; i++) {
         agdf_node *d = &nodes[dst[i]];
         unsigned char *slot = d->wout;
         size_t isz = d->isz;
         if (!d->wn || (isz != 8 && isz != 4 && isz != 16 && isz != 0))
-            return fan_put(t, i);
+            return fan_put(t, i, m);
         d->wout = slot + isz;
-        d->wn--;
+        if (--d->wn < m)
+            m = d->wn;
         if (isz == 8)
             memcpy(slot, item, 8);
         else if (isz == 4)
@@ -618,6 +736,8 @@ int agdf__yield_slow(agdf_task *t)
         else if (isz == 16)
             memcpy(slot, item, 16);
     }
+    if (m && (n->fan & AGDF__FAN_SHARE))      /* a resumed put kept windows: share them */
+        fan_open(n, &n->graph->io, m);
     return 0;
 }
 
@@ -964,6 +1084,27 @@ void agdf_pollfds_ready(agdf_graph *g, const struct pollfd *fds, int n)
 
 static unsigned char no_items[1];
 
+/* Whether the yields of node i may share one window among its destinations
+** (fan_open): two or more, distinct, none i itself (its takes would see the
+** reserved slots), all keeping items of one size.  Set-up only: O(ndst^2). */
+static int fan_ok(const agdf_graph_def *def, uint32_t i)
+{
+    const agdf_node_def *nd = &def->nodes[i];
+    uint32_t k, j;
+
+    if (nd->ndst < 2)
+        return 0;
+    for (k = 0; k < nd->ndst; k++) {
+        size_t isz = def->nodes[nd->dst[k]].item_size;
+        if (nd->dst[k] == i || isz == 0 || isz != def->nodes[nd->dst[0]].item_size)
+            return 0;
+        for (j = 0; j < k; j++)
+            if (nd->dst[j] == nd->dst[k])
+                return 0;
+    }
+    return 1;
+}
+
 void agdf__node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
 {
     const agdf_graph_def *def = g->def;
@@ -985,6 +1126,7 @@ void agdf__node_init(agdf_graph *g, uint32_t i, const agdf_node_mem *m)
     ** destination that keeps the items (item_size > 0; the typed edge makes the
     ** sizes equal) may take that path; the others go through agdf__yield_slow. */
     n->dst1 = nd->ndst == 1 && def->nodes[nd->dst[0]].item_size ? &g->nodes[nd->dst[0]] : NULL;
+    n->fan = fan_ok(def, i) ? AGDF__FAN_SHARE : 0;
     if (n->tasks && nd->ntasks)
         memset(n->tasks, 0, (size_t)nd->ntasks * nd->task_size);
 }

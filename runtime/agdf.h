@@ -251,6 +251,9 @@ struct agdf_node {
     uint8_t closing;             /* has an on_close block: 1 to run, 2 running, 3 done */
     uint8_t blocked;             /* mark of agdf_life.c's scans */
     uint8_t stopped;             /* a source a drain stop ended: takes nothing more */
+    uint8_t fan;                 /* AGDF__FAN_SHARE: its yields may share a window among
+                                    its destinations; AGDF__FAN_HELD: its burst keeps
+                                    windows in them (d->wout, d->wn) */
 };  /* 192 bytes on LP64, 3 * 64: &nodes[i] stays a lea and a shift (a size
     ** such as 208 = 13 * 16 costs an instruction more per fan-out put) */
 
@@ -531,6 +534,7 @@ void agdf__drain(agdf_task *t);          /* the one drain loop (agdf.c), rule 2 
 int agdf__yield(agdf_task *t);           /* put agdf_out (rule 5), opening a window; 1: must suspend */
 int agdf__close_end(agdf_task *t);       /* a task's on_close invocation returned */
 int agdf__yield_slow(agdf_task *t);      /* count, then put agdf_out; 1: must suspend */
+void agdf__fan_copy(agdf_task *t, const unsigned char *slot);  /* AGDF__FAN's default */
 void agdf__pass(agdf_task *t);
 void agdf__await(agdf_task *t, const char *file, int line);  /* AGDF_AWAIT: pass, as a poller */
 void agdf__sleep(agdf_task *t, double ms);  /* any arithmetic ms: see agdf.c */
@@ -687,7 +691,10 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
 ** grants a window, so in a body whose one destination holds one item
 ** (agdfc defines AGDF__ONE 1 there) the put into it when empty goes first
 ** and straight, no window and no call (agdf__put_one): a chain of such
-** queues resumes every task per item (docs/performance.md). */
+** queues resumes every task per item (docs/performance.md).  A node with several
+** destinations may hold a window shared by all of them (agdf.c's fan_open):
+** w.out is then the first destination's slot, and AGDF__FAN(w, agdf_p) copies
+** the item built there into the others; with one destination it does nothing. */
 #define AGDF__PUT_SET(w, io, T, set)                            \
     do {                                                        \
         agdf_node *agdf_d;                                      \
@@ -698,6 +705,7 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
         } else if ((w).nout) {                                  \
             T *agdf_p = (T *)(void *)(w).out;                   \
             set;                                                \
+            AGDF__FAN(w, agdf_p);                               \
             (w).out += sizeof(T);                               \
             (w).nout--;                                         \
         } else {                                                \
@@ -712,6 +720,12 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
             }                                                   \
         }                                                       \
     } while (0)
+
+/* The copies of a put into a shared fan-out window, for a body written by
+** hand: the runtime's loop over the destinations after the first (none for
+** a node with one).  agdfc defines it per node: nothing, or a store per
+** destination at the offset of p in the first one's window, no call. */
+#define AGDF__FAN(w, p) agdf__fan_copy(&self->agdf, (w).out)
 
 /* The same put of a whole item (AGDF_YIELD_ITEM in agdfc's bodies). */
 #define AGDF__PUT(w, io, item, T) AGDF__PUT_SET(w, io, T, *agdf_p = (item))

@@ -56,6 +56,12 @@ enum agdf__wait {
 #define AGDF__APART static
 #endif
 
+/* agdf_node.fan: the node's yields may share one window among its
+** destinations (agdf.c's fan_open), and its burst keeps a window in some of
+** them (unwind_fan hands them back). */
+#define AGDF__FAN_SHARE 1
+#define AGDF__FAN_HELD 2
+
 /* A deadline the graph clock never reaches: a sleep too long for the clock
 ** ("forever"); the clock saturates below it, never wraps. */
 #define AGDF__NEVER INT64_MAX

@@ -1,7 +1,9 @@
 /*
-** test_body_alias.c — body_param_in_place (compiler/body.c): which node
+** test_body_alias.c — body_param_mode (compiler/body.c): which node
 ** parameters the generated code may read in place in the input item,
-** through a macro of the name, instead of copying them.  Each rule is
+** through a macro of the name or, when the name is also a member, with its
+** uses rewritten in the body's text (body_rewrite_params), instead of
+** copying them.  Each rule is
 ** checked both ways on small graphs; one test compiles, with the C
 ** compiler, the declarations the rules let through, to show that they
 ** become errors rather than a program that means something else; another
@@ -47,6 +49,27 @@ static bool alias_full(const char *pre, const char *params, const char *attrs,
     fx_free(f);
     return r;
 }
+
+/* body_param_mode of parameter k, and the body as rewritten (NULL: none). */
+static BodyParamMode mode_of(const char *pre, const char *body, int k, char **text) {
+    Fx *f = fx_alias(pre, "long v, const char *s", "", body);
+    BodyParamMode m = body_param_mode(f->g, fx_node_n(f), k);
+    if (text) {
+        BodyParamMode all[2] = { body_param_mode(f->g, fx_node_n(f), 0),
+                                 body_param_mode(f->g, fx_node_n(f), 1) };
+        *text = body_rewrite_params(fx_node_n(f), all);
+    }
+    fx_free(f);
+    return m;
+}
+
+static void expect_mode(BodyParamMode want, const char *pre, const char *body) {
+    BodyParamMode m = mode_of(pre, body, 0, NULL);
+    if (m != want)
+        fail_msg("expected mode %d, got %d for v in body:\n%s\nwith:\n%s", want, m, body, pre);
+}
+
+#define REW(body) expect_mode(BODY_PARAM_REWRITE, "", (body))
 
 static void expect(bool want, const char *pre, const char *params, const char *body, int k) {
     if (alias_full(pre, params, "", body, k) != want)
@@ -114,18 +137,57 @@ static void test_body_preprocessor(void **state) {
     NO("#ifdef v\n#endif\n    y = v;\n");
     NO("#undef v\n    y = 1;\n");
     NO("#if v > 0\n    y = 1;\n#endif\n");
-    NO("#if 0\n    r.v = 1;\n#endif\n    y = v;\n");         /* every branch counts */
     NO("#ifdef X\n    y = v;\n#else\n    int v = 2;\n#endif\n");
 }
 
 /* ---------------------------------------------------------------- copied */
 
+/* ---------------------------------------------------------------- rewritten */
+
+/* A member of the same name: in place, the uses rewritten, the members not. */
 static void test_members(void **state) {
     (void)state;
-    NO("y = self->v;");
-    NO("y = x.v;");
-    NO("y = p -> v;");
-    NO("T r = { .v = 1 }; y = v;");
+    REW("y = self->v;");
+    REW("y = x.v;");
+    REW("y = p -> v;");
+    REW("T r = { .v = 1 }; y = v;");
+    REW("AGDF_YIELD((v.v++, v));");
+    REW("if (v) y = sizeof(v) + x.v;");
+    REW("AGDF_RAISE(\"%ld\", v + x.v);");
+    REW("y = (*fp)(v) + x.v;");                /* a call of an expression: no macro */
+    REW("#if 0\n    r.v = 1;\n#endif\n    y = v;\n");
+    expect_mode(BODY_PARAM_ALIAS, "", "y = v;");
+}
+
+/* With a member of the same name, a use inside any other call's
+** parentheses is copied: a function-like macro could stringify (#x) or
+** paste (##) the rewritten text. */
+static void test_members_in_calls(void **state) {
+    (void)state;
+    NO("y = f(v) + x.v;");
+    NO("y = x.v; printf(\"%ld\", v);");
+    NO("y = S((T){ v }) + x.v;");
+    NO("AGDF_YIELD(f(v, x.v));");
+    NO("y = x.v; y += M(1, (v));");
+    NO("#define GET(r) ((r).v)\n    y = GET(q) + v;\n");  /* a member on a directive line */
+}
+
+/* The text as emitted: uses replaced where they are, the rest byte for byte
+** (members, comments, strings, other names, the line breaks). */
+static void test_rewritten_text(void **state) {
+    char *text = NULL;
+    (void)state;
+    assert_int_equal(mode_of("", "AGDF_YIELD((v.v++, v)); /* v */\ny = \"v\"[0] + vv + x.v;", 0,
+                             &text), BODY_PARAM_REWRITE);
+    assert_non_null(text);
+    assert_string_equal(text, "\nAGDF_YIELD(((agdf_i->v0).v++, (agdf_i->v0))); /* v */\n"
+                              "y = \"v\"[0] + vv + x.v;\n");
+    free(text);
+    assert_int_equal(mode_of("", "y = v;", 0, &text), BODY_PARAM_ALIAS);
+    assert_null(text);
+    assert_int_equal(mode_of("", "y = x.v + *s;", 1, &text), BODY_PARAM_ALIAS);
+    assert_string_equal(text, "\ny = x.v + *s;\n");  /* v (0) rewritten: no use; s (1) an alias */
+    free(text);
 }
 
 static void test_declarations(void **state) {
@@ -173,8 +235,11 @@ static void test_false_alarms(void **state) {
 static void test_verbatim_blocks(void **state) {
     (void)state;
     expect(false, "%{\n#define GET(r) ((r).v)\n%}\n", PARAMS, "y = GET(q) + v;", 0);
-    expect(false, "%header{\nstruct pt { long v; };\n%}\n", PARAMS, "y = v;", 0);
-    expect(false, "%{\n#if 0\nlong v;\n#endif\n%}\n", PARAMS, "y = v;", 0);
+    expect(false, "%{\n#define LOOK \\\n    v\n%}\n", PARAMS, "y = LOOK + v;", 0);
+    /* outside directive lines, the name in a block is no macro: rewritten */
+    expect_mode(BODY_PARAM_REWRITE, "%header{\nstruct pt { long v; };\n%}\n", "y = v;");
+    expect_mode(BODY_PARAM_REWRITE, "%{\n#if 0\nlong v;\n#endif\n%}\n", "y = v;");
+    expect_mode(BODY_PARAM_COPY, "%header{\nstruct pt { long v; };\n%}\n", "y = f(v);");
     expect(true, "%{\n/* v */ static long twice(long x) { return 2 * x; }\n%}\n", PARAMS,
            "y = twice(v);", 0);
     expect(true, "%{\n#define GET(r) ((r).v)\n%}\n", PARAMS, "y = *s;", 1);
@@ -380,6 +445,8 @@ int main(void) {
         cmocka_unit_test(test_ignored_text),
         cmocka_unit_test(test_body_preprocessor),
         cmocka_unit_test(test_members),
+        cmocka_unit_test(test_members_in_calls),
+        cmocka_unit_test(test_rewritten_text),
         cmocka_unit_test(test_declarations),
         cmocka_unit_test(test_labels_calls),
         cmocka_unit_test(test_false_alarms),

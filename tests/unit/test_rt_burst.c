@@ -15,8 +15,8 @@
 ** suspension, and a large item parked at a full queue arrives intact; a
 ** fan-out put parked at its middle destination finishes in edge order; the
 ** windows a fan-out put keeps in its destinations are handed back after
-** every resumption and at a halt; and a chain of one-item queues wakes its
-** tasks in the reference order.
+** every resumption, at a halt and at a drain stop after a parked put; and a
+** chain of one-item queues wakes its tasks in the reference order.
 */
 #include <stdlib.h>
 
@@ -488,6 +488,7 @@ static void fw_expect_handed_back(void)
     const agdf_task *src = (const agdf_task *)(const void *)G.nodes[0].tasks;
     uint32_t i;
 
+    assert_int_equal(G.io.nout, 0);    /* a shared window went back too */
     for (i = 1; i < 4; i++) {
         uint64_t owed = src->putting && src->cursor <= i - 1;
         assert_int_equal(G.nodes[i].wn, 0);
@@ -552,6 +553,37 @@ static void test_fanout_windows_handed_back_at_halt(void **state)
     }
     assert_string_equal(OUT, "");
     fw_raise_at = 0;
+}
+
+/* A drain stop while src is parked in a fan-out put: the scheduler finishes
+** the put (keeping windows, shared by the burst that would follow), then
+** src's invocation ends at once (a stopped source) and hands them back:
+** every destination gets each item src yielded, once, and nothing else. */
+static void test_fanout_windows_handed_back_at_stop(void **state)
+{
+    const agdf_task *src;
+    uint64_t out;
+    uint32_t i;
+    int steps = 0;
+
+    (void)state;
+    fw_raise_at = 0;
+    fw_init(16, 16, 16, -1);
+    src = (const agdf_task *)(const void *)G.nodes[0].tasks;
+    while (!src->putting && ++steps < 1000)
+        assert_int_not_equal(agdf_step(&G, 1, NULL), AGDF_STEP_DONE);
+    assert_true(src->putting);
+    agdf_stop(&G, AGDF_STOP_DRAIN);
+    while (agdf_step(&G, 1, NULL) != AGDF_STEP_DONE)
+        fw_expect_handed_back();
+    assert_int_equal(agdf_result(&G), AGDF_STOPPED);
+    out = agdf_node_stats(&G, 0)->out;
+    assert_true(out > 16 && out < 40);
+    for (i = 1; i < 4; i++) {
+        expect_stats(i, (uint32_t)out, 0, 0);
+        assert_true(fw_taken[i] == out);
+        assert_int_equal(G.nodes[i].count, 0);
+    }
 }
 
 /* ---------------------------------------------------------------- queue size 1
@@ -682,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_fanout_parked_midway),
         cmocka_unit_test(test_fanout_windows_handed_back_per_step),
         cmocka_unit_test(test_fanout_windows_handed_back_at_halt),
+        cmocka_unit_test(test_fanout_windows_handed_back_at_stop),
         cmocka_unit_test(test_q1_chain_order),
         cmocka_unit_test(test_lost_resume_point),
         cmocka_unit_test(test_lost_resume_point_halts),
