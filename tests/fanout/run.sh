@@ -18,10 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 SUITE=fanout
 . tests/check.sh               # check NAME FILE-WITH-DETAILS: PASS when empty
 
-if ! bin/agdfc --main -o "$tmp/fan.c" tests/fanout/fan.agdf 2>"$tmp/err"; then
-    check agdfc "$tmp/err"
-    exit 0
-fi
+agdfc_main "$tmp/fan.c" tests/fanout/fan.agdf || exit 0
 # The macro of each body, from its #define to its `} while (0)` or one line.
 fan_of() {
     awk -v node="$1" '

@@ -20,10 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 SUITE=inplace
 . tests/check.sh               # check NAME FILE-WITH-DETAILS: PASS when empty
 
-if ! bin/agdfc --main -o "$tmp/params.c" tests/inplace/params.agdf 2>"$tmp/err"; then
-    check agdfc "$tmp/err"
-    exit 0
-fi
+agdfc_main "$tmp/params.c" tests/inplace/params.agdf || exit 0
 {
     grep -qF '(agdf_i->v0) += 1000;' "$tmp/params.c" || echo "kept: v is not read in place"
     grep -q '^#define b (agdf_i->v1)$' "$tmp/params.c" || echo "kept: b is not read in place"

@@ -20,10 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 SUITE=yield
 . tests/check.sh               # check NAME FILE-WITH-DETAILS: PASS when empty
 
-if ! bin/agdfc --main -o "$tmp/items.c" tests/yield/items.agdf 2>"$tmp/err"; then
-    check agdfc "$tmp/err"
-    exit 0
-fi
+agdfc_main "$tmp/items.c" tests/yield/items.agdf || exit 0
 {
     grep -q '^#define AGDF_YIELD(...) AGDF__PUT_SET(agdf_w, agdf_o, AGDF__OUT_T, AGDF__SET(__VA_ARGS__))$' \
         "$tmp/items.c" || echo "AGDF_YIELD does not go through AGDF__PUT_SET"
