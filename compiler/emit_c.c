@@ -603,6 +603,15 @@ static bool emit_c_put_one(const Graph *g, const ItemTable *it, const Node *nd) 
            && GRAPH_NODE(g, nd->succ[0])->queue_size == 1;
 }
 
+/* Whether a put of nd whose window is used up may open one at its slot
+** (agdf__put_slot): one destination, keeping items, more than one of them.
+** A node with destinations and no such one defines AGDF__OPEN 0: its puts
+** build in agdf_out with no call to ask. */
+static bool emit_c_put_opens(const Graph *g, const ItemTable *it, const Node *nd) {
+    return nd->nsucc == 1 && it->in_item[nd->succ[0]] >= 0
+           && GRAPH_NODE(g, nd->succ[0])->queue_size > 1;
+}
+
 /* Whether nd's functions walk the drain loop's agdf_io itself instead of a
 ** copy: a node whose queue holds one item and whose puts go straight
 ** (AGDF__ONE, or none) never has a window, so there is no copy to load,
@@ -678,16 +687,20 @@ static void emit_c_fn_head(CWriter *w, const Graph *g, const ItemTable *it, cons
     emit_c_set(w, nd);
     if (emit_c_put_one(g, it, nd))
         cw_puts(w, "#undef AGDF__ONE\n#define AGDF__ONE 1\n");
+    if (nd->nsucc && !emit_c_put_opens(g, it, nd))
+        cw_puts(w, "#undef AGDF__OPEN\n#define AGDF__OPEN 0\n");
     emit_c_fan(w, g, it, nd);
 }
 
 /* The end of a body or on_close function: its macros undone (AGDF__ONE back
-** to 0 for the next node). */
+** to 0, AGDF__OPEN to 1 for the next node). */
 static void emit_c_fn_tail(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     cw_puts(w, "#undef agdf_w\n#undef AGDF_OUT_MAKE\n#undef AGDF__OUT_T\n#undef AGDF__SET\n"
                "#undef AGDF__FAN\n");
     if (emit_c_put_one(g, it, nd))
         cw_puts(w, "#undef AGDF__ONE\n#define AGDF__ONE 0\n");
+    if (nd->nsucc && !emit_c_put_opens(g, it, nd))
+        cw_puts(w, "#undef AGDF__OPEN\n#define AGDF__OPEN 1\n");
     cw_puts(w, "}\n\n");
 }
 

@@ -477,11 +477,26 @@ static int put_full(agdf_task *t, agdf_node *d)
     return 1;
 }
 
+/* Rule 5's put into n's one destination d, which has room: the slot
+** reserve() grants, and after it the free slots when no consumer is left to
+** wake, all counted in out now, become io's window, starting at this put's
+** slot (returned). */
+static unsigned char *open_window(agdf_node *n, agdf_node *d, agdf_io *io)
+{
+    uint32_t k;
+    unsigned char *out = reserve(n->graph, d, UINT32_MAX, &k);
+
+    n->stats.out += k;
+    io->out = out;
+    io->nout = k;
+    return out;
+}
+
 /* The put of AGDF__PUT when the window is used up, and of AGDF__PUT_ANY:
 ** the item is in agdf_out.  Rule 5 for the one destination that keeps items,
 ** straight into its next free slot; the slots reserve() grants after it
 ** become the body's window (io), counted in out now too.  When a woken
-** consumer leaves others waiting that is this one slot and io is untouched;
+** consumer leaves others waiting that is this one slot and io's window empty;
 ** queue_size 1 never has a window and goes straight, with no window
 ** arithmetic (a chain of them resumes every task per item).  A full ring
 ** parks t at once (put_full).  No destination, one without items, or
@@ -492,7 +507,6 @@ int agdf__yield(agdf_task *t)
     const unsigned char *item = (unsigned char *)t + n->def->out_offset;
     agdf_io *io;
     unsigned char *out;
-    uint32_t k;
 
     if (!d)                                   /* several destinations: no io window */
         return agdf__yield_slow(t);
@@ -517,14 +531,31 @@ int agdf__yield(agdf_task *t)
     }
     if (d->count == d->cap)
         return put_full(t, d);
-    out = reserve(n->graph, d, UINT32_MAX, &k);
-    n->stats.out += k;
-    if (k > 1) {
-        io->out = out + d->isz;
-        io->nout = k - 1;
-    }
+    out = open_window(n, d, io);
+    io->out = out + d->isz;
+    io->nout--;
     copy_item(out, item, d->isz);             /* last: nothing lives across a memcpy call */
     return 0;
+}
+
+/* Where a put of AGDF__PUT_SET builds its item when the body's window is
+** used up (the item is not built yet): when t's one destination keeps items
+** (queue_size above 1) and has room, its window opens at this put's slot
+** (open_window), returned, so the body builds the item straight in it and
+** counts it as the window's first put, with no copy through agdf_out.  Else
+** agdf_out, io's window left empty: the body then puts it with agdf__yield,
+** item by item (no one destination keeping items, queue_size 1), parked at a
+** full ring, or when the put would wake a consumer while the graph has an
+** open input: the item's expressions could push and so wake a task, which
+** rule 4 orders before this put's wake (the reference computes the item,
+** then puts it). */
+void *agdf__put_slot(agdf_task *t)
+{
+    agdf_node *n = t->node, *d = n->dst1;
+
+    if (!d || d->cap == 1 || d->count == d->cap || (d->takers && n->graph->nopen))
+        return (unsigned char *)t + n->def->out_offset;
+    return open_window(n, d, &n->graph->io);
 }
 
 /* ---------------------------------------------------------------- yield */

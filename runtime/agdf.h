@@ -532,6 +532,8 @@ int agdf_place(const agdf_graph_def *def, const agdf_node_place *place, uint32_t
 
 void agdf__drain(agdf_task *t);          /* the one drain loop (agdf.c), rule 2 */
 int agdf__yield(agdf_task *t);           /* put agdf_out (rule 5), opening a window; 1: must suspend */
+void *agdf__put_slot(agdf_task *t);      /* where a put builds its item: io's window opened at
+                                            its slot, or agdf_out (io's window empty) */
 int agdf__close_end(agdf_task *t);       /* a task's on_close invocation returned */
 int agdf__yield_slow(agdf_task *t);      /* count, then put agdf_out; 1: must suspend */
 void agdf__fan_copy(agdf_task *t, const unsigned char *slot);  /* AGDF__FAN's default */
@@ -673,6 +675,8 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
         agdf__line_wake(d->graph, &d->takers, &d->takers_tail);
 }
 #define AGDF__ONE 0              /* agdfc: 1 in a body whose one destination holds one item */
+#define AGDF__OPEN 1             /* agdfc: 0 in a body whose puts never open a window at
+                                    their slot (agdf__put_slot would say agdf_out) */
 
 /* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
 ** of the drain loop's agdf_io *io (a local the compiler keeps in registers),
@@ -702,21 +706,30 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
             T *agdf_p = (T *)agdf__slot0(agdf_d);               \
             set;                                                \
             agdf__put_one(&self->agdf, agdf_d);                 \
-        } else if ((w).nout) {                                  \
-            T *agdf_p = (T *)(void *)(w).out;                   \
-            set;                                                \
-            AGDF__FAN(w, agdf_p);                               \
-            (w).out += sizeof(T);                               \
-            (w).nout--;                                         \
         } else {                                                \
-            T *agdf_p = &self->agdf_out;                        \
-            int agdf_y;                                         \
+            T *agdf_p;                                          \
+            if ((w).nout) {                                     \
+                agdf_p = (T *)(void *)(w).out;                  \
+            } else if (!AGDF__OPEN) {                           \
+                agdf_p = &self->agdf_out;                       \
+            } else {            /* used up: open one at this put */ \
+                *(io) = (w);                                    \
+                agdf_p = (T *)agdf__put_slot(&self->agdf);      \
+                (w) = *(io);    /* w not live across the call */ \
+            }                                                   \
             set;                                                \
-            *(io) = (w);                                        \
-            agdf_y = agdf__yield(&self->agdf);                  \
-            (w) = *(io);        /* w not live across the call */ \
-            if (agdf_y) {                                       \
-                AGDF__PARK_AT(AGDF__RESUME_ID)                  \
+            if ((w).nout) {                                     \
+                AGDF__FAN(w, agdf_p);                           \
+                (w).out += sizeof(T);                           \
+                (w).nout--;                                     \
+            } else {            /* agdf_p is agdf_out */        \
+                int agdf_y;                                     \
+                *(io) = (w);                                    \
+                agdf_y = agdf__yield(&self->agdf);              \
+                (w) = *(io);                                    \
+                if (agdf_y) {                                   \
+                    AGDF__PARK_AT(AGDF__RESUME_ID)              \
+                }                                               \
             }                                                   \
         }                                                       \
     } while (0)

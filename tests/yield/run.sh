@@ -10,7 +10,8 @@
 # expressions' side effects (one per yield).  A yield with too few values
 # does not compile.  On x86-64, the in-place node's body must hold at most
 # two 1 KiB copies (one per path: the slot, agdf_out; a compound literal made
-# it three).  Budget: about 3 s.
+# it three).  wake.agdf: a put whose item expression wakes a task keeps the
+# reference's order of wake-ups.  Budget: about 4 s.
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -57,6 +58,19 @@ for cc in gcc clang; do
     fi
     check "output-$cc" "$tmp/$cc.err"
 done
+
+# A put whose item expression wakes a task (a push into an open input) and
+# that wakes a consumer itself: the item is computed first, so the input's
+# task runs first (agdf__put_slot opens no window before the item is built
+# while an input is open).  wake.agdf has its own main.
+: >"$tmp/wake"
+if ! bin/agdfc -o "$tmp/wake.c" tests/yield/wake.agdf 2>"$tmp/wake"; then :
+elif gcc -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -I"$root/runtime" "$tmp/wake.c" \
+        "$root/lib/libagdf.a" -lpthread -o "$tmp/wake.bin" 2>"$tmp/wake"; then
+    "$tmp/wake.bin" >"$tmp/wake.out" 2>&1
+    diff tests/yield/wake.expected "$tmp/wake.out" >"$tmp/wake" 2>&1
+fi
+check wake-order "$tmp/wake"
 
 # One argument per output: a tuple yield given one value is the C compiler's
 # error at the yield's line (a compound literal filled the rest with zeros).
