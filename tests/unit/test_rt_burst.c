@@ -646,6 +646,84 @@ static void test_q1_chain_order(void **state)
     expect_stats(2, 3, 0, 0);
 }
 
+/* ---------------------------------------------------------------- the put's slot
+** agdf__put_slot, asked by AGDF__PUT_SET when its window is used up, before
+** the item is built: the window opens at this put's slot in the one
+** destination (counted at once), or the item goes to agdf_out with io's
+** window left empty: a full ring, a queue of one, several destinations, and
+** a put that wakes a consumer while an input is open (the item's
+** expressions could push and wake a task first: rule 4). */
+
+static int never_body(agdf_task *agdf_t, agdf_io *agdf_o)
+{
+    (void)agdf_t;
+    (void)agdf_o;
+    return AGDF_DONE;
+}
+
+static agdf_task *task_of(uint32_t node)
+{
+    return (agdf_task *)(void *)G.nodes[node].tasks;
+}
+
+static void *out_of(uint32_t node)
+{
+    return (unsigned char *)task_of(node) + G.nodes[node].def->out_offset;
+}
+
+static void test_put_slot(void **state)
+{
+    static const uint32_t to_d[] = {1}, to_one[] = {2}, to_both[] = {1, 2};
+    static const agdf_node_def pn[5] = {
+        NODE("src", never_body, fsrc, 1, 1, 0, -1, to_d),
+        NODE0("d", never_body, itask, 1, 4, sizeof(int), -1),
+        NODE0("one", never_body, itask, 1, 1, sizeof(int), -1),
+        NODE("to_one", never_body, fsrc, 1, 1, 0, -1, to_one),
+        NODE("fan", never_body, fsrc, 1, 1, 0, -1, to_both)};
+    static const agdf_graph_def pg = {"slot", 5, pn, 0, 1};
+    agdf_node *d;
+    agdf_task *dt;
+
+    (void)state;
+    tg_init(&pg);
+    d = &G.nodes[1];
+    dt = task_of(1);
+    /* room, no consumer waiting: the whole ring from this put's slot */
+    assert_ptr_equal(agdf__put_slot(task_of(0)), d->buf);
+    assert_ptr_equal(G.io.out, d->buf);
+    assert_int_equal(G.io.nout, 4);
+    assert_int_equal(d->count, 4);
+    expect_stats(0, 0, 4, 0);
+    expect_stats(1, 4, 0, 0);
+    /* full: agdf_out, io untouched */
+    G.io.nout = 0;
+    assert_ptr_equal(agdf__put_slot(task_of(0)), out_of(0));
+    assert_int_equal(G.io.nout, 0);
+    expect_stats(0, 0, 4, 0);
+    /* a queue of one, several destinations: agdf_out */
+    assert_ptr_equal(agdf__put_slot(task_of(3)), out_of(3));
+    assert_ptr_equal(agdf__put_slot(task_of(4)), out_of(4));
+    assert_int_equal(G.io.nout, 0);
+    /* a consumer waiting while an input is open: agdf_out, nobody woken */
+    d->count = 0;
+    G.ready = G.ready_tail = NULL;
+    G.nready = 0;
+    d->takers = d->takers_tail = dt;
+    dt->next = NULL;
+    G.nopen = 1;
+    assert_ptr_equal(agdf__put_slot(task_of(0)), out_of(0));
+    assert_int_equal(G.io.nout, 0);
+    assert_ptr_equal(d->takers, dt);
+    assert_int_equal(G.nready, 0);
+    /* ... no input open: it wakes the consumer and opens the window */
+    G.nopen = 0;
+    assert_ptr_equal(agdf__put_slot(task_of(0)), d->buf);
+    assert_int_equal(G.io.nout, 4);
+    assert_null(d->takers);
+    assert_ptr_equal(G.ready, dt);
+    expect_stats(1, 8, 0, 0);
+}
+
 /* ---------------------------------------------------------------- lost resume point
 ** A generated body's unknown resume point is reported by its drain loop
 ** (AGDF__END_AT returns AGDF__LOST): raised, then the task takes its next item,
@@ -716,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_fanout_windows_handed_back_at_halt),
         cmocka_unit_test(test_fanout_windows_handed_back_at_stop),
         cmocka_unit_test(test_q1_chain_order),
+        cmocka_unit_test(test_put_slot),
         cmocka_unit_test(test_lost_resume_point),
         cmocka_unit_test(test_lost_resume_point_halts),
     };
