@@ -553,8 +553,10 @@ void *agdf__put_slot(agdf_task *t)
 {
     agdf_node *n = t->node, *d = n->dst1;
 
-    if (!d || d->cap == 1 || d->count == d->cap || (d->takers && n->graph->nopen))
+    if (!d || d->cap == 1 || d->count == d->cap || (d->takers && n->graph->nopen)) {
+        n->graph->io.nout = 0;                /* the body reads io's out and nout back */
         return (unsigned char *)t + n->def->out_offset;
+    }
     return open_window(n, d, &n->graph->io);
 }
 

@@ -713,9 +713,9 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
             } else if (!AGDF__OPEN) {                           \
                 agdf_p = &self->agdf_out;                       \
             } else {            /* used up: open one at this put */ \
-                *(io) = (w);                                    \
                 agdf_p = (T *)agdf__put_slot(&self->agdf);      \
-                (w) = *(io);    /* w not live across the call */ \
+                (w).out = (io)->out;                            \
+                (w).nout = (io)->nout;                          \
             }                                                   \
             set;                                                \
             if ((w).nout) {                                     \
