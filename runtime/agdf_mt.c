@@ -144,8 +144,23 @@ static void ring_all(agdf_mt *mt)
         bell_ring(mt, t);
 }
 
+/* mt->stop_req takes the main graph's stop_req if larger (a stop never
+** weakens; two stops racing keep the stronger).  The other threads read the
+** copy: the main graph's own line is written by thread 0 at every batch. */
+static void stop_copy(agdf_mt *mt)
+{
+    uint32_t want = (uint32_t)AGDF__LOAD(mt->g->stop_req), have = AGDF__LOAD_SC(mt->stop_req);
+
+    while (have < want &&
+           !__atomic_compare_exchange_n(&mt->stop_req, &have, want, 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+        ;
+}
+
+/* agdf_stop: after storing the request, which every thread must see. */
 void agdf__mt_kick(agdf_mt *mt)
 {
+    stop_copy(mt);
     ring_all(mt);
 }
 
@@ -323,7 +338,7 @@ static void part_rings(agdf_mt *mt, agdf_part *p, int publish)
 static int part_flags(agdf_mt *mt, agdf_graph *g)
 {
     return AGDF__LOAD(mt->halt) || AGDF__LOAD(mt->done) ||
-           AGDF__LOAD(mt->g->stop_req) != g->stop_done;
+           (int)AGDF__LOAD(mt->stop_req) != g->stop_done;
 }
 
 int agdf__mt_sync(agdf_graph *g)
@@ -341,7 +356,7 @@ int agdf__mt_sync(agdf_graph *g)
         g->halted = AGDF__LOAD(mt->halt) != 0;
         return 1;
     }
-    stop = AGDF__LOAD(mt->g->stop_req);
+    stop = (int)AGDF__LOAD(mt->stop_req);
     if (g != mt->g && stop != AGDF__LOAD(g->stop_req))
         AGDF__STORE(g->stop_req, stop);         /* applied by agdf__host_events */
     part_rings(mt, p, 1);
@@ -848,7 +863,8 @@ static void setup(agdf_mt *mt, uint32_t n)
         FIRST(mt, i) = at;
         at += def->nodes[i].ntasks;
     }
-    mt->nidle = mt->done = mt->halt = 0;
+    mt->nidle = mt->done = mt->halt = mt->stop_req = 0;
+    stop_copy(mt);                              /* a stop before the run */
     mt->log = g->log;
     mt->log_ud = g->log_ud;
     mt->log_interval = g->log_interval;
