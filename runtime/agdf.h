@@ -485,6 +485,9 @@ struct agdf_part {
     uint32_t out;                /* its outgoing rings (shadows): first ring index + 1, 0 none */
     uint32_t in;                 /* its incoming rings: first ring index + 1, 0 none */
     int64_t sleeps;              /* times it slept (statistics) */
+    uint32_t looked;             /* part_sleep's look at its rings found work: the sync
+                                    that follows has nothing to do (agdf_mt.c) */
+    uint32_t balances;           /* it hands a spread node's items to other threads */
     agdf__mt_sys th;             /* its pthread (threads >= 1) */
     agdf__mt_sys snap;           /* lock of its counters while data-flow reports run */
     AGDF__RING_ALIGNED uint32_t bell; /* futex word: 0 runs, else how it sleeps (agdf_mt.c) */

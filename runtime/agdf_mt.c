@@ -352,6 +352,10 @@ int agdf__mt_sync(agdf_graph *g)
         pthread_mutex_lock(MUTEX(p->snap));
     }
     AGDF__STORE(g->attn, 1);                    /* every batch comes here */
+    if (p->looked) {            /* part_sleep just looked: no task ran since */
+        p->looked = 0;
+        return 0;
+    }
     if (AGDF__LOAD(mt->halt) || AGDF__LOAD(mt->done)) {
         g->halted = AGDF__LOAD(mt->halt) != 0;
         return 1;
@@ -389,8 +393,12 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
 
     for (spin = 0; spin < AGDF_MT_SPIN && AGDF__LOAD(mt->nidle) + 1 < mt->nthreads; spin++) {
         part_rings(mt, p, 0);                   /* another thread works: wait a little */
-        if (g->nready > g->npoll || part_flags(mt, g))
+        if (part_flags(mt, g))
             return 0;
+        if (g->nready > g->npoll) {
+            p->looked = !p->balances;           /* the next sync would do it again */
+            return 0;
+        }
         mt_pause();
     }
     if (!idle && (g->nfdwait || g->noffload) && agdf_wake_fd(g) >= 0)
@@ -790,6 +798,7 @@ static void ring_init(agdf_mt *mt, uint32_t ri, uint32_t pt, uint32_t ct, uint32
     r->p_thread = pt;
     r->c_thread = ct;
     r->p_balance = bal;
+    mt->mem.parts[pt].balances |= bal != 0;
     r->p_next = mt->mem.parts[pt].out;
     mt->mem.parts[pt].out = ri + 1;
     r->c_next = mt->mem.parts[ct].in;
@@ -888,6 +897,7 @@ static void setup(agdf_mt *mt, uint32_t n)
         p->out = p->in = 0;
         p->bell = BELL_RUN;
         p->sleeps = 0;
+        p->looked = p->balances = 0;
         if (t)
             pthread_mutex_init(MUTEX(p->snap), NULL);
     }
