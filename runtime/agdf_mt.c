@@ -176,15 +176,28 @@ void agdf__mt_halt(agdf_graph *g)
 
 /* The producer's side: the room its consumer released goes back to the
 ** shadow (oldest items first), and one parked producer is woken per item
-** (rule 4 of the take that made the room). */
+** (rule 4 of the take that made the room).  During the run (wake) a ring of
+** 4 or more takes it back half a ring at a time: the shadow never shows more
+** than half its slots free, so the producer's window (agdf.c's reserve, all
+** the free slots) is half a ring, its batch ends and is published there, and
+** the consumer takes one half while the producer fills the other.  Taken
+** whole, the room came back only after a full ring had been filled, crossed
+** and taken: the two threads took turns.  Room released and not yet taken
+** back is taken at the next sync or look (the shadow is then half full, or a
+** producer waits), with no help from the consumer: the backpressure and
+** the capacity are the queue's.  At the end (!wake) everything is taken back,
+** so that what is left is counted once. */
 static void shadow_release(agdf_ring *r, int wake)
 {
     agdf_node *s = r->shadow;
-    uint32_t t = AGDF__RING_LOAD_SC(&r->tail), k = t - r->p_tail;
+    uint32_t t = AGDF__RING_LOAD_SC(&r->tail), k = t - r->p_tail, half = s->cap / 2,
+             room = s->cap - s->count;
 
+    if (wake && s->cap >= 4)
+        k = room >= half ? 0 : k < half - room ? k : half - room;
     if (!k)
         return;
-    r->p_tail = t;
+    r->p_tail += k;
     s->count -= k;
     s->head += k;
     if (s->head >= s->cap)
