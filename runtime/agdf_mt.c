@@ -12,8 +12,9 @@
 ** backpressure at a full queue) write the ring's slots directly.  At every
 ** batch boundary (agdf__mt_sync, from next_batch) a thread publishes what its
 ** shadows gained (one release store per ring), learns the room its consumers
-** released when it needs it, and moves the items of its incoming rings into
-** the real nodes' queues (rule 4 wakes their consumers).  A thread with
+** released when it needs it (half a ring at a time, so that the two threads
+** work on the two halves at once), and moves the items of its incoming rings
+** into the real nodes' queues (rule 4 wakes their consumers).  A thread with
 ** nothing to do sleeps on one futex word, its bell, armed before a last look
 ** at its rings (the Dekker handshake of agdf_ring.h: a publisher stores the
 ** ring's head, then loads the bell), and a thread with fd waiters or
