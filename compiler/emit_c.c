@@ -304,7 +304,10 @@ static void cw_item_type(CWriter *w, const Graph *g, int item) {
 static void emit_h_task(CWriter *w, const Graph *g, const ItemTable *it, const Node *nd) {
     cw_printf(w, "/* Node %s: one per task (max_tasks = %lld). */\n", nd->name,
               (long long)nd->max_tasks);
-    cw_printf(w, "typedef struct %s_%s_task {\n", g->name, nd->name);
+    /* A spread node's tasks run on several threads: each on its own cache
+    ** lines, or the threads would write the same line per item. */
+    cw_printf(w, "typedef struct %s%s_%s_task {\n",
+              g->threads > 1 && nd->spread ? "AGDF__LINE_ALIGNED " : "", g->name, nd->name);
     cw_puts(w, "    agdf_task agdf;\n    ");
     cw_item_type(w, g, it->in_item[nd->id]);
     cw_puts(w, " agdf_in;\n    ");
@@ -348,7 +351,8 @@ static void emit_h_graph_struct(CWriter *w, const Graph *g, const ItemTable *it)
                       (long long)nd->queue_size);
         else if (nd->input)
             cw_puts(w, "            char inbox;\n");
-        cw_printf(w, "        } %s;\n", nd->name);
+        /* threads: nodes on different threads never share a cache line. */
+        cw_printf(w, "        } %s%s;\n", nd->name, g->threads > 1 ? " AGDF__LINE_ALIGNED" : "");
     }
     cw_puts(w, "    } n;                                      /* per node storage */\n");
     cw_mt(w, g, it->in_item, EMIT_MT_STRUCT);

@@ -121,7 +121,8 @@ static void emit_mt_struct(const Graph *g, const int *in_item, FILE *out) {
         fputs("        struct {\n", out);
         for (int i = 0; i < nr; i++) {
             if (in_item[r[i].dst] < 0) continue;
-            fprintf(out, "            %s__item%d r%d[%lld]; /* ring %d: ", G, in_item[r[i].dst], i,
+            fprintf(out, "            %s__item%d r%d[%lld] AGDF__LINE_ALIGNED; /* ring %d: ", G,
+                    in_item[r[i].dst], i,
                     (long long)GRAPH_NODE(g, r[i].dst)->queue_size, i);
             emit_mt_ring_text(g, &r[i], out);
             fputs(" */\n", out);
@@ -137,7 +138,8 @@ static void emit_mt_struct(const Graph *g, const int *in_item, FILE *out) {
             if (!nd->spread) continue;
             for (int rank = 1; rank < g->threads; rank++, q++)
                 if (in_item[u] >= 0)
-                    fprintf(out, "            %s__item%d q%d[%lld]; /* %s, rank %d */\n", G,
+                    fprintf(out, "            %s__item%d q%d[%lld] AGDF__LINE_ALIGNED; /* %s, "
+                            "rank %d */\n", G,
                             in_item[u], q, (long long)nd->queue_size, nd->name, rank);
         }
         fputs("        } replica;                            /* spread nodes' queues on "

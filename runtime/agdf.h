@@ -444,6 +444,12 @@ typedef struct agdf_mt_def {
 typedef struct agdf_mt agdf_mt;
 typedef struct agdf_part agdf_part;
 
+/* agdfc puts it on the storage of a threaded graph that different threads
+** write (each node's tasks and queue, a spread node's tasks, each ring's and
+** replica queue's items): no two threads write one cache line, which would
+** move between the cores at every write (docs/threads.md, "Memory"). */
+#define AGDF__LINE_ALIGNED AGDF__RING_ALIGNED
+
 typedef struct agdf_mt_mem {
     agdf_mt *mt;                 /* the coordinator's storage */
     agdf_part *parts;            /* threads_max entries (0: the main graph's thread) */
@@ -479,6 +485,9 @@ struct agdf_part {
     uint32_t out;                /* its outgoing rings (shadows): first ring index + 1, 0 none */
     uint32_t in;                 /* its incoming rings: first ring index + 1, 0 none */
     int64_t sleeps;              /* times it slept (statistics) */
+    uint32_t looked;             /* part_sleep's look at its rings found work: the sync
+                                    that follows has nothing to do (agdf_mt.c) */
+    uint32_t balances;           /* it hands a spread node's items to other threads */
     agdf__mt_sys th;             /* its pthread (threads >= 1) */
     agdf__mt_sys snap;           /* lock of its counters while data-flow reports run */
     AGDF__RING_ALIGNED uint32_t bell; /* futex word: 0 runs, else how it sleeps (agdf_mt.c) */
@@ -500,6 +509,8 @@ struct agdf_mt {
     uint32_t done;               /* every thread idle: the run is over */
     uint32_t halt;               /* a halting raise on some thread */
     uint32_t running;            /* threads still running their loop */
+    uint32_t stop_req;           /* the main graph's stop_req, copied by agdf_stop: read
+                                    here, not on the main graph's busy line */
 };
 
 /* After agdf_init (and again after each re-init): makes g able to run on

@@ -12,8 +12,9 @@
 ** backpressure at a full queue) write the ring's slots directly.  At every
 ** batch boundary (agdf__mt_sync, from next_batch) a thread publishes what its
 ** shadows gained (one release store per ring), learns the room its consumers
-** released when it needs it, and moves the items of its incoming rings into
-** the real nodes' queues (rule 4 wakes their consumers).  A thread with
+** released when it needs it (half a ring at a time, so that the two threads
+** work on the two halves at once), and moves the items of its incoming rings
+** into the real nodes' queues (rule 4 wakes their consumers).  A thread with
 ** nothing to do sleeps on one futex word, its bell, armed before a last look
 ** at its rings (the Dekker handshake of agdf_ring.h: a publisher stores the
 ** ring's head, then loads the bell), and a thread with fd waiters or
@@ -144,8 +145,23 @@ static void ring_all(agdf_mt *mt)
         bell_ring(mt, t);
 }
 
+/* mt->stop_req takes the main graph's stop_req if larger (a stop never
+** weakens; two stops racing keep the stronger).  The other threads read the
+** copy: the main graph's own line is written by thread 0 at every batch. */
+static void stop_copy(agdf_mt *mt)
+{
+    uint32_t want = (uint32_t)AGDF__LOAD(mt->g->stop_req), have = AGDF__LOAD_SC(mt->stop_req);
+
+    while (have < want &&
+           !__atomic_compare_exchange_n(&mt->stop_req, &have, want, 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+        ;
+}
+
+/* agdf_stop: after storing the request, which every thread must see. */
 void agdf__mt_kick(agdf_mt *mt)
 {
+    stop_copy(mt);
     ring_all(mt);
 }
 
@@ -161,15 +177,28 @@ void agdf__mt_halt(agdf_graph *g)
 
 /* The producer's side: the room its consumer released goes back to the
 ** shadow (oldest items first), and one parked producer is woken per item
-** (rule 4 of the take that made the room). */
+** (rule 4 of the take that made the room).  During the run (wake) a ring of
+** 4 or more takes it back half a ring at a time: the shadow never shows more
+** than half its slots free, so the producer's window (agdf.c's reserve, all
+** the free slots) is half a ring, its batch ends and is published there, and
+** the consumer takes one half while the producer fills the other.  Taken
+** whole, the room came back only after a full ring had been filled, crossed
+** and taken: the two threads took turns.  Room released and not yet taken
+** back is taken at the next sync or look (the shadow is then half full, or a
+** producer waits), with no help from the consumer: the backpressure and
+** the capacity are the queue's.  At the end (!wake) everything is taken back,
+** so that what is left is counted once. */
 static void shadow_release(agdf_ring *r, int wake)
 {
     agdf_node *s = r->shadow;
-    uint32_t t = AGDF__RING_LOAD_SC(&r->tail), k = t - r->p_tail;
+    uint32_t t = AGDF__RING_LOAD_SC(&r->tail), k = t - r->p_tail, half = s->cap / 2,
+             room = s->cap - s->count;
 
+    if (wake && s->cap >= 4)
+        k = room >= half ? 0 : k < half - room ? k : half - room;
     if (!k)
         return;
-    r->p_tail = t;
+    r->p_tail += k;
     s->count -= k;
     s->head += k;
     if (s->head >= s->cap)
@@ -323,7 +352,7 @@ static void part_rings(agdf_mt *mt, agdf_part *p, int publish)
 static int part_flags(agdf_mt *mt, agdf_graph *g)
 {
     return AGDF__LOAD(mt->halt) || AGDF__LOAD(mt->done) ||
-           AGDF__LOAD(mt->g->stop_req) != g->stop_done;
+           (int)AGDF__LOAD(mt->stop_req) != g->stop_done;
 }
 
 int agdf__mt_sync(agdf_graph *g)
@@ -337,11 +366,15 @@ int agdf__mt_sync(agdf_graph *g)
         pthread_mutex_lock(MUTEX(p->snap));
     }
     AGDF__STORE(g->attn, 1);                    /* every batch comes here */
+    if (p->looked) {            /* part_sleep just looked: no task ran since */
+        p->looked = 0;
+        return 0;
+    }
     if (AGDF__LOAD(mt->halt) || AGDF__LOAD(mt->done)) {
         g->halted = AGDF__LOAD(mt->halt) != 0;
         return 1;
     }
-    stop = AGDF__LOAD(mt->g->stop_req);
+    stop = (int)AGDF__LOAD(mt->stop_req);
     if (g != mt->g && stop != AGDF__LOAD(g->stop_req))
         AGDF__STORE(g->stop_req, stop);         /* applied by agdf__host_events */
     part_rings(mt, p, 1);
@@ -374,8 +407,12 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
 
     for (spin = 0; spin < AGDF_MT_SPIN && AGDF__LOAD(mt->nidle) + 1 < mt->nthreads; spin++) {
         part_rings(mt, p, 0);                   /* another thread works: wait a little */
-        if (g->nready > g->npoll || part_flags(mt, g))
+        if (part_flags(mt, g))
             return 0;
+        if (g->nready > g->npoll) {
+            p->looked = !p->balances;           /* the next sync would do it again */
+            return 0;
+        }
         mt_pause();
     }
     if (!idle && (g->nfdwait || g->noffload) && agdf_wake_fd(g) >= 0)
@@ -775,6 +812,7 @@ static void ring_init(agdf_mt *mt, uint32_t ri, uint32_t pt, uint32_t ct, uint32
     r->p_thread = pt;
     r->c_thread = ct;
     r->p_balance = bal;
+    mt->mem.parts[pt].balances |= bal != 0;
     r->p_next = mt->mem.parts[pt].out;
     mt->mem.parts[pt].out = ri + 1;
     r->c_next = mt->mem.parts[ct].in;
@@ -848,7 +886,8 @@ static void setup(agdf_mt *mt, uint32_t n)
         FIRST(mt, i) = at;
         at += def->nodes[i].ntasks;
     }
-    mt->nidle = mt->done = mt->halt = 0;
+    mt->nidle = mt->done = mt->halt = mt->stop_req = 0;
+    stop_copy(mt);                              /* a stop before the run */
     mt->log = g->log;
     mt->log_ud = g->log_ud;
     mt->log_interval = g->log_interval;
@@ -872,6 +911,7 @@ static void setup(agdf_mt *mt, uint32_t n)
         p->out = p->in = 0;
         p->bell = BELL_RUN;
         p->sleeps = 0;
+        p->looked = p->balances = 0;
         if (t)
             pthread_mutex_init(MUTEX(p->snap), NULL);
     }

@@ -69,6 +69,37 @@ EOF
 diff "$tmp/want" "$tmp/order" >"$tmp/p" 2>&1
 check ring-numbering "$tmp/p"
 
+# What different threads write is on different cache lines (64 bytes): each
+# node's storage, each ring's and replica queue's items, and each task of a
+# spread node (its tasks run on several threads).  A shared line moves
+# between the cores at every write (the hop at queue_size 16 paid for it).
+: >"$tmp/p"
+cat >"$tmp/lines.c" <<'EOF'
+#include <stddef.h>
+#include <stdio.h>
+#include "threaded3.h"
+#define LINE(what, off) \
+    if ((off) % 64) { printf("%s at byte %zu, not on a line of its own\n", what, (size_t)(off)); bad = 1; }
+int main(void)
+{
+    int bad = 0;
+    LINE("n.gen", offsetof(threaded, n.gen)) LINE("n.side", offsetof(threaded, n.side))
+    LINE("n.work", offsetof(threaded, n.work)) LINE("n.sink", offsetof(threaded, n.sink))
+    LINE("work's task", sizeof(threaded_work_task))
+    LINE("ring 0", offsetof(threaded, agdf_threads.ring.r0))
+    LINE("ring 1", offsetof(threaded, agdf_threads.ring.r1))
+    LINE("ring 6", offsetof(threaded, agdf_threads.ring.r6))
+    LINE("replica 0", offsetof(threaded, agdf_threads.replica.q0))
+    LINE("replica 1", offsetof(threaded, agdf_threads.replica.q1))
+    return bad;
+}
+EOF
+for cc in $compilers; do
+    $cc $flags -I"$tmp" "$tmp/lines.c" -o "$tmp/lines.$cc" >>"$tmp/p" 2>&1 && "$tmp/lines.$cc" >>"$tmp/p" 2>&1 ||
+        echo "$cc: the layout check failed" >>"$tmp/p"
+done
+check cache-lines "$tmp/p"
+
 # Items of size 0 (no ring storage, offset 0), an offload pool per thread, a
 # node without edges, and no replica storage.
 : >"$tmp/p"

@@ -126,6 +126,23 @@ static void test_chain_4_threads(void **state)
     chain(4, 8, 1024, 10000);
 }
 
+/* A ring of 4 or more gives its room back to the producer half a ring at a
+** time (agdf_mt.c, shadow_release): odd and even sizes (the halves differ
+** by one), item counts that leave a last part-window, rings that wrap at
+** every size; a ring of 2 or 3 takes its room back whole.  Every item once,
+** in order (the sums), the statistics exact. */
+static void test_ring_room_in_halves(void **state)
+{
+    static const uint32_t qs[] = {2, 3, 4, 5, 7, 17, 64};
+    uint32_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        chain(2, 4, qs[i], 20011);
+        chain(3, 3, qs[i], 5003);
+    }
+}
+
 /* ---------------------------------------------------------------- fan-in, fan-out */
 
 /* Three sources on three threads into one node on a fourth (n = 4) or on
@@ -381,6 +398,8 @@ static void test_halt_counts_dropped(void **state)
     halt_case(2, 16, 503);
     halt_case(3, 1024, 2001);
     halt_case(4, 16, 999);
+    halt_case(2, 5, 301);       /* room taken back in halves of 2 */
+    halt_case(3, 17, 1001);
 }
 
 /* ---------------------------------------------------------------- time */
@@ -773,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_chain_2_threads),
         cmocka_unit_test(test_chain_3_threads),
         cmocka_unit_test(test_chain_4_threads),
+        cmocka_unit_test(test_ring_room_in_halves),
         cmocka_unit_test(test_fan_in),
         cmocka_unit_test(test_fan_out),
         cmocka_unit_test(test_spread_node),
