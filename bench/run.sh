@@ -94,6 +94,9 @@ done
 CASES=()
 add() { CASES+=("$*"); }
 add chain8_q1        main  "$N" fused_chain8  agdf chain 8 1
+# The same chain in hand-off mode (graph attribute handoff = true): a put to a
+# waiting consumer runs it at once, out of the reference's order.
+add chain8_q1_handoff main "$N" fused_chain8 agdf hchain 8 1
 add chain8_q16       main  "$N" fused_chain8  agdf chain 8 16
 add chain8_q1024     main  "$N" fused_chain8  agdf chain 8 1024
 add chain8_q10000    main  "$N" fused_chain8  agdf chain 8 10000

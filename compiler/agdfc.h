@@ -311,6 +311,7 @@ typedef struct Graph {
     int64_t offload_threads; /* filled by check.c; default: tasks that may offload */
     int64_t threads;         /* filled by check.c; default 1 (docs/language.md §3) */
     const Attr *threads_attr;/* the `threads` attribute as written, or NULL */
+    bool handoff;            /* [handoff = true]: filled by check.c; default false */
     Vec verbatims;           /* of Verbatim, in source order */
     const char *usage;       /* text of the %usage{ %} block, or NULL */
     SrcPos usage_pos;        /* of its first byte */

@@ -164,6 +164,7 @@ static const AttrSpec graph_attrs[] = {
       " (the most threads an offload pool may have; see docs/language.md, \"Limits\")" },
     { "threads", ATTR_INT, 1, AGDF_THREADS_MAX,
       " (the most worker threads of one graph; see docs/language.md, \"Limits\")" },
+    { "handoff", ATTR_BOOL, 0, 1, NULL },
 };
 
 static const char *check_attr_value_text(const Attr *a) {
@@ -217,14 +218,15 @@ static void check_attrs(Checker *c, const Attr *attrs, int nattrs, const AttrSpe
 
 static void check_graph_attrs(Checker *c) {
     Graph *g = c->g;
-    int64_t vals[4] = { 0, 1000, -1, 1 };
-    const Attr *given[4] = { NULL, NULL, NULL, NULL };
-    check_attrs(c, g->attrs, g->nattrs, graph_attrs, 4, "graph", vals, given);
+    int64_t vals[5] = { 0, 1000, -1, 1, 0 };
+    const Attr *given[5] = { NULL, NULL, NULL, NULL, NULL };
+    check_attrs(c, g->attrs, g->nattrs, graph_attrs, 5, "graph", vals, given);
     g->halt_on_exception = vals[0] != 0;
     g->max_exceptions = vals[1];
     g->offload_threads = given[2] ? vals[2] : -1;
     g->threads = vals[3];
     g->threads_attr = given[3];
+    g->handoff = vals[4] != 0;
     c->threads_bad = given[3] && (given[3]->kind != ATTR_INT || given[3]->ival != vals[3]);
 }
 

@@ -839,6 +839,8 @@ static void emit_c_init(CWriter *w, const Graph *g, const ItemTable *it) {
               g->max_exceptions > 0 ? "g->agdf_errors" : "NULL",
               g->offload_threads > 0 ? "g->agdf_workers" : "NULL", G);
     cw_printf(w, "    agdf_init(&g->agdf, &%s__def, &gm);\n", G);
+    if (g->handoff)
+        cw_puts(w, "    g->agdf.handoff = 1;        /* graph attribute handoff = true */\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         const Node *nd = GRAPH_NODE(g, i);
         if (nd->input && it->in_item[i] >= 0)
@@ -1164,10 +1166,16 @@ void emit_c(const Graph *g, const EmitOpts *o, FILE *out) {
     cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT(agdf_w, agdf_o, item, AGDF__OUT_T)\n"
                 "#define AGDF_YIELD(...) AGDF__PUT_SET(agdf_w, agdf_o, AGDF__OUT_T, AGDF__SET(__VA_ARGS__))\n\n");
+    /* Hand-off mode: the straight put runs a waiting consumer at once
+    ** (runtime/agdf.h); a graph without the attribute gets no line. */
+    if (g->handoff)
+        cw_puts(&w, "#undef AGDF__HANDOFF\n#define AGDF__HANDOFF 1 /* graph attribute handoff = true */\n\n");
     for (int i = 0; i < GRAPH_NNODES(g); i++) {
         emit_c_body(&w, g, &it, GRAPH_NODE(g, i));
         emit_c_close(&w, g, &it, GRAPH_NODE(g, i));
     }
+    if (g->handoff)
+        cw_puts(&w, "#undef AGDF__HANDOFF\n#define AGDF__HANDOFF 0\n");
     cw_puts(&w, "#undef AGDF_YIELD_ITEM\n#undef AGDF_YIELD\n"
                 "#define AGDF_YIELD_ITEM(item) AGDF__PUT_ANY(item)\n"
                 "#define AGDF_YIELD(...) AGDF__PUT_ANY(AGDF_OUT_MAKE(__VA_ARGS__))\n");

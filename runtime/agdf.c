@@ -560,6 +560,67 @@ void *agdf__put_slot(agdf_task *t)
     return open_window(n, d, &n->graph->io);
 }
 
+/* Hand-off mode (graph attribute handoff = true): an item put into the empty
+** one-slot queue of d, whose consumer c waits, goes to c at once: c takes it
+** (waking d's first producer, rule 4) into its agdf_in as a suspended
+** invocation at its start, and the one drain loop resumes it, inside the
+** put, so c runs until it must wait exactly as when the scheduler runs it;
+** then the producer goes on, with the graph's agdf_io its own again.
+** Nothing c runs can reach the producer's queue or d (the graph is acyclic
+** and every nested task is downstream), so the item the producer reads in
+** place and the windows it holds stay intact.  Only while fewer than
+** AGDF__HANDOFF_DEPTH consumers already run inside puts (the stack stays
+** bounded), with no trace open (its slices do not nest), off threads, and
+** with c and d not in the life cycle's end (on_close, stop): else the
+** plain put, c woken to the back of the ready queue. */
+static int hand_ok(const agdf_graph *g, const agdf_node *d)
+{
+    return g->handoff_depth < AGDF__HANDOFF_DEPTH && !g->trace && !g->part &&
+           !d->takers->busy && !d->stopped;
+}
+
+/* The hand-over itself, the put already counted; 1: the graph halted
+** meanwhile. */
+static int hand_over(agdf_graph *g, agdf_node *d)
+{
+    agdf_task *c = d->takers;
+    agdf_io saved;
+
+    d->takers = c->next;
+    if (!d->takers)
+        d->takers_tail = NULL;
+    if (d->putters)             /* rule 4 for c's take */
+        line_wake(g, &d->putters, &d->putters_tail);
+    copy_item((unsigned char *)c + d->def->in_offset, d->buf, d->isz);
+    c->busy = 1;                /* agdf__drain resumes it at lc 0 on agdf_in */
+    c->lc = 0;
+    c->wait = AGDF__W_READY;    /* running (parked() tells a real suspension) */
+    g->polled = 0;              /* as ready_pop: it may change a condition */
+    saved = g->io;
+    g->io.nout = 0;
+    g->handoff_depth++;
+    agdf__drain(c);
+    g->handoff_depth--;
+    g->io = saved;
+    return g->halted != 0;
+}
+
+/* AGDF__PUT_SET's straight put in hand-off mode, d empty with a waiting
+** consumer: the item is in d's slot; rule 5 counts it, then the hand-over
+** (or the plain put). */
+int agdf__handoff(agdf_task *t, agdf_node *d)
+{
+    agdf_graph *g = d->graph;
+
+    if (!hand_ok(g, d)) {
+        agdf__put_one(t, d);
+        return 0;
+    }
+    t->node->stats.out++;
+    d->stats.in++;
+    return hand_over(g, d);
+}
+
 /* ---------------------------------------------------------------- yield */
 
 /* The slot of n's fan-out put into d, which has room: the next of the
@@ -625,7 +686,8 @@ static int yield_more(agdf_task *t)
 }
 
 /* The put a parked task still owes, before its body resumes: straight into
-** the one destination when there is one, else yield_more.  Forced inline: run_task
+** the one destination when there is one (handed over in hand-off mode),
+** else yield_more.  Forced inline: run_task
 ** has two copies (the traced one too), which would otherwise leave it a call. */
 AGDF__HOT int put_pending(agdf_task *t)
 {
@@ -633,6 +695,11 @@ AGDF__HOT int put_pending(agdf_task *t)
 
     if (!d)
         return yield_more(t);
+    if (d->graph->handoff && d->cap == 1 && !d->count && d->takers && hand_ok(d->graph, d)) {
+        copy_item(d->buf, (unsigned char *)t + t->node->def->out_offset, d->isz);
+        t->putting = 0;         /* counted when it parked */
+        return hand_over(d->graph, d);  /* 1 (halted): t's body does not resume */
+    }
     if (!queue_put(d, (unsigned char *)t + t->node->def->out_offset)) {
         park_putter(t, d, 0);
         return 1;

@@ -281,6 +281,8 @@ struct agdf_graph {
     int polled;                  /* every poll re-checked since another task ran */
     uint32_t batch;              /* resumptions left in the current batch */
     int stepping;                /* inside agdf_step: bodies may run (and hold windows) */
+    uint16_t handoff_depth;      /* hand-off mode: consumers running inside puts now */
+    uint8_t handoff;             /* 1: hand-off mode (NAME_init sets it: handoff = true) */
     agdf_task **heap;            /* timer min-heap on (deadline, seq) */
     uint32_t nheap;              /* timers pending */
     uint32_t nfdwait;            /* tasks waiting on an fd */
@@ -689,6 +691,20 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
 #define AGDF__OPEN 1             /* agdfc: 0 in a body whose puts never open a window at
                                     their slot (agdf__put_slot would say agdf_out) */
 
+/* Hand-off mode (graph attribute handoff = true, docs/language.md §3): the
+** straight put above into a destination whose consumer waits runs that
+** consumer at once on the item, inside the put (agdf__handoff), instead of
+** waking it to the back of the ready queue.  Nested at most
+** AGDF__HANDOFF_DEPTH deep (the stack's bound: a deeper put wakes as
+** usual); 1 from the put: the graph halted meanwhile, the body stops. */
+#define AGDF__HANDOFF 0          /* agdfc: 1 in the bodies of a graph with handoff = true */
+#define AGDF__HANDOFF_DEPTH 16
+int agdf__handoff(agdf_task *t, agdf_node *d);
+static inline int agdf__waited(const agdf_node *d)
+{
+    return d->takers != 0;
+}
+
 /* The put (rule 5), as agdfc emits it for every yield: w is the body's copy
 ** of the drain loop's agdf_io *io (a local the compiler keeps in registers),
 ** T the node's output item type, set an expression that builds the item at
@@ -716,7 +732,10 @@ static inline void agdf__put_one(agdf_task *t, agdf_node *d)
         if (AGDF__ONE && (agdf_d = agdf__one_dst(&self->agdf)) != 0) { \
             T *agdf_p = (T *)agdf__slot0(agdf_d);               \
             set;                                                \
-            agdf__put_one(&self->agdf, agdf_d);                 \
+            if (!AGDF__HANDOFF || !agdf__waited(agdf_d))        \
+                agdf__put_one(&self->agdf, agdf_d);             \
+            else if (agdf__handoff(&self->agdf, agdf_d))        \
+                return AGDF__HALTED;                            \
         } else {                                                \
             T *agdf_p;                                          \
             if ((w).nout) {                                     \
