@@ -20,11 +20,15 @@ bookkeeping and rg_check(), the conservation checks.
                                      directory's main.c (runs its graphs)
 
 Output depends only on the seed (Python's random.Random(seed) is stable).
+With RG_HANDOFF=1 in the environment (tests/handoff/) the same graphs are
+written in hand-off mode: graph attribute handoff = true, every queue_size
+1 (the queues a waiting consumer is handed its item from).
 """
 import os
 import random
 import sys
 
+HANDOFF = os.environ.get("RG_HANDOFF") == "1"
 MAX_CALLS = 1500            # redraw graphs that could run more invocations
 
 
@@ -139,10 +143,15 @@ def render(seed):
     name = f"rg{seed}"
     n = g["n"]
     out = [f"// random graph: python3 tests/random/gen.py {seed}\n"]
+    attrs = []
     if g["graph_halt"] is not None:
-        out.append(f"graph {name} [halt_on_exception = {'true' if g['graph_halt'] else 'false'}];\n")
-    else:
-        out.append(f"graph {name};\n")
+        attrs.append(f"halt_on_exception = {'true' if g['graph_halt'] else 'false'}")
+    if HANDOFF:
+        attrs.append("handoff = true")
+        for nd in g["nodes"]:
+            nd["queue_size"] = 1
+            nd["starts"] = min(nd["starts"], 1)
+    out.append(f"graph {name} [{', '.join(attrs)}];\n" if attrs else f"graph {name};\n")
     if g["kind"] == "struct":
         out.append("%header{\n"
                    f"typedef struct {{ int src; unsigned seq; unsigned val; unsigned char pad[{g['pad']}]; }} {name}_item;\n"
