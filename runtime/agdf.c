@@ -561,18 +561,22 @@ void *agdf__put_slot(agdf_task *t)
 }
 
 /* Hand-off mode (graph attribute handoff = true): an item put into the empty
-** one-slot queue of d, whose consumer c waits, goes to c at once: c takes it
-** (waking d's first producer, rule 4) into its agdf_in as a suspended
-** invocation at its start, and the one drain loop resumes it, inside the
-** put, so c runs until it must wait exactly as when the scheduler runs it;
-** then the producer goes on, with the graph's agdf_io its own again.
-** Nothing c runs can reach the producer's queue or d (the graph is acyclic
-** and every nested task is downstream), so the item the producer reads in
-** place and the windows it holds stay intact.  Only while fewer than
-** AGDF__HANDOFF_DEPTH consumers already run inside puts (the stack stays
-** bounded), with no trace open (its slices do not nest), off threads, and
-** with c and d not in the life cycle's end (on_close, stop): else the
-** plain put, c woken to the back of the ready queue. */
+** one-slot queue of d, whose consumer c waits, goes to c at once, inside
+** the put: c takes it (waking d's first producer, rule 4) and its body runs
+** one invocation on it in the queue slot, as the drain loop would run it;
+** then c waits again at its empty queue (rule 3: d is empty, as nothing c
+** runs can put into it), or, when the invocation did not finish, the drain
+** loop's own end of a burst keeps the item (burst_stop), and what c's burst
+** reserved is handed back (burst_end).  The producer then goes on, with the
+** graph's agdf_io its own again (its item and input window: the one-slot
+** destination never gave it an output window).  Nothing c runs can reach
+** the producer's queue or d (the graph is acyclic and every nested task is
+** downstream), so the item the producer reads in place and the windows it
+** holds stay intact.  Only while fewer than AGDF__HANDOFF_DEPTH consumers
+** already run inside puts (the stack stays bounded), with no trace open
+** (its slices do not nest), off threads, and with c and d not in the life
+** cycle's end (on_close, stop): else the plain put, c woken to the back of
+** the ready queue. */
 static int hand_ok(const agdf_graph *g, const agdf_node *d)
 {
     return g->handoff_depth < AGDF__HANDOFF_DEPTH && !g->trace && !g->part &&
@@ -581,27 +585,38 @@ static int hand_ok(const agdf_graph *g, const agdf_node *d)
 
 /* The hand-over itself, the put already counted; 1: the graph halted
 ** meanwhile. */
-static int hand_over(agdf_graph *g, agdf_node *d)
+AGDF__HOT int hand_over(agdf_graph *g, agdf_node *d)
 {
     agdf_task *c = d->takers;
-    agdf_io saved;
+    agdf_io *io = &g->io;
+    void *in = io->in;
+    uint32_t nin = io->nin;
+    int r;
 
     d->takers = c->next;
     if (!d->takers)
         d->takers_tail = NULL;
     if (d->putters)             /* rule 4 for c's take */
         line_wake(g, &d->putters, &d->putters_tail);
-    copy_item((unsigned char *)c + d->def->in_offset, d->buf, d->isz);
-    c->busy = 1;                /* agdf__drain resumes it at lc 0 on agdf_in */
     c->lc = 0;
     c->wait = AGDF__W_READY;    /* running (parked() tells a real suspension) */
     g->polled = 0;              /* as ready_pop: it may change a condition */
-    saved = g->io;
-    g->io.nout = 0;
+    io->in = d->buf;
+    io->nin = 0;
     g->handoff_depth++;
-    agdf__drain(c);
+    r = d->body(c, io);
+    if (r != AGDF_DONE) {
+        burst_stop(c, io, r);
+    } else if (!d->count) {     /* rule 3, as the drain loop's next take */
+        c->wait = AGDF__W_TAKE;
+        line_push(&d->takers, &d->takers_tail, c);
+    } else {
+        agdf__ready_back(g, c);
+    }
+    burst_end(d, io);
     g->handoff_depth--;
-    g->io = saved;
+    io->in = in;
+    io->nin = nin;
     return g->halted != 0;
 }
 
