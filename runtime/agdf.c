@@ -701,8 +701,8 @@ static int yield_more(agdf_task *t)
 }
 
 /* The put a parked task still owes, before its body resumes: straight into
-** the one destination when there is one (handed over in hand-off mode),
-** else yield_more.  Forced inline: run_task
+** the one destination when there is one (a one-slot one with no ring
+** arithmetic, and handed over in hand-off mode), else yield_more.  Forced inline: run_task
 ** has two copies (the traced one too), which would otherwise leave it a call. */
 AGDF__HOT int put_pending(agdf_task *t)
 {
@@ -710,10 +710,16 @@ AGDF__HOT int put_pending(agdf_task *t)
 
     if (!d)
         return yield_more(t);
-    if (d->graph->handoff && d->cap == 1 && !d->count && d->takers && hand_ok(d->graph, d)) {
+    if (d->cap == 1 && !d->count) {             /* queue_size 1: its one slot */
         copy_item(d->buf, (unsigned char *)t + t->node->def->out_offset, d->isz);
-        t->putting = 0;         /* counted when it parked */
-        return hand_over(d->graph, d);  /* 1 (halted): t's body does not resume */
+        t->putting = 0;                         /* counted when it parked */
+        if (d->takers && d->graph->handoff && hand_ok(d->graph, d))
+            return hand_over(d->graph, d);      /* 1 (halted): t's body does not resume */
+        d->count = 1;
+        d->head = 0;
+        if (d->takers)                          /* rule 4 */
+            line_wake(d->graph, &d->takers, &d->takers_tail);
+        return 0;
     }
     if (!queue_put(d, (unsigned char *)t + t->node->def->out_offset)) {
         park_putter(t, d, 0);
