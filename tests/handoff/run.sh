@@ -11,6 +11,9 @@
 #     hand-off mode, print the same sum and the same --stats lines (items and
 #     statistics totals), for 1, 8 and 40 nodes (deeper than
 #     AGDF__HANDOFF_DEPTH, so the plain put past it is crossed too).
+#   - the generated C of a graph with the attribute differs from the same
+#     graph's without it only by the mode's own lines (and the #line numbers
+#     they shift).
 # Budget: about 30 s on 2 cores (HANDOFF_GRAPHS random graphs, default 50).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -46,3 +49,23 @@ for len in 2 8 40; do
             head -20 | sed 's/^/    /'
     fi
 done
+
+# The generated C: the same file name in two directories, so only the mode's
+# lines may differ.
+mkdir -p "$T/off" "$T/on"
+bash bench/gen.sh chain g 8 1 >"$T/off/g.agdf"
+bash bench/gen.sh hchain g 8 1 >"$T/on/g.agdf"
+(cd "$T/off" && "$ROOT/bin/agdfc" g.agdf -o g.c) && (cd "$T/on" && "$ROOT/bin/agdfc" g.agdf -o g.c)
+extra=$(diff "$T/off/g.c" "$T/on/g.c" | grep '^[<>]' | grep -v '^[<>] #line [0-9]* "g.c"$')
+want='> #undef AGDF__HANDOFF
+> #define AGDF__HANDOFF 1 /* graph attribute handoff = true */
+> 
+> #undef AGDF__HANDOFF
+> #define AGDF__HANDOFF 0
+>     g->agdf.handoff = 1;        /* graph attribute handoff = true */'
+if [ "$extra" = "$want" ] && cmp -s "$T/off/g.h" "$T/on/g.h"; then
+    echo "PASS handoff/generated-code-differs-by-the-mode-lines-only"
+else
+    echo "FAIL handoff/generated-code-differs-by-the-mode-lines-only"
+    { echo "$extra"; diff "$T/off/g.h" "$T/on/g.h"; } | head -20 | sed 's/^/    /'
+fi
