@@ -424,6 +424,21 @@ stopped:
     t->wait = AGDF__W_NONE;
 }
 
+/* A threaded run's slices (agdf_mt.c) end a burst's windows between two of
+** its invocations: `in` items of the window the last take granted go back to
+** the front of n's queue (the next take grants them again), and every output
+** window is handed back (burst_end), so that a ring serviced then sees only
+** written, counted items.  Never called on one thread. */
+void agdf__take_back(agdf_node *n, uint32_t in)
+{
+    unwind_in(n, in);
+}
+
+void agdf__burst_close(agdf_node *n)
+{
+    burst_end(n, &n->graph->io);
+}
+
 /* The room hook is called between batches, never inside a take: the host may
 ** push from it. */
 void agdf__room_made(agdf_node *n)

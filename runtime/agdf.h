@@ -238,7 +238,8 @@ struct agdf_node {
     uint32_t nerrors;            /* records of this node in the graph's error pool */
     agdf_stats stats;            /* counters */
     uint32_t task0;              /* index of task 0 among the graph's tasks (trace tracks) */
-    uint32_t traced;             /* queue depth last written to the trace */
+    uint32_t traced;             /* queue depth last written to the trace; in a threaded run
+                                    (never traced): ns per item, agdf_mt.c's ITEM_NS */
     uint32_t nclosing;           /* tasks still in their on_close invocation */
     uint32_t wl_next;            /* scratch of agdf_life.c's scans: work list (index + 1) */
     unsigned char *inbox;        /* agdf_post's ring (cap items), NULL: none */
@@ -492,6 +493,10 @@ struct agdf_part {
     uint32_t balances;           /* it hands a spread node's items to other threads */
     agdf__mt_sys th;             /* its pthread (threads >= 1) */
     agdf__mt_sys snap;           /* lock of its counters while data-flow reports run */
+    uint32_t work;               /* slices (agdf_mt.c): ns of work since the rings' last
+                                    service, at most a slice */
+    uint32_t left;               /* ... items until a window is timed */
+    int64_t slices;              /* ... times it serviced its rings inside a burst (statistics) */
     AGDF__RING_ALIGNED uint32_t bell; /* futex word: 0 runs, else how it sleeps (agdf_mt.c) */
 };
 
@@ -505,6 +510,7 @@ struct agdf_mt {
     void *log_ud;                /* ... and the logger's data */
     int64_t log_interval;        /* its data-flow logging period */
     uint32_t placed;             /* task_thread holds the placement for this many threads */
+    uint32_t slice_ns;           /* a slice of work, ns, >= 1 (AGDF_MT_SLICE_NS; tests set less) */
     agdf__mt_sys pool_mu;        /* the shared error pool's lock */
     agdf__mt_sys log_mu;         /* one log line at a time */
     AGDF__RING_ALIGNED uint32_t nidle; /* threads idle with nothing pending (termination) */

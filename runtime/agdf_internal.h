@@ -75,6 +75,8 @@ void agdf__heap_rebuild(agdf_graph *g, uint32_t k); /* heap from its first k ent
 void agdf__finish(agdf_graph *g);              /* the run ends: queues dropped, pool joined */
 void agdf__room_made(agdf_node *n);            /* a take made room in a full input */
 void agdf__fd_unlink(agdf_graph *g, agdf_task *t, agdf_task *prev);  /* t leaves the fd list */
+void agdf__take_back(agdf_node *n, uint32_t in);  /* in items of the window back to n's queue */
+void agdf__burst_close(agdf_node *n);          /* the running burst's output windows handed back */
 
 /* agdf.c's set-up and error pool, which agdf_mt.c's threads share */
 void agdf__graph_init(agdf_graph *g, const agdf_graph_def *def, const agdf_graph_mem *mem);

@@ -14,11 +14,13 @@
 ** shadows gained (one release store per ring), learns the room its consumers
 ** released when it needs it (half a ring at a time, so that the two threads
 ** work on the two halves at once), and moves the items of its incoming rings
-** into the real nodes' queues (rule 4 wakes their consumers).  A thread with
-** nothing to do sleeps on one futex word, its bell, armed before a last look
-** at its rings (the Dekker handshake of agdf_ring.h: a publisher stores the
-** ring's head, then loads the bell), and a thread with fd waiters or
-** offloaded calls sleeps in poll() on its wake pipe instead.  The run ends
+** into the real nodes' queues (rule 4 wakes their consumers); a batch of long
+** work is cut into slices, between which the thread does the same (see
+** "slices" below).  A thread with nothing to do sleeps on one futex word, its
+** bell, armed before a last look at its rings (the Dekker handshake of
+** agdf_ring.h: a publisher stores the ring's head, then loads the bell), and
+** a thread with fd waiters or offloaded calls sleeps in poll() on its wake
+** pipe instead.  The run ends
 ** when every thread is idle with nothing pending: a thread counts itself in
 ** `nidle` only after a last look found nothing, and whoever wakes a counted
 ** thread takes its count away, so the count reaches n only when no item is
@@ -326,13 +328,18 @@ static agdf_ring *ring_at(agdf_mt *mt, uint32_t i)
 
 /* Every ring of thread p, both ways: incoming items first (a spread node's
 ** home then shares them).  publish: also what its shadows gained and the
-** spread nodes' shares (not in the look before sleeping: done already). */
-static void part_rings(agdf_mt *mt, agdf_part *p, int publish)
+** spread nodes' shares (not in the look before sleeping: done already).
+** busy: the node whose burst runs (a slice), whose queue takes nothing from
+** the rings until the burst ends: a burst drains what its queue held, as on
+** one thread, and ends. */
+static void part_rings(agdf_mt *mt, agdf_part *p, int publish, const agdf_node *busy)
 {
     agdf_ring *r;
 
-    for (r = ring_at(mt, p->in); r; r = ring_at(mt, r->c_next))
-        ring_consume(mt, r);
+    for (r = ring_at(mt, p->in); r; r = ring_at(mt, r->c_next)) {
+        if (r->dst != busy)
+            ring_consume(mt, r);
+    }
     for (r = ring_at(mt, p->out); r; r = ring_at(mt, r->p_next)) {
         agdf_node *s = r->shadow;
         if (r->p_balance) {
@@ -377,7 +384,8 @@ int agdf__mt_sync(agdf_graph *g)
     stop = (int)AGDF__LOAD(mt->stop_req);
     if (g != mt->g && stop != AGDF__LOAD(g->stop_req))
         AGDF__STORE(g->stop_req, stop);         /* applied by agdf__host_events */
-    part_rings(mt, p, 1);
+    p->work = 0;                                /* the rings are serviced: a slice starts */
+    part_rings(mt, p, 1, NULL);
     return 0;
 }
 
@@ -406,7 +414,7 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
     agdf_ring *r;
 
     for (spin = 0; spin < AGDF_MT_SPIN && AGDF__LOAD(mt->nidle) + 1 < mt->nthreads; spin++) {
-        part_rings(mt, p, 0);                   /* another thread works: wait a little */
+        part_rings(mt, p, 0, NULL);             /* another thread works: wait a little */
         if (part_flags(mt, g))
             return 0;
         if (g->nready > g->npoll) {
@@ -423,7 +431,7 @@ static int part_sleep(agdf_part *p, int idle, int64_t ms)
     }
     AGDF__STORE_SC(p->bell, arm);
     if (!part_flags(mt, g))
-        part_rings(mt, p, 0);                   /* the last look, after arming */
+        part_rings(mt, p, 0, NULL);             /* the last look, after arming */
     if (part_flags(mt, g) || g->nready > g->npoll) {   /* polls: only work wakes them */
         b = XCHG(p->bell, (uint32_t)BELL_RUN);
         goto awake;
@@ -458,6 +466,82 @@ awake:
     for (r = ring_at(mt, p->out); r; r = ring_at(mt, r->p_next))
         AGDF__RING_STORE_SC(&r->p_wait, 0u);
     return AGDF__LOAD_SC(mt->done) != 0;
+}
+
+/* ---------------------------------------------------------------- slices */
+
+/* A thread services its rings at every batch boundary.  A batch of long work
+** (windows of items that each take microseconds) would leave them unserviced
+** for its whole length: the ring into this thread fills and its producer
+** parks, the items this thread made wait unpublished, and the other thread
+** runs dry (a spread node's home and replica took turns instead of running
+** together: docs/threads.md).  So in a threaded run every body is called
+** through slice_body, which knows what an item of each node costs on this
+** thread (ITEM_NS: timed on its first invocation, on every window it cuts, and
+** on one invocation every AGDF_MT_SAMPLE items of the thread).  A window of
+** more than a slice (AGDF_MT_SLICE_NS) of work is cut to a slice's items, the
+** rest taken again by the same burst (rule 2 unchanged: the task drains its
+** queue), and once the work since the last service adds up to a slice, at
+** the end of a window, the thread services its rings as at a batch boundary
+** (slice_service), its running node's own queue excepted.  A window of cheap
+** items costs the call and a multiply, two compares and two adds; no clock. */
+#ifndef AGDF_MT_SLICE_NS
+#define AGDF_MT_SLICE_NS 20000
+#endif
+#define AGDF_MT_SAMPLE 1024     /* items of a thread between two timed windows */
+
+/* A node's cost per item on this thread, ns (1 .. the slice; 0: not timed
+** yet) lives in its record's trace field: a threaded run is never traced
+** (agdf_trace_open and agdf_set_threads refuse it), and a node record has no
+** byte to spare (192, three cache lines). */
+#define ITEM_NS(n) ((n)->traced)
+
+/* Between two invocations of n's burst: the windows are ended (what the
+** rings see is written and counted), then the rings serviced, n's own queue
+** excepted. */
+static void slice_service(agdf_part *p, agdf_node *n)
+{
+    agdf__burst_close(n);
+    part_rings(p->mt, p, 1, n);
+    p->work = 0;
+    p->slices++;
+}
+
+/* Node n's body in a threaded run (see above): a window of more than a
+** slice's work cut to a slice's items, the rest back to the front of the
+** queue (as a suspension hands back the rest of its window). */
+static int slice_body(agdf_task *t, agdf_io *io)
+{
+    agdf_node *n = t->node;
+    agdf_part *p = n->graph->part;
+    uint32_t nin = io->nin, ns = ITEM_NS(n), slice = p->mt->slice_ns, cut = 0, done;
+    uint64_t work;
+    int timed, r;
+    int64_t t0 = 0;
+
+    if ((uint64_t)(nin + 1) * ns > slice) {
+        cut = nin + 1 - slice / ns;
+        io->nin = nin -= cut;
+    }
+    timed = cut || !ns || !p->left;
+    if (timed)
+        t0 = agdf__trace_stamp();
+    r = n->def->body(t, io);
+    if (cut)
+        agdf__take_back(n, cut);
+    done = nin - io->nin + (r == AGDF_DONE);
+    if (timed) {                /* the item a suspension stopped in counts as one */
+        uint64_t c = (uint64_t)(agdf__trace_stamp() - t0) / (done + (r != AGDF_DONE));
+        ITEM_NS(n) = ns = c < 1 ? 1 : c > slice ? slice : (uint32_t)c;
+        p->left = AGDF_MT_SAMPLE;
+    } else {
+        p->left -= done < p->left ? done : p->left;
+    }
+    work = p->work + (uint64_t)done * ns;
+    p->work = work < slice ? (uint32_t)work : slice;    /* a slice at most: it says "due" */
+    if (p->work == slice && r == AGDF_DONE && !io->nin)
+        slice_service(p, n);
+    return r;
 }
 
 /* One thread's run: batches until the end, sleeping when there is nothing
@@ -622,6 +706,7 @@ void agdf_mt_init(agdf_graph *g, const agdf_mt_def *def, const agdf_mt_mem *mem)
     mt->g = g;
     mt->gdef = g->def;
     mt->nthreads = def->threads >= 1 && def->threads <= def->threads_max ? def->threads : 1;
+    mt->slice_ns = AGDF_MT_SLICE_NS;       /* >= 1: tests may set less, never 0 */
     g->mtc = mt;
 }
 
@@ -912,6 +997,9 @@ static void setup(agdf_mt *mt, uint32_t n)
         p->bell = BELL_RUN;
         p->sleeps = 0;
         p->looked = p->balances = 0;
+        p->work = 0;
+        p->left = AGDF_MT_SAMPLE;
+        p->slices = 0;
         if (t)
             pthread_mutex_init(MUTEX(p->snap), NULL);
     }
@@ -925,6 +1013,12 @@ static void setup(agdf_mt *mt, uint32_t n)
         pg->log = mt->log ? mt_log : NULL;
         pg->log_ud = mt;
         pg->nopen = 1;          /* "alive" when idle: next_batch returns, never ends */
+        for (i = 0; i < def->nnodes; i++) {
+            if (pg->nodes[i].body) {
+                pg->nodes[i].body = slice_body;
+                ITEM_NS(&pg->nodes[i]) = 0;
+            }
+        }
         AGDF__STORE(pg->attn, 1);   /* every batch boundary syncs (agdf__host_events) */
     }
 }
@@ -971,8 +1065,10 @@ static void finish_all(agdf_mt *mt, uint32_t n)
     g->halted |= AGDF__LOAD(mt->halt) != 0;
     g->def = mt->gdef;
     g->ntasks = total_tasks(mt->gdef);
-    for (i = 0; i < g->nnodes; i++)
+    for (i = 0; i < g->nnodes; i++) {
         g->nodes[i].def = &mt->gdef->nodes[i];
+        g->nodes[i].body = mt->gdef->nodes[i].body;
+    }
     g->log = mt->log;
     g->log_ud = mt->log_ud;
     pthread_mutex_destroy(MUTEX(mt->pool_mu));

@@ -4,8 +4,9 @@
 ** one node and fan-out to several, a cycle across threads, halts (the dropped
 ** items counted exactly), raises and max_exceptions, timers and virtual time
 ** on several threads, an offload, an fd wait, stops from another thread, spread
-** nodes, logging, AGDF_AWAIT, items of size 0, what threads refuse, a graph run
-** twice.  Every case checks the exact statistics of every node and the sum of
+** nodes, slices (long windows cut, rings serviced inside bursts; every shape
+** again with a slice of 1 ns), logging, AGDF_AWAIT, items of size 0, what
+** threads refuse, a graph run twice.  Every case checks the exact statistics of every node and the sum of
 ** the items every node saw (conservation on each edge: what a producer yielded
 ** is what its consumers took, once).  Nodes are written the way agdfc writes
 ** them, placed explicitly but for the spread nodes (agdf_place places them).
@@ -245,6 +246,114 @@ static void test_spread_node(void **state)
     spread_case(2, 2, 16, 20000, 1);          /* the producer on a replica's thread */
     spread_case(3, 3, 16, 20000, 2);
     spread_case(4, 2, 16, 20000, 3);          /* ... on a thread without one */
+}
+
+/* ---------------------------------------------------------------- slices */
+
+/* Items of at least 20 us (a slice is 10 us: docs/threads.md): on several
+** threads each window of them is cut to one item, and the thread services
+** its rings after each.  LONG[t]: invocations on thread t that were given a
+** window of more than one item (its first: the runtime times it, and knows
+** then). */
+static uint64_t LONG[MT_TMAX];
+
+static void busy_us(long us)
+{
+    struct timespec a, b;
+
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    do
+        clock_gettime(CLOCK_MONOTONIC, &b);
+    while ((b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000 < us);
+}
+
+static int heavy_body(agdf_task *t, agdf_io *io)
+{
+    pass_t *self = (pass_t *)(void *)t;
+    uint32_t v = IN(self);
+    AGDF_BEGIN(self);
+    busy_us(20);
+    ADD(SUM[node_of(t)], v);
+    ADD(CNT[node_of(t)], 1);
+    if (t->node->graph->part) {
+        ADD(ON[t->node->graph->part->thread], 1);
+        if (io->nin)
+            ADD(LONG[t->node->graph->part->thread], 1);
+    }
+    if (t->node->ndst)
+        AGDF_YIELD(v);
+    AGDF_END(self);
+}
+
+/* src (thread 0) -> heavy (thread 1, queue_size 64), and beside it src2
+** (thread 0) -> light (thread 1, queue_size 4): thread 1's bursts of heavy
+** items are cut to one item each, serviced between, and every item of both
+** chains arrives once. */
+static void test_slices_cut_long_windows(void **state)
+{
+    uint32_t items = 300, light = 2000;
+    (void)state;
+    MT_NODE(0, "src", gen_body, gen_t, 1, 64, 0, 1);
+    MT_NODE(1, "heavy", heavy_body, pass_t, 1, 64, 1, MT_NONE);
+    MT_NODE(2, "src2", gen_body, gen_t, 1, 4, 0, 3);
+    MT_NODE(3, "light", sink_body, pass_t, 1, 4, 1, MT_NONE);
+    mt_graph(4, 16, 2);
+    memset(ON, 0, sizeof ON);
+    memset(LONG, 0, sizeof LONG);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_start(&G, 2, &light), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    mt_expect(1, items, 0, 0, 0);
+    mt_expect(3, light, 0, 0, 0);
+    assert_true(CNT[1] == items && SUM[1] == tri(items));
+    assert_true(CNT[3] == light && SUM[3] == tri(light));
+    assert_true(ON[1] == items);
+    assert_true(LONG[1] <= 1);                /* then one item per window */
+    assert_true(PARTS[1].slices >= items / 2);  /* serviced between them */
+}
+
+/* The issue-13 benchmark's shape with heavy items: src -> work (spread
+** over 2 threads) -> sink (thread 1), queue_size 16.  The home hands shares
+** to the replica between its own items, both cut to one item per window,
+** both threads service their rings inside their bursts. */
+static void test_slices_spread_node(void **state)
+{
+    uint32_t items = 400;
+    (void)state;
+    MT_NODE(0, "src", gen_body, gen_t, 1, 16, 0, 1);
+    MT_NODE(1, "work", heavy_body, pass_t, 2, 16, -1, 2);
+    MT_NODE(2, "sink", sink_body, pass_t, 1, 16, 1, MT_NONE);
+    PL[1].spread = 1;
+    mt_graph(3, 16, 2);
+    memset(ON, 0, sizeof ON);
+    memset(LONG, 0, sizeof LONG);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    mt_expect(1, items, items, 0, 0);
+    mt_expect(2, items, 0, 0, 0);
+    assert_true(CNT[1] == items && SUM[1] == tri(items) && SUM[2] == tri(items));
+    assert_true(ON[0] + ON[1] == items && ON[0] > 0 && ON[1] > 0);
+    assert_true(LONG[0] <= 1 && LONG[1] <= 1);
+    assert_true(PARTS[0].slices > 0 && PARTS[1].slices > 0);
+}
+
+/* A slice of 1 ns: every window of every node is cut to one item and each
+** thread services its rings after every item, in the middle of its bursts;
+** chains, fan-in, fan-out and spread nodes still deliver every item once
+** with exact statistics. */
+static void test_slices_of_one_item(void **state)
+{
+    (void)state;
+    MT_SLICE_NS = 1;
+    chain(2, 4, 16, 5000);
+    chain(3, 6, 1024, 5000);
+    chain(4, 8, 1, 1000);
+    fan_in(3, 16, 5000);
+    fan_out(3, 16, 5000);
+    spread_case(2, 2, 16, 5000, 0);
+    spread_case(3, 4, 1024, 5000, 1);
+    assert_true(PARTS[0].slices > 0 && PARTS[1].slices > 0 && PARTS[2].slices > 0);
+    MT_SLICE_NS = 0;
 }
 
 /* ---------------------------------------------------------------- a cycle */
@@ -796,6 +905,9 @@ int main(void)
         cmocka_unit_test(test_fan_in),
         cmocka_unit_test(test_fan_out),
         cmocka_unit_test(test_spread_node),
+        cmocka_unit_test(test_slices_cut_long_windows),
+        cmocka_unit_test(test_slices_spread_node),
+        cmocka_unit_test(test_slices_of_one_item),
         cmocka_unit_test(test_cycle_across_threads),
         cmocka_unit_test(test_raises_and_max_exceptions),
         cmocka_unit_test(test_halt_counts_dropped),

@@ -34,6 +34,9 @@ static uint32_t MT_TT[TG_MAX_TASKS];
 static uint32_t MT_SCRATCH[AGDF_PLACE_SCRATCH(TG_MAX_NODES)];
 static agdf_mt_def MT_DEF;
 
+/* The runs' slice of work in ns (agdf_mt.c's slices), 0: the runtime's own. */
+static uint32_t MT_SLICE_NS;
+
 /* What each node's invocations saw (written by its thread, read after the run). */
 static uint64_t SUM[TG_MAX_NODES];
 static uint64_t CNT[TG_MAX_NODES];
@@ -124,6 +127,8 @@ static inline void mt_graph(uint32_t nn, uint32_t max_exceptions, uint32_t n)
                          MT_RINGS, MT_RING_OFF, MT_QUEUE_OFF, MT_TT, MT_SCRATCH, base};
         agdf_mt_init(&G, &MT_DEF, &m);
     }
+    if (MT_SLICE_NS)
+        MT.slice_ns = MT_SLICE_NS;
     assert_int_equal(agdf_threads(&G), n);
 }
 
