@@ -971,7 +971,8 @@ static void setup(agdf_mt *mt, uint32_t n)
         FIRST(mt, i) = at;
         at += def->nodes[i].ntasks;
     }
-    mt->nidle = mt->done = mt->halt = mt->stop_req = 0;
+    mt->nidle = mt->done = mt->halt = 0;
+    AGDF__STORE_SC(mt->stop_req, 0u);           /* agdf_stop may run now, on another thread */
     stop_copy(mt);                              /* a stop before the run */
     mt->log = g->log;
     mt->log_ud = g->log_ud;
@@ -994,7 +995,7 @@ static void setup(agdf_mt *mt, uint32_t n)
         p->thread = t;
         p->pg = part_graph(mt, t);
         p->out = p->in = 0;
-        p->bell = BELL_RUN;
+        AGDF__STORE_SC(p->bell, (uint32_t)BELL_RUN);   /* ... and ring it */
         p->sleeps = 0;
         p->looked = p->balances = 0;
         p->work = 0;
