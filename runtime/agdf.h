@@ -719,12 +719,15 @@ static inline int agdf__waited(const agdf_node *d)
 ** reserved in the node's one destination, member by member: a compound
 ** literal, `*slot = (T){ a0 }`, is built in a temporary and then copied, a
 ** second copy of a large item per hop.  The values are all computed before
-** the put counts (nothing else runs during a body).  Without a reserved slot
-** the item goes to agdf_out, w stored back into io around the call:
-** agdf__yield reserves this put's slot and the free slots after it (waking a
-** consumer first: rule 4), or puts item by item (no destination, one that
-** keeps no items, several), or parks the task at a full queue: the scheduler
-** finishes the put before the body resumes.  A one-slot destination never
+** the put counts (nothing else runs during a body).  When the window is used
+** up, agdf__put_slot opens the next one at this put's own slot before the
+** item is built (io's out and nout, read back into w), so the item is built
+** there too; when it declines (agdf_out, nout 0), and in a body whose puts
+** never open one (agdfc's AGDF__OPEN 0), the item goes to agdf_out, w stored
+** back into io around the call: agdf__yield puts it item by item (no
+** destination, one that keeps no items, several, queue_size 1, a consumer to
+** wake while an input is open), or parks the task at a full queue: the
+** scheduler finishes the put before the body resumes.  A one-slot destination never
 ** grants a window, so in a body whose one destination holds one item
 ** (agdfc defines AGDF__ONE 1 there) the put into it when empty goes first
 ** and straight, no window and no call (agdf__put_one): a chain of such
