@@ -118,6 +118,9 @@ void agdf__log_trace_failed(agdf_graph *g, const char *path, int err);  /* traci
 int agdf__bad_return(agdf_task *t, int r, const char *file, int line);
                                                /* a body returned r, no known code */
 
+/* agdf_mt.c: a runtime thread (th: a pthread_t), asynchronous signals blocked */
+int agdf__thread_create(void *th, void *(*fn)(void *), void *arg);
+
 /* agdf_offload.c (no-ops with AGDF_NO_OFFLOAD) */
 void agdf__offload_init(agdf_graph *g, agdf_offload_slot *slots, uint32_t n);
 uint32_t agdf__offload_cap(const agdf_graph *g);  /* worker slots agdf_init gave it */

@@ -33,6 +33,7 @@
 #include "agdf_internal.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -564,6 +565,29 @@ static void part_loop(agdf_part *p)
     }
     if (p->mt->log_interval && p->thread)
         pthread_mutex_unlock(MUTEX(p->snap));
+}
+
+/* Starts one of the runtime's threads (a partition here, an offload worker in
+** agdf_offload.c) with the process's asynchronous signals blocked, so that
+** SIGINT, SIGTERM and the like, and a program's handler for them (the --main
+** program's calls agdf_stop), run on the thread that called agdf_run: a
+** handler is then never running on two threads at once.  The synchronous
+** signals (a fault, the SIGPIPE of a write) still reach the thread that
+** caused them.  th: a pthread_t.  0, or pthread_create's error. */
+int agdf__thread_create(void *th, void *(*fn)(void *), void *arg)
+{
+    static const int sync_signal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGPIPE };
+    sigset_t block, old;
+    size_t i;
+    int rc;
+
+    sigfillset(&block);
+    for (i = 0; i < sizeof sync_signal / sizeof sync_signal[0]; i++)
+        sigdelset(&block, sync_signal[i]);
+    pthread_sigmask(SIG_BLOCK, &block, &old);   /* the new thread inherits it */
+    rc = pthread_create((pthread_t *)th, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
 }
 
 static void *part_main(void *arg)
@@ -1099,7 +1123,7 @@ agdf_status agdf__mt_run(agdf_graph *g)
     setup(mt, n);
     for (started = 1; started < n; started++) {
         agdf_part *p = &mt->mem.parts[started];
-        if (pthread_create(THREAD(p->th), NULL, part_main, p) != 0) {
+        if (agdf__thread_create(THREAD(p->th), part_main, p) != 0) {
             mt_refuse(g, "ERROR:agdf: cannot start a thread: the run halts");
             AGDF__STORE_SC(mt->halt, 1u);
             ring_all(mt);

@@ -245,7 +245,7 @@ static int pool_grow(agdf__pool *p)
     s->pool = p;
     s->rec = NULL;
     s->busy = 0;
-    if (pthread_create(&s->th, NULL, worker, s) != 0)
+    if (agdf__thread_create(&s->th, worker, s) != 0)   /* signals blocked */
         return -1;
     p->nth++;
     return 0;
