@@ -5,8 +5,9 @@
 ** items counted exactly), raises and max_exceptions, timers and virtual time
 ** on several threads, an offload, an fd wait, stops from another thread, spread
 ** nodes, slices (long windows cut, rings serviced inside bursts; every shape
-** again with a slice of 1 ns), logging, AGDF_AWAIT, items of size 0, what
-** threads refuse, a graph run twice.  Every case checks the exact statistics of every node and the sum of
+** again with a slice of 1 ns), rings giving room back in halves (windows of
+** half a ring), signals blocked in the runtime's threads, logging, AGDF_AWAIT,
+** items of size 0, what threads refuse, a graph run twice.  Every case checks the exact statistics of every node and the sum of
 ** the items every node saw (conservation on each edge: what a producer yielded
 ** is what its consumers took, once).  Nodes are written the way agdfc writes
 ** them, placed explicitly but for the spread nodes (agdf_place places them).
@@ -146,6 +147,53 @@ static void test_ring_room_in_halves(void **state)
 }
 
 /* ---------------------------------------------------------------- fan-in, fan-out */
+
+/* A source that notes the largest window its puts were given (io->nout
+** after a put, the slots still reserved) once 2 * queue_size items are out:
+** by then its ring's room has come back at least once. */
+static uint32_t WIN_MAX;
+
+static int winsrc_body(agdf_task *t, agdf_io *io)
+{
+    gen_t *self = (gen_t *)(void *)t;
+    AGDF_BEGIN(self);
+    for (self->i = 1; self->i <= IN(self); self->i++) {
+        AGDF_YIELD(self->i);
+        if (self->i > 2 * t->node->dst1->cap && io->nout > WIN_MAX)
+            WIN_MAX = io->nout;
+    }
+    AGDF_END(self);
+}
+
+/* ... and the halves themselves: across threads a producer's window is at
+** most half its ring (the item put and half - 1 more reserved), where a ring
+** given back whole would grant whole-ring windows; on one thread the same
+** queue grants more (so the check can see a window larger than half). */
+static void test_ring_windows_are_halves(void **state)
+{
+    static const uint32_t qs[] = {16, 64, 1024};
+    uint32_t i, items = 50000;
+
+    (void)state;
+    for (i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        WIN_MAX = 0;
+        MT_NODE(0, "src", winsrc_body, gen_t, 1, qs[i], 0, 1);
+        MT_NODE(1, "sink", sink_body, pass_t, 1, qs[i], 1, MT_NONE);
+        mt_graph(2, 4, 2);
+        assert_int_equal(agdf_start(&G, 0, &items), 0);
+        assert_int_equal(agdf_run(&G), AGDF_OK);
+        mt_expect(1, items, 0, 0, 0);
+        assert_true(SUM[1] == tri(items));
+        assert_true(WIN_MAX <= qs[i] / 2 - 1);
+        WIN_MAX = 0;                    /* the same graph on one thread */
+        MT_NODE(0, "src", winsrc_body, gen_t, 1, qs[i], 0, 1);
+        MT_NODE(1, "sink", sink_body, pass_t, 1, qs[i], 0, MT_NONE);
+        mt_graph(2, 4, 1);
+        assert_int_equal(agdf_start(&G, 0, &items), 0);
+        assert_int_equal(agdf_run(&G), AGDF_OK);
+        assert_true(WIN_MAX > qs[i] / 2 - 1);
+    }
+}
 
 /* Three sources on three threads into one node on a fourth (n = 4) or on
 ** the first (n = 2: two of them cross). */
@@ -954,6 +1002,7 @@ int main(void)
         cmocka_unit_test(test_chain_3_threads),
         cmocka_unit_test(test_chain_4_threads),
         cmocka_unit_test(test_ring_room_in_halves),
+        cmocka_unit_test(test_ring_windows_are_halves),
         cmocka_unit_test(test_fan_in),
         cmocka_unit_test(test_fan_out),
         cmocka_unit_test(test_spread_node),
