@@ -169,6 +169,19 @@ static int winsrc_body(agdf_task *t, agdf_io *io)
 ** most half its ring (the item put and half - 1 more reserved), where a ring
 ** given back whole would grant whole-ring windows; on one thread the same
 ** queue grants more (so the check can see a window larger than half). */
+/* src -> sink at queue_size qs, sink on thread `sink_thread` of n: the largest
+** window src was given. */
+static uint32_t largest_window(uint32_t qs, int sink_thread, uint32_t n, uint32_t items)
+{
+    WIN_MAX = 0;
+    MT_NODE(0, "src", winsrc_body, gen_t, 1, qs, 0, 1);
+    MT_NODE(1, "sink", sink_body, pass_t, 1, qs, sink_thread, MT_NONE);
+    mt_graph(2, 4, n);
+    assert_int_equal(agdf_start(&G, 0, &items), 0);
+    assert_int_equal(agdf_run(&G), AGDF_OK);
+    return WIN_MAX;
+}
+
 static void test_ring_windows_are_halves(void **state)
 {
     static const uint32_t qs[] = {16, 64, 1024};
@@ -176,22 +189,10 @@ static void test_ring_windows_are_halves(void **state)
 
     (void)state;
     for (i = 0; i < sizeof qs / sizeof qs[0]; i++) {
-        WIN_MAX = 0;
-        MT_NODE(0, "src", winsrc_body, gen_t, 1, qs[i], 0, 1);
-        MT_NODE(1, "sink", sink_body, pass_t, 1, qs[i], 1, MT_NONE);
-        mt_graph(2, 4, 2);
-        assert_int_equal(agdf_start(&G, 0, &items), 0);
-        assert_int_equal(agdf_run(&G), AGDF_OK);
+        assert_true(largest_window(qs[i], 1, 2, items) <= qs[i] / 2 - 1);
         mt_expect(1, items, 0, 0, 0);
         assert_true(SUM[1] == tri(items));
-        assert_true(WIN_MAX <= qs[i] / 2 - 1);
-        WIN_MAX = 0;                    /* the same graph on one thread */
-        MT_NODE(0, "src", winsrc_body, gen_t, 1, qs[i], 0, 1);
-        MT_NODE(1, "sink", sink_body, pass_t, 1, qs[i], 0, MT_NONE);
-        mt_graph(2, 4, 1);
-        assert_int_equal(agdf_start(&G, 0, &items), 0);
-        assert_int_equal(agdf_run(&G), AGDF_OK);
-        assert_true(WIN_MAX > qs[i] / 2 - 1);
+        assert_true(largest_window(qs[i], 0, 1, items) > qs[i] / 2 - 1);   /* one thread */
     }
 }
 
